@@ -1,0 +1,52 @@
+# advlab: `make run` serves the app, `make test` runs the whole suite.
+# Both create .venv when it is missing and install what they need into it.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8501
+
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test bench lint browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed-run
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed-run
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+# The browser tests use Debian's chromium. As root on Debian/Ubuntu it is installed
+# when missing; elsewhere the browser tests skip with a message (never with CI=true).
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium and CJK fonts for the browser tests..."; \
+		apt-get install -y -q chromium fonts-noto-cjk >/dev/null 2>&1 || \
+		{ apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium fonts-noto-cjk >/dev/null; }; \
+	else echo "chromium not found and cannot be installed here: browser tests will skip."; fi
+	@if [ -x /usr/bin/chromium ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1 && \
+		! fc-list 2>/dev/null | grep -qi cjk; then \
+		apt-get install -y -q fonts-noto-cjk >/dev/null 2>&1 || true; fi
+
+test: $(VENV)/.installed-dev browser
+	$(BIN)/python -m pytest -q
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m advlab.bench
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check advlab pages tests app.py
+
+clean:
+	rm -rf $(VENV) artifacts .pytest_cache

@@ -1,0 +1,16 @@
+"""Adversarial attacks on any Keras model that outputs logits.
+
+Every attack is ``attack(model, x, y, *, ...) -> np.ndarray`` (float32, the
+shape of x). See :data:`ATTACKS` for the list and :func:`run_attack` to run one
+by name with its bookkeeping.
+"""
+
+from ._engine import NORMS, logits, predict, proba
+from .cw import cw_l2
+from .deepfool import deepfool
+from .gradient import bim, fgsm, loss_gradient, mim, pgd
+from .noise import noise
+from .registry import ATTACKS, EPS, AttackResult, AttackSpec, Param, norms, run_attack
+
+__all__ = ["ATTACKS", "EPS", "NORMS", "AttackResult", "AttackSpec", "Param", "bim", "cw_l2", "deepfool",
+           "fgsm", "logits", "loss_gradient", "mim", "noise", "norms", "pgd", "predict", "proba", "run_attack"]

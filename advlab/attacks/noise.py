@@ -1,0 +1,34 @@
+"""Random noise of the attack's size: the baseline that shows adversarial
+directions are special."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _validate as v
+from . import _engine as E
+
+
+def noise(model, x, y, *, eps: float, norm: str = "linf", seed: int = 0, clip=None) -> np.ndarray:
+    """Random perturbation with the same budget as an attack.
+
+    ``norm="linf"``: uniform in the box ``[-eps, eps]^D``; ``norm="l2"``: a
+    Gaussian direction scaled to L2 length exactly ``eps``. Then clipped to
+    ``clip``. No gradient is used: comparing it with FGSM/PGD at the same
+    epsilon shows that high-dimensional models are robust to random noise
+    yet fragile along a few chosen directions (Szegedy et al. 2014,
+    https://arxiv.org/abs/1312.6199; Fawzi et al. 2016,
+    https://arxiv.org/abs/1608.08967).
+    """
+    eps = E.check_eps(eps)
+    norm = E.check_norm(norm)
+    seed = v.number("seed", seed, lo=0, hi=2**63 - 1, integer=True)
+    eng, _ = E.engine_for(model)
+    x, y, _, lo, hi = E.check_inputs(eng, x, y, clip=clip)
+    rng = np.random.default_rng(seed)
+    if norm == "linf":
+        d = rng.uniform(-eps, eps, size=x.shape)
+    else:
+        g = rng.normal(size=x.shape)
+        d = g / np.maximum(np.linalg.norm(g, axis=1, keepdims=True), 1e-12) * eps
+    return np.clip(x + d.astype(np.float32), lo, hi).astype(np.float32)

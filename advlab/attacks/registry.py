@@ -1,0 +1,177 @@
+"""The attack registry: one line per attack, and one function that runs any of them.
+
+Pages build their controls from :data:`ATTACKS` (each parameter's range and
+default become a slider), so adding an attack is one module and one entry here.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from .. import _validate as v
+from . import _engine as E
+from .cw import cw_l2
+from .deepfool import deepfool
+from .gradient import bim, fgsm, mim, pgd
+from .noise import noise
+
+
+@dataclass(frozen=True)
+class Param:
+    """One tunable parameter: a slider's range, default and step."""
+
+    name: str
+    lo: float
+    hi: float
+    default: float
+    step: float
+    integer: bool = False
+    log: bool = False
+
+
+@dataclass(frozen=True)
+class AttackSpec:
+    key: str
+    fn: Callable
+    display: str
+    norms: tuple[str, ...]
+    params: tuple[Param, ...]
+    paper: str
+    url: str
+    uses_eps: bool = True
+    targeted: bool = False
+    iterative: bool = False
+    seeded: bool = False
+
+
+EPS = Param("eps", 0.0, 1.0, 0.25, 0.01)
+
+ATTACKS: dict[str, AttackSpec] = {
+    "noise": AttackSpec("noise", noise, "Random noise", ("linf", "l2"), (), "Baseline (no gradient)",
+                        "https://arxiv.org/abs/1608.08967", seeded=True),
+    "fgsm": AttackSpec("fgsm", fgsm, "FGSM / FGM", ("linf", "l2"), (), "Goodfellow et al. 2015",
+                       "https://arxiv.org/abs/1412.6572", targeted=True),
+    "bim": AttackSpec("bim", bim, "BIM (I-FGSM)", ("linf", "l2"),
+                      (Param("steps", 1, 100, 10, 1, integer=True),), "Kurakin et al. 2017",
+                      "https://arxiv.org/abs/1607.02533", targeted=True, iterative=True),
+    "pgd": AttackSpec("pgd", pgd, "PGD", ("linf", "l2"),
+                      (Param("steps", 1, 200, 40, 1, integer=True),
+                       Param("restarts", 1, 10, 1, 1, integer=True)),
+                      "Madry et al. 2018", "https://arxiv.org/abs/1706.06083",
+                      targeted=True, iterative=True, seeded=True),
+    "mim": AttackSpec("mim", mim, "MI-FGSM (momentum)", ("linf", "l2"),
+                      (Param("steps", 1, 100, 10, 1, integer=True), Param("decay", 0.0, 2.0, 1.0, 0.1)),
+                      "Dong et al. 2018", "https://arxiv.org/abs/1710.06081", targeted=True, iterative=True),
+    "deepfool": AttackSpec("deepfool", deepfool, "DeepFool", ("l2",),
+                           (Param("steps", 1, 100, 50, 1, integer=True),
+                            Param("overshoot", 0.0, 0.5, 0.02, 0.01)),
+                           "Moosavi-Dezfooli et al. 2016", "https://arxiv.org/abs/1511.04599", uses_eps=False),
+    "cw": AttackSpec("cw", cw_l2, "Carlini-Wagner L2", ("l2",),
+                     (Param("c", 0.01, 100.0, 1.0, 0.01, log=True), Param("kappa", 0.0, 5.0, 0.0, 0.1),
+                      Param("steps", 10, 500, 100, 10, integer=True),
+                      Param("binary_steps", 1, 12, 8, 1, integer=True)),
+                     "Carlini & Wagner 2017", "https://arxiv.org/abs/1608.04644", uses_eps=False, targeted=True),
+}
+
+
+@dataclass
+class AttackResult:
+    """Adversarial points with their bookkeeping."""
+
+    attack: str
+    x: np.ndarray
+    x_adv: np.ndarray
+    y: np.ndarray
+    pred_clean: np.ndarray
+    pred_adv: np.ndarray
+    success: np.ndarray  # per point: fooled (untargeted) or reached the target (targeted)
+    linf: np.ndarray
+    l2: np.ndarray
+    l0: np.ndarray
+    path: np.ndarray | None = None  # (steps + 1, N, D) for iterative attacks
+    target: np.ndarray | None = None
+    params: dict = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def clean_accuracy(self) -> float:
+        return float(np.mean(self.pred_clean == self.y))
+
+    @property
+    def adv_accuracy(self) -> float:
+        return float(np.mean(self.pred_adv == self.y))
+
+    @property
+    def success_rate(self) -> float:
+        """Share of correctly classified points the attack fooled (or sent to the target)."""
+        ok = self.pred_clean == self.y
+        return float(np.mean(self.success[ok])) if ok.any() else 0.0
+
+
+def norms(delta: np.ndarray, tol: float = 1e-6):
+    """Per-point L-inf, L2 and L0 (coordinates moved by more than ``tol``)."""
+    d = np.asarray(delta, np.float64)
+    return np.abs(d).max(1), np.linalg.norm(d, axis=1), (np.abs(d) > tol).sum(1)
+
+
+def run_attack(name: str, model, x, y, *, eps: float | None = None, norm: str = "linf",
+               targeted: bool = False, target=None, clip=None, seed: int = 0,
+               return_path: bool = False, **params) -> AttackResult:
+    """Run any registered attack by name and score it.
+
+    ``params`` are the attack's own parameters (see ``ATTACKS[name].params``);
+    unknown names raise ``ValueError``. Norms an attack does not support raise
+    too. For attacks without an epsilon (DeepFool, C&W) ``eps`` is ignored.
+    """
+    v.choice("attack", name, ATTACKS)
+    spec = ATTACKS[name]
+    if norm not in spec.norms:
+        if spec.norms == ("l2",):
+            norm = "l2"
+        else:
+            raise ValueError(f"norm must be one of {', '.join(spec.norms)} for {spec.display}; got {norm!r}")
+    allowed = {p.name for p in spec.params}
+    for k in params:
+        if k not in allowed:
+            raise ValueError(f"{k!r} is not a parameter of {spec.display}; allowed: "
+                             f"{', '.join(sorted(allowed)) or 'none'}")
+    if targeted and not spec.targeted:
+        raise ValueError(f"{spec.display} has no targeted version; targeted attacks: "
+                         f"{', '.join(k for k, s in ATTACKS.items() if s.targeted)}")
+    kw = dict(params)
+    if spec.uses_eps:
+        if eps is None:
+            raise ValueError(f"eps must be given for {spec.display}")
+        kw["eps"] = eps
+        kw["norm"] = norm
+    if spec.targeted:
+        kw["targeted"] = targeted
+        kw["target"] = target
+    if spec.seeded:
+        kw["seed"] = seed
+    if spec.iterative and return_path:
+        kw["return_path"] = True
+    x = v.features("x", x)
+    t0 = time.perf_counter()
+    out = spec.fn(model, x, y, clip=clip, **kw)
+    seconds = time.perf_counter() - t0
+    path = None
+    if isinstance(out, tuple):
+        out, path = out
+    y = np.asarray(y).astype(np.int64)
+    pred_clean = E.predict(model, x)
+    pred_adv = E.predict(model, out)
+    tgt = None
+    if targeted:
+        tgt = np.broadcast_to(np.asarray(target), y.shape).astype(np.int64)
+        success = pred_adv == tgt
+    else:
+        success = pred_adv != y
+    linf, l2, l0 = norms(out - x)
+    return AttackResult(attack=name, x=x, x_adv=out, y=y, pred_clean=pred_clean, pred_adv=pred_adv,
+                        success=success, linf=linf, l2=l2, l0=l0, path=path, target=tgt,
+                        params={"eps": eps, "norm": norm, **params}, seconds=seconds)
