@@ -28,13 +28,21 @@ ACTIVATIONS = ("relu", "tanh", "sigmoid")
 
 
 class TrainingDiverged(ValueError):
-    """The loss became NaN or infinite; the run's weights are unusable."""
+    """The loss exploded (NaN, infinite, or far above where it started); the run's weights are unusable."""
 
     def __init__(self, epoch: int, lr: float):
         self.epoch = epoch
         self.lr = lr
-        super().__init__(f"training diverged: the loss became NaN or infinite in epoch {epoch} "
+        super().__init__(f"training diverged: the loss exploded in epoch {epoch} "
                          f"(learning rate {lr:g}); try a learning rate below {max(lr / 10, 1e-4):g}")
+
+
+# An epoch whose mean cross-entropy exceeds this multiple of the starting loss
+# (or of chance level, ln K, if that is larger) has blown up. Adam's steps are
+# bounded by the learning rate and the loss is computed stably, so a too-large
+# learning rate almost never yields NaN: it throws the weights thousands of
+# units away, the loss jumps by orders of magnitude and the net ends at chance.
+_BLOWUP = 1000.0
 
 
 def n_outputs(n_classes: int) -> int:
@@ -213,9 +221,11 @@ def fit_mlp(x, y, *, hidden=(64, 32), activation: str = "relu", epochs: int = 10
     history = []
     step = 0
     tmp = np.empty_like(net.flat)
+    loss0 = net.loss_and_dlogits(net.forward(x)[-1], y)[0]
+    blowup = _BLOWUP * max(loss0, math.log(max(k, 2)))
     for epoch in range(1, epochs + 1):
         perm = rng.permutation(n)
-        tot_loss, tot_correct = 0.0, 0
+        tot_loss, tot_data_loss, tot_correct = 0.0, 0.0, 0
         for start in range(0, n, batch_size):
             idx = perm[start:start + batch_size]
             xb, yb = x[idx], y[idx]
@@ -223,6 +233,7 @@ def fit_mlp(x, y, *, hidden=(64, 32), activation: str = "relu", epochs: int = 10
                 xb = perturb(net, xb, yb, rng)
             acts = net.forward(xb)
             loss, d, correct = net.loss_and_dlogits(acts[-1], yb)
+            tot_data_loss += loss * len(idx)
             net.backward(acts, d)
             if l2 > 0:
                 loss += l2 * float(np.dot(net.flat[kmask], net.flat[kmask]))
@@ -243,7 +254,8 @@ def fit_mlp(x, y, *, hidden=(64, 32), activation: str = "relu", epochs: int = 10
             tot_loss += loss * len(idx)
             tot_correct += correct
         ep_loss = tot_loss / n
-        if not math.isfinite(ep_loss) or not np.all(np.isfinite(net.flat)):
+        # the data term alone: a large l2 legitimately makes the total loss large
+        if not math.isfinite(ep_loss) or not tot_data_loss / n <= blowup or not np.all(np.isfinite(net.flat)):
             raise TrainingDiverged(epoch, lr)
         logs = {"loss": ep_loss, "accuracy": tot_correct / n}
         history.append({"epoch": epoch, **logs})
@@ -267,7 +279,8 @@ def train_mlp(x, y, *, hidden=(64, 32), activation: str = "relu", epochs: int = 
     ``loss``, ``accuracy`` (running means over the epoch, as Keras reports them)
     and ``weights`` (a copy, to draw the boundary while it learns).
     The same arguments and seed give the same model, bit for bit.
-    Raises :class:`TrainingDiverged` (a ``ValueError``) when the loss becomes NaN.
+    Raises :class:`TrainingDiverged` (a ``ValueError``) when the loss explodes:
+    NaN, infinite, or over 1000 times its starting value (e.g. ``lr=10``).
     """
     return fit_mlp(x, y, hidden=hidden, activation=activation, epochs=epochs, batch_size=batch_size,
                    lr=lr, l2=l2, seed=seed, on_epoch=on_epoch).model
@@ -283,3 +296,20 @@ def to_keras(spec: MLPSpec, weights: list[np.ndarray]):
     model = keras.Sequential(layers)
     model.set_weights(weights)
     return model
+
+
+def numpy_logits(spec: MLPSpec, weights: list[np.ndarray], x) -> np.ndarray:
+    """Logits of an MLP given as a spec and weights (as ``on_epoch`` hands them
+    out), in NumPy: draws the boundary mid-training without building a model."""
+    a = np.asarray(x, np.float32)
+    n_layers = len(weights) // 2
+    for i in range(n_layers):
+        a = a @ weights[2 * i] + weights[2 * i + 1]
+        if i < n_layers - 1:
+            if spec.activation == "relu":
+                a = np.maximum(a, 0)
+            elif spec.activation == "tanh":
+                a = np.tanh(a)
+            else:
+                a = _sigmoid(a)
+    return a

@@ -1,0 +1,169 @@
+"""Figures of the Playground: decision map, adversarial arrows, PGD path,
+perturbation sizes, training curves."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..i18n import t
+from .common import BLACK, VERMILLION, class_color, hex_to_rgb, style, MARKERS
+
+
+def _blend_image(proba: np.ndarray) -> np.ndarray:
+    """RGB image: each cell is the class colours mixed by probability, faded
+    toward white where the model is unsure."""
+    k = proba.shape[-1]
+    cols = np.array([hex_to_rgb(class_color(i)) for i in range(k)], np.float64)
+    rgb = proba @ cols
+    conf = proba.max(-1, keepdims=True)
+    # fade: certain -> 55% colour, 1/K -> white
+    w = 0.55 * (conf - 1.0 / k) / (1 - 1.0 / k)
+    return (255 * (1 - w) + rgb * w).clip(0, 255).astype(np.uint8)
+
+
+def decision_map(xs, ys, proba, *, lang: str = "en", presenter: bool = False, title: str | None = None,
+                 class_names=None) -> go.Figure:
+    """The model's class probabilities over the plane, with the boundary line."""
+    k = proba.shape[-1]
+    names = class_names or [t("class_n", lang, k=i) for i in range(k)]
+    fig = go.Figure()
+    img = _blend_image(proba)
+    dx = float(xs[1] - xs[0])
+    dy = float(ys[1] - ys[0])
+    fig.add_trace(go.Image(z=img, x0=float(xs[0]), dx=dx, y0=float(ys[0]), dy=dy, hoverinfo="skip",
+                           name=t("fig_probability", lang)))
+    pred = proba.argmax(-1)
+    # boundary: where the predicted class changes, drawn as contour lines of each class indicator
+    for c in range(k if k > 2 else 1):
+        z = (pred == c).astype(float) if k > 2 else proba[..., 1]
+        fig.add_trace(go.Contour(x=xs, y=ys, z=z, showscale=False, contours=dict(start=0.5, end=0.5, size=1,
+                      coloring="none"), line=dict(color=BLACK, width=2.5 if presenter else 1.5),
+                      hoverinfo="skip", name=t("fig_boundary", lang), showlegend=c == 0))
+    fig.update_xaxes(range=[float(xs[0]), float(xs[-1])], title=t("fig_x1", lang), constrain="domain",
+                     showgrid=False, zeroline=False)
+    fig.update_yaxes(range=[float(ys[0]), float(ys[-1])], title=t("fig_x2", lang), scaleanchor="x",
+                     scaleratio=1, showgrid=False, zeroline=False)
+    _ = names
+    return style(fig, title=title, presenter=presenter)
+
+
+def add_points(fig: go.Figure, x, y, *, split: str, lang: str = "en", presenter: bool = False,
+               class_names=None, offset: int = 0) -> go.Figure:
+    """Train points as filled markers, test points as hollow ones, one trace per class."""
+    y = np.asarray(y)
+    size = 11 if presenter else 7
+    for c in np.unique(y):
+        m = y == c
+        name = (class_names[c] if class_names else t("class_n", lang, k=int(c)))
+        label = t("fig_train", lang) if split == "train" else t("fig_test", lang)
+        idx = np.nonzero(m)[0] + offset
+        fig.add_trace(go.Scatter(
+            x=x[m, 0], y=x[m, 1], mode="markers", name=f"{name} · {label}",
+            customdata=idx,
+            marker=dict(color=class_color(int(c)) if split == "train" else "white", size=size,
+                        symbol=MARKERS[int(c) % len(MARKERS)],
+                        line=dict(color=class_color(int(c)) if split == "test" else "white",
+                                  width=2 if split == "test" else 0.8)),
+            hovertemplate=f"{label} #%{{customdata}}<br>{name}<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
+        ))
+    return fig
+
+
+def add_adversarial(fig: go.Figure, x, x_adv, y, pred_adv, *, lang: str = "en", presenter: bool = False,
+                    class_names=None) -> go.Figure:
+    """Each adversarial point joined to its clean point by an arrow; fooled ones
+    drawn as a red cross."""
+    x = np.asarray(x)
+    x_adv = np.asarray(x_adv)
+    n = len(x)
+    fooled = np.asarray(pred_adv) != np.asarray(y)
+    # one trace of segments: (clean, adv, gap) per point; arrow heads point along the segment
+    xs = np.full(3 * n, np.nan)
+    ys = np.full(3 * n, np.nan)
+    xs[0::3], xs[1::3] = x[:, 0], x_adv[:, 0]
+    ys[0::3], ys[1::3] = x[:, 1], x_adv[:, 1]
+    moved = np.linalg.norm(x_adv - x, axis=1) > 1e-6
+    sym = np.array(["circle"] * (3 * n), dtype=object)
+    sym[1::3] = "arrow"
+    sz = np.zeros(3 * n)
+    sz[1::3] = np.where(moved, 12 if presenter else 9, 0)
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", name=t("fig_perturbation", lang),
+                             line=dict(color="rgba(30,30,30,0.55)", width=1.2),
+                             marker=dict(symbol=list(sym), size=sz, angleref="previous", color="rgba(30,30,30,0.8)"),
+                             hoverinfo="skip"))
+    size = 12 if presenter else 8
+    idx = np.arange(n)
+    names = class_names or [t("class_n", lang, k=i) for i in range(int(max(np.max(y), np.max(pred_adv))) + 1)]
+    hover = [t("fig_adv_hover", lang, i=int(i), true=names[int(a)], pred=names[int(b)])
+             for i, a, b in zip(idx, y, pred_adv)]
+    for flag, label, marker in ((False, t("fig_adv_resisted", lang), dict(symbol="circle-open", color="#1b1f24")),
+                                (True, t("fig_adv_fooled", lang), dict(symbol="x", color=VERMILLION))):
+        m = fooled == flag
+        # customdata marks these as clickable adversarial points: [test index, "adv"]
+        fig.add_trace(go.Scatter(x=x_adv[m, 0], y=x_adv[m, 1], mode="markers", name=label,
+                                 customdata=[[int(i), "adv"] for i in idx[m]],
+                                 text=[hover[i] for i in idx[m]], hovertemplate="%{text}<extra></extra>",
+                                 marker=dict(size=size, line=dict(width=1.5, color=marker["color"]), **marker)))
+    return fig
+
+
+def add_path(fig: go.Figure, path: np.ndarray, x0, *, eps: float, norm: str, lang: str = "en",
+             presenter: bool = False, upto: int | None = None) -> go.Figure:
+    """One point's attack path (steps + 1, 2), numbered, with its epsilon-ball."""
+    path = np.asarray(path)
+    if upto is not None:
+        path = path[: upto + 1]
+    x0 = np.asarray(x0)
+    if norm == "linf":
+        fig.add_shape(type="rect", x0=x0[0] - eps, x1=x0[0] + eps, y0=x0[1] - eps, y1=x0[1] + eps,
+                      line=dict(color=VERMILLION, width=2.5 if presenter else 2, dash="dash"))
+    else:
+        fig.add_shape(type="circle", x0=x0[0] - eps, x1=x0[0] + eps, y0=x0[1] - eps, y1=x0[1] + eps,
+                      line=dict(color=VERMILLION, width=2.5 if presenter else 2, dash="dash"))
+    steps = np.arange(len(path))
+    fig.add_trace(go.Scatter(x=path[:, 0], y=path[:, 1], mode="lines+markers", name=t("fig_path", lang),
+                             line=dict(color=VERMILLION, width=3 if presenter else 2),
+                             marker=dict(size=(9 if presenter else 6), color=VERMILLION,
+                                         symbol=["circle"] * (len(path) - 1) + ["star"]),
+                             customdata=steps,
+                             hovertemplate=t("fig_path_hover", lang) + "<extra></extra>"))
+    fig.add_trace(go.Scatter(x=[x0[0]], y=[x0[1]], mode="markers", name=t("fig_chosen", lang),
+                             marker=dict(size=16 if presenter else 12, symbol="circle-open",
+                                         line=dict(width=3, color=BLACK)), hoverinfo="skip"))
+    return fig
+
+
+def perturbation_histogram(linf, l2, *, eps: float | None = None, lang: str = "en",
+                           presenter: bool = False) -> go.Figure:
+    """Histograms of per-point L-inf and L2 perturbation sizes, side by side."""
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(t("fig_linf", lang), t("fig_l2", lang)),
+                        horizontal_spacing=0.12)
+    fig.add_trace(go.Histogram(x=np.asarray(linf), nbinsx=30, marker_color=class_color(0), name="L∞",
+                               hovertemplate=t("fig_hist_hover", lang) + "<extra></extra>"), 1, 1)
+    fig.add_trace(go.Histogram(x=np.asarray(l2), nbinsx=30, marker_color=class_color(1), name="L2",
+                               hovertemplate=t("fig_hist_hover", lang) + "<extra></extra>"), 1, 2)
+    if eps is not None:
+        fig.add_vline(x=eps, line=dict(color=VERMILLION, dash="dash"), row=1, col=1,
+                      annotation_text="ε", annotation_position="top")
+    fig.update_xaxes(title_text=t("fig_size", lang))
+    fig.update_yaxes(title_text=t("fig_count", lang), col=1)
+    fig.update_layout(bargap=0.05)
+    return style(fig, presenter=presenter, legend=False, height=300 if not presenter else 420)
+
+
+def training_curve(history: list[dict], *, lang: str = "en", presenter: bool = False) -> go.Figure:
+    """Loss (left axis) and accuracy (right axis) per epoch."""
+    ep = [h["epoch"] for h in history]
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(go.Scatter(x=ep, y=[h["loss"] for h in history], name=t("fig_loss", lang),
+                             line=dict(color=class_color(0), width=3 if presenter else 2)), secondary_y=False)
+    fig.add_trace(go.Scatter(x=ep, y=[h["accuracy"] for h in history], name=t("fig_accuracy", lang),
+                             line=dict(color=class_color(1), width=3 if presenter else 2, dash="dot")),
+                  secondary_y=True)
+    fig.update_xaxes(title_text=t("fig_epoch", lang))
+    fig.update_yaxes(title_text=t("fig_loss", lang), secondary_y=False, rangemode="tozero")
+    fig.update_yaxes(title_text=t("fig_accuracy", lang), secondary_y=True, range=[0, 1.02],
+                     tickformat=".0%", dtick=0.25, showgrid=False)
+    return style(fig, presenter=presenter, height=260 if not presenter else 380)

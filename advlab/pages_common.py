@@ -1,0 +1,98 @@
+"""Helpers pages share for attacks: registry-driven controls and cached runs.
+Imports streamlit (through :mod:`advlab.ui`)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from . import ui
+from .attacks import ATTACKS, run_attack
+from .state import Field
+
+
+def attack_fields(default_attack: str = "pgd", eps: float = 0.25, eps_hi: float = 1.0) -> list[Field]:
+    """URL/state fields for an attack chooser built from the registry: the
+    attack, epsilon, norm, targeting, and every registered parameter."""
+    fields = [
+        Field("attack", default_attack, "choice", choices=tuple(ATTACKS)),
+        Field("eps", eps, "float", 0.0, eps_hi),
+        Field("norm", "linf", "choice", choices=("linf", "l2")),
+        Field("targeted", False, "bool"),
+        Field("target", 0, "int", 0, 9),
+    ]
+    for key, spec in ATTACKS.items():
+        for p in spec.params:
+            kind = "int" if p.integer else "float"
+            default = int(p.default) if p.integer else float(p.default)
+            fields.append(Field(f"{key}_{p.name}", default, kind, p.lo, p.hi))
+    return fields
+
+
+def attack_controls(state, *, n_classes: int, eps_step: float = 0.01, where=None, show_eps_help=True) -> dict:
+    """Draw the attack chooser and the chosen attack's own parameters.
+
+    Returns the settings as a dict ready for :func:`advlab.attacks.run_attack`.
+    """
+    where = where or st
+    page = state.page
+    c1, c2, c3 = where.columns([1.2, 1.6, 1.0])
+    attack = ui.select(state, "attack", ui.tr("attack_label"), fmt=lambda k: ui.tr(f"attack_{k}"), where=c1)
+    spec = ATTACKS[attack]
+    if spec.uses_eps:
+        eps_f = state.fields["eps"]
+        ui.slider(state, "eps", ui.tr("fig_eps"), step=eps_step, where=c2,
+                  help=ui.tr("eps_help") if show_eps_help else None)
+        _ = eps_f
+    else:
+        c2.caption(ui.tr("no_eps_note"))
+    if len(spec.norms) > 1:
+        ui.select(state, "norm", ui.tr("norm_label"), fmt=lambda k: ui.tr(f"norm_{k}"), where=c3)
+    else:
+        c3.caption(ui.tr("norm_label") + ": " + ui.tr(f"norm_{spec.norms[0]}"))
+    params = {}
+    if spec.params or spec.targeted:
+        cols = where.columns(max(1, len(spec.params) + (2 if spec.targeted else 0)))
+        for i, p in enumerate(spec.params):
+            name = f"{attack}_{p.name}"
+            f = state.fields[name]
+            if p.log:
+                opts = sorted({float(f"{v:.3g}") for v in (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
+                               if f.lo <= v <= f.hi} | {float(st.session_state.get(ui.wkey(page, name), f.default))})
+                cols[i].select_slider(ui.tr(f"param_{p.name}"), opts, key=ui.wkey(page, name))
+            else:
+                ui.slider(state, name, ui.tr(f"param_{p.name}"), step=int(p.step) if p.integer else p.step,
+                          where=cols[i])
+            params[p.name] = st.session_state[ui.wkey(page, name)]
+        if spec.targeted:
+            ui.toggle(state, "targeted", ui.tr("targeted_label"), where=cols[len(spec.params)],
+                      help=ui.tr("targeted_help"))
+            if st.session_state[ui.wkey(page, "targeted")]:
+                k = ui.wkey(page, "target")
+                if st.session_state.get(k, 0) >= n_classes:
+                    st.session_state[k] = 0
+                cols[len(spec.params) + 1].selectbox(ui.tr("target_label"), list(range(n_classes)), key=k,
+                                                     format_func=lambda c: ui.tr("class_n", k=c))
+    vals = {k: st.session_state[ui.wkey(page, k)] for k in ("attack", "eps", "norm", "targeted", "target")}
+    norm = vals["norm"] if vals["norm"] in spec.norms else spec.norms[0]
+    return {"attack": attack, "eps": float(vals["eps"]) if spec.uses_eps else None, "norm": norm,
+            "targeted": bool(vals["targeted"]) and spec.targeted, "target": int(vals["target"]),
+            "params": tuple(sorted(params.items()))}
+
+
+def active_fields(state, vals: dict) -> set[str]:
+    """Field names worth writing to the URL: all but other attacks' parameters."""
+    attack = vals.get("attack")
+    skip = set()
+    for key, spec in ATTACKS.items():
+        if key != attack:
+            skip |= {f"{key}_{p.name}" for p in spec.params}
+    return {n for n in state.fields if n not in skip}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def cached_attack(_model, model_key, _x, _y, data_key, attack: str, eps, norm: str, targeted: bool, target: int,
+                  params: tuple, clip=None, seed: int = 0, return_path: bool = False):
+    """Run an attack once per (model, data, settings); later calls are free."""
+    return run_attack(attack, _model, _x, _y, eps=eps, norm=norm, targeted=targeted,
+                      target=target if targeted else None, clip=clip, seed=seed,
+                      return_path=return_path and ATTACKS[attack].iterative, **dict(params))

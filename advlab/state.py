@@ -1,0 +1,108 @@
+"""Page state as a flat set of typed fields that round-trips through the URL.
+
+Each page declares its fields once (name, type, default, allowed range). The
+URL carries every value, so a shared link reproduces the page exactly (the
+seed is a field too); a value that cannot be used falls back to its default
+with a note saying which value was ignored and why.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    default: Any
+    kind: str = "float"  # "int" | "float" | "choice" | "bool" | "ints"
+    lo: float | None = None
+    hi: float | None = None
+    choices: tuple = ()
+
+    def parse(self, raw: str):
+        """The value for URL text ``raw``; ValueError with the reason if unusable."""
+        raw = str(raw).strip()
+        if self.kind == "bool":
+            if raw.lower() in ("1", "true", "yes", "on"):
+                return True
+            if raw.lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError("expected 1 or 0")
+        if self.kind == "choice":
+            if raw in self.choices:
+                return raw
+            raise ValueError("allowed: " + ", ".join(map(str, self.choices)))
+        if self.kind == "ints":
+            try:
+                vals = tuple(int(p) for p in raw.split("-") if p != "")
+            except ValueError:
+                raise ValueError("expected whole numbers joined by '-', e.g. 64-32") from None
+            if not vals:
+                raise ValueError("expected at least one number")
+            for v in vals:
+                self._check_range(v)
+            return vals
+        try:
+            val = float(raw)
+        except ValueError:
+            raise ValueError(f"expected a number between {self.lo:g} and {self.hi:g}") from None
+        if not math.isfinite(val):
+            raise ValueError("expected a finite number")
+        if self.kind == "int":
+            if val != int(val):
+                raise ValueError("expected a whole number")
+            val = int(val)
+        self._check_range(val)
+        return val
+
+    def _check_range(self, val):
+        if (self.lo is not None and val < self.lo) or (self.hi is not None and val > self.hi):
+            raise ValueError(f"out of range {self.lo:g} to {self.hi:g}")
+
+    def dump(self, value) -> str:
+        if self.kind == "bool":
+            return "1" if value else "0"
+        if self.kind == "ints":
+            return "-".join(str(int(v)) for v in value)
+        if self.kind == "float":
+            return f"{float(value):g}"
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A URL value that was ignored, and why."""
+
+    field: str
+    raw: str
+    reason: str
+
+
+class PageState:
+    """The fields of one page."""
+
+    def __init__(self, page: str, fields: Sequence[Field]):
+        self.page = page
+        self.fields = {f.name: f for f in fields}
+
+    def defaults(self) -> dict:
+        return {n: f.default for n, f in self.fields.items()}
+
+    def from_query(self, params: Mapping[str, str]) -> tuple[dict, list[Note]]:
+        values, notes = self.defaults(), []
+        for name, f in self.fields.items():
+            if name not in params:
+                continue
+            raw = params[name]
+            try:
+                values[name] = f.parse(raw)
+            except ValueError as e:
+                notes.append(Note(name, str(raw), str(e)))
+        return values, notes
+
+    def to_query(self, values: Mapping[str, Any]) -> dict[str, str]:
+        return {n: f.dump(values[n]) for n, f in self.fields.items() if n in values}

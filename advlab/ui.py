@@ -1,0 +1,208 @@
+"""The only part of advlab that imports streamlit: language, presenter mode,
+URL-bound page state, widgets built from field specs, and the caches that keep
+trained models and results across reruns and sessions.
+
+Caching rules: datasets and trained models are shared read-only across
+sessions (``st.cache_resource``; a shared model is never fit again); results
+of attacks and curves are cached by value (``st.cache_data``) keyed by the
+model's key and the settings, so moving back to an earlier epsilon is instant.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+import streamlit as st
+
+from . import data as data_mod
+from .i18n import LANG_NAMES, LANGS, t
+from .state import Field, PageState
+
+GLOBAL_FIELDS = PageState("global", [
+    Field("lang", "en", "choice", choices=LANGS),
+    Field("present", False, "bool"),
+])
+
+
+# --------------------------------------------------------- language, mode ---
+
+def lang() -> str:
+    return st.session_state.get("lang", "en")
+
+
+def presenter() -> bool:
+    return bool(st.session_state.get("present", False))
+
+
+def tr(key: str, **fmt) -> str:
+    """``t(key)`` in the session's language."""
+    return t(key, lang(), **fmt)
+
+
+def init_globals() -> None:
+    """Read ``lang`` and ``present`` from the URL once per session."""
+    if "_globals_init" in st.session_state:
+        return
+    st.session_state["_globals_init"] = True
+    values, notes = GLOBAL_FIELDS.from_query(_query())
+    st.session_state["lang"] = values["lang"]
+    st.session_state["present"] = values["present"]
+    st.session_state.setdefault("_notes", []).extend(notes)
+
+
+def global_controls() -> None:
+    """Language switch and presenter toggle (sidebar)."""
+    st.sidebar.selectbox(t("lang_label", lang()), LANGS, key="lang", format_func=lambda k: LANG_NAMES[k])
+    st.sidebar.toggle(tr("presenter_label"), key="present", help=tr("presenter_help"))
+
+
+def _query() -> dict[str, str]:
+    try:
+        return {k: st.query_params[k] for k in st.query_params}
+    except Exception:  # noqa: BLE001 - no URL outside a browser session
+        return {}
+
+
+# ------------------------------------------------------------ page state ---
+
+def bind(state: PageState) -> None:
+    """Prepare the widget keys of ``state``'s page.
+
+    On the page's first run in a session the URL's values are used (bad ones
+    fall back with a note); afterwards the widgets own their values. Values are
+    also kept outside the widgets, so leaving the page and coming back (which
+    makes Streamlit forget widget state) restores them.
+    """
+    page = state.page
+    shadow = st.session_state.setdefault("_shadow", {}).setdefault(page, {})
+    first = f"_init_{page}" not in st.session_state
+    if first:
+        st.session_state[f"_init_{page}"] = True
+        values, notes = state.from_query(_query())
+        pending = st.session_state.pop("_preset", None)
+        if pending and pending.get("page") == page:
+            values.update(pending["values"])
+        st.session_state.setdefault("_notes", []).extend(notes)
+        shadow.update(values)
+    for name, f in state.fields.items():
+        k = wkey(page, name)
+        if k not in st.session_state:
+            st.session_state[k] = shadow.get(name, f.default)
+
+
+def wkey(page: str, name: str) -> str:
+    return f"{page}.{name}"
+
+
+def values(state: PageState) -> dict:
+    """Current values of the page's fields (after its widgets ran)."""
+    out = {}
+    shadow = st.session_state.setdefault("_shadow", {}).setdefault(state.page, {})
+    for name, f in state.fields.items():
+        val = st.session_state.get(wkey(state.page, name), f.default)
+        if isinstance(val, list):
+            val = tuple(val)
+        out[name] = val
+        shadow[name] = val
+    return out
+
+
+def sync_url(state: PageState, vals: dict, keep: set[str] | None = None) -> None:
+    """Write the page's state (and language/presenter flags) into the URL;
+    ``keep`` limits it to the fields that matter for the current view."""
+    if keep is not None:
+        vals = {k: val for k, val in vals.items() if k in keep}
+    q = {**GLOBAL_FIELDS.to_query({"lang": lang(), "present": presenter()}), **state.to_query(vals)}
+    try:
+        if {k: st.query_params.get(k) for k in q} != q or set(st.query_params) != set(q):
+            st.query_params.from_dict(q)
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def show_notes() -> None:
+    """Show, once, which URL values were ignored and why."""
+    for n in st.session_state.pop("_notes", []):
+        st.warning(tr("url_note", field=n.field, raw=n.raw, reason=n.reason), icon="⚠️")
+
+
+# ---------------------------------------------------------------- widgets ---
+
+def slider(state: PageState, name: str, label: str, *, step=None, fmt=None, help=None, where=st):
+    f = state.fields[name]
+    lo, hi = (int(f.lo), int(f.hi)) if f.kind == "int" else (float(f.lo), float(f.hi))
+    return where.slider(label, lo, hi, step=step, format=fmt, key=wkey(state.page, name), help=help)
+
+
+def select(state: PageState, name: str, label: str, *, fmt: Callable | None = None, help=None, where=st,
+           horizontal: bool = False, radio: bool = False):
+    f = state.fields[name]
+    if radio:
+        return where.radio(label, f.choices, format_func=fmt or str, key=wkey(state.page, name), help=help,
+                           horizontal=horizontal)
+    return where.selectbox(label, f.choices, format_func=fmt or str, key=wkey(state.page, name), help=help)
+
+
+def number(state: PageState, name: str, label: str, *, step=None, fmt=None, help=None, where=st):
+    f = state.fields[name]
+    lo, hi = (int(f.lo), int(f.hi)) if f.kind == "int" else (float(f.lo), float(f.hi))
+    return where.number_input(label, lo, hi, step=step, format=fmt, key=wkey(state.page, name), help=help)
+
+
+def toggle(state: PageState, name: str, label: str, *, help=None, where=st):
+    return where.toggle(label, key=wkey(state.page, name), help=help)
+
+
+def chart(fig, *, key: str | None = None, filename: str = "advlab", **kw):
+    """``st.plotly_chart`` with a PNG download button named after the chart."""
+    scale = 3 if presenter() else 2
+    config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": filename, "scale": scale},
+              "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+    return st.plotly_chart(fig, width="stretch", key=key, config=config, **kw)
+
+
+# ----------------------------------------------------------------- caches ---
+
+@st.cache_resource(show_spinner=False)
+def dataset(name: str, n_samples: int = 400, noise: float | None = None, seed: int = 0,
+            n_classes: int = 3) -> data_mod.Dataset:
+    return data_mod.load(name, n_samples=n_samples, noise=noise, seed=seed, n_classes=n_classes)
+
+
+@st.cache_resource(show_spinner=False)
+def _model_store() -> dict:
+    return {"models": OrderedDict(), "lock": threading.Lock()}
+
+
+MAX_MODELS = 64
+
+
+def stored_model(key: tuple):
+    """A trained model (or other read-only resource) stored under ``key``, or None."""
+    store = _model_store()
+    with store["lock"]:
+        item = store["models"].get(key)
+        if item is not None:
+            store["models"].move_to_end(key)
+        return item
+
+
+def store_model(key: tuple, item) -> None:
+    store = _model_store()
+    with store["lock"]:
+        store["models"][key] = item
+        store["models"].move_to_end(key)
+        while len(store["models"]) > MAX_MODELS:
+            store["models"].popitem(last=False)
+
+
+def presenter_css() -> None:
+    """Bigger text for a projector."""
+    st.markdown("""<style>
+    html, body, [class*="css"], .stMarkdown p, .stMarkdown li { font-size: 1.25rem !important; }
+    h1 { font-size: 2.8rem !important; } h2, h3 { font-size: 2rem !important; }
+    [data-testid="stMetricValue"] { font-size: 2.6rem !important; }
+    [data-testid="stMetricLabel"] p { font-size: 1.2rem !important; }
+    </style>""", unsafe_allow_html=True)
