@@ -10,23 +10,62 @@ import streamlit as st  # noqa: E402
 
 import advlab._tf  # noqa: E402,F401 - configure TensorFlow before any page touches it
 from advlab import ui  # noqa: E402
+from advlab.presets import PRESETS  # noqa: E402
 
-st.set_page_config(page_title="advlab", page_icon="🎯", layout="wide", initial_sidebar_state="expanded")
-ui.init_globals()
 
+# (file, title key, icon, url path, state name)
 PAGES = [
-    ("pages/playground.py", "nav_playground", "🎛️", "playground"),
-    ("pages/seed_lab.py", "nav_seed_lab", "🌱", "seed-lab"),
-    ("pages/digits.py", "nav_digits", "🔢", "digits"),
-    ("pages/robustness.py", "nav_robustness", "📉", "robustness"),
-    ("pages/defenses.py", "nav_defenses", "🛡️", "defenses"),
-    ("pages/transfer.py", "nav_transfer", "🔀", "transfer"),
-    ("pages/learn.py", "nav_learn", "📖", "learn"),
+    ("pages/playground.py", "nav_playground", ":material/tune:", "playground", "pg"),
+    ("pages/seed_lab.py", "nav_seed_lab", ":material/science:", "seed-lab", "sl"),
+    ("pages/digits.py", "nav_digits", ":material/pin:", "digits", "dg"),
+    ("pages/robustness.py", "nav_robustness", ":material/trending_down:", "robustness", "rb"),
+    ("pages/defenses.py", "nav_defenses", ":material/shield:", "defenses", "df"),
+    ("pages/transfer.py", "nav_transfer", ":material/swap_horiz:", "transfer", "tf"),
+    ("pages/learn.py", "nav_learn", ":material/school:", "learn", "ln"),
 ]
 
+
+def open_preset(key: str) -> None:
+    """Go to a preset's page with its settings (replacing that page's current ones)."""
+    p = PRESETS[key]
+    path, short = next((f, s) for f, _, _, u, s in PAGES if u == p.page)
+    ui.reset_page(short)
+    params = dict(p.params)
+    params.update(ui.GLOBAL_FIELDS.to_query({"lang": ui.lang(), "present": ui.presenter()}))
+    st.switch_page(path, query_params=params)
+
+
+def _preset_chosen() -> None:
+    st.session_state["_goto_preset"] = st.session_state.pop("_preset_menu", None)
+
+
+ui.init_globals()
+# a projector gets the whole width: the controls start tucked into the collapsed sidebar
+st.set_page_config(page_title="advlab", page_icon=":material/my_location:", layout="wide",
+                   initial_sidebar_state="collapsed" if ui.presenter() else "expanded")
+first_preset = st.session_state.pop("_url_preset", None)
+if "_seen_preset_param" not in st.session_state:
+    st.session_state["_seen_preset_param"] = True
+    try:
+        first_preset = st.query_params.get("preset")
+    except Exception:  # noqa: BLE001
+        first_preset = None
+
 nav = st.navigation([st.Page(path, title=ui.tr(key), icon=icon, url_path=url, default=i == 0)
-                     for i, (path, key, icon, url) in enumerate(PAGES)])
+                     for i, (path, key, icon, url, _) in enumerate(PAGES)])
 ui.global_controls()
+st.sidebar.selectbox(ui.tr("presets_label"), list(PRESETS), index=None, key="_preset_menu",
+                     placeholder=ui.tr("presets_placeholder"), format_func=lambda k: ui.tr(f"preset_{k}"),
+                     on_change=_preset_chosen)
+with st.sidebar:
+    ui.share_link()
 if ui.presenter():
     ui.presenter_css()
+
+goto = st.session_state.pop("_goto_preset", None) or first_preset
+if goto:
+    if goto in PRESETS:
+        open_preset(goto)
+    else:
+        st.warning(ui.tr("preset_unknown", key=goto, allowed=", ".join(PRESETS)), icon=":material/warning:")
 nav.run()

@@ -20,6 +20,25 @@ from . import data as data_mod
 from .i18n import LANG_NAMES, LANGS, t
 from .state import Field, PageState
 
+def _leave_pages_directory_mode() -> bool:
+    """Streamlit treats an app with a ``pages/`` folder as an old-style
+    multipage app until the entry script has called ``st.navigation`` once in
+    the process; a first visit straight to ``/<page>`` would then run the page
+    without app.py (no language, presets or navigation titles). Switch that
+    mode off as soon as any advlab page is imported; :func:`bind` reruns the
+    one run that started in the old mode."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # pragma: no cover - a Streamlit without this relic
+        return False
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        return True
+    return False
+
+
+_RERUN_AS_APP = _leave_pages_directory_mode()
+
 GLOBAL_FIELDS = PageState("global", [
     Field("lang", "en", "choice", choices=LANGS),
     Field("present", False, "bool"),
@@ -75,6 +94,10 @@ def bind(state: PageState) -> None:
     also kept outside the widgets, so leaving the page and coming back (which
     makes Streamlit forget widget state) restores them.
     """
+    global _RERUN_AS_APP
+    if _RERUN_AS_APP:
+        _RERUN_AS_APP = False
+        st.rerun()
     page = state.page
     shadow = st.session_state.setdefault("_shadow", {}).setdefault(page, {})
     first = f"_init_{page}" not in st.session_state
@@ -125,7 +148,7 @@ def sync_url(state: PageState, vals: dict, keep: set[str] | None = None) -> None
 def show_notes() -> None:
     """Show, once, which URL values were ignored and why."""
     for n in st.session_state.pop("_notes", []):
-        st.warning(tr("url_note", field=n.field, raw=n.raw, reason=n.reason), icon="⚠️")
+        st.warning(tr("url_note", field=n.field, raw=n.raw, reason=n.reason), icon=":material/warning:")
 
 
 # ---------------------------------------------------------------- widgets ---
@@ -206,3 +229,43 @@ def presenter_css() -> None:
     [data-testid="stMetricValue"] { font-size: 2.6rem !important; }
     [data-testid="stMetricLabel"] p { font-size: 1.2rem !important; }
     </style>""", unsafe_allow_html=True)
+
+
+# ------------------------------------------------------ sharing, presets ---
+
+def share_link() -> None:
+    """A "copy link" button: copies the browser's current address, which
+    always holds the page's full state (see :func:`sync_url`)."""
+    label = tr("share_copy")
+    done = tr("share_copied")
+    st.html(f"""
+<div style="display:flex;gap:.4rem;align-items:center;margin:.2rem 0 .4rem 0">
+  <button id="advlab-copy" type="button" title="{tr('share_help')}"
+    style="flex:1;padding:.45rem .6rem;border-radius:.5rem;border:1px solid #c9d2de;background:#fff;
+           cursor:pointer;font:inherit;font-size:.9rem">{label}</button>
+</div>
+<script>
+(function() {{
+  const b = document.getElementById("advlab-copy");
+  if (!b || b.dataset.bound) return;
+  b.dataset.bound = "1";
+  b.addEventListener("click", async () => {{
+    const url = window.location.href;
+    try {{ await navigator.clipboard.writeText(url); }}
+    catch (e) {{
+      const t = document.createElement("textarea"); t.value = url; document.body.appendChild(t);
+      t.select(); document.execCommand("copy"); t.remove();
+    }}
+    b.textContent = "{done}";
+    setTimeout(() => {{ b.textContent = "{label}"; }}, 1600);
+  }});
+}})();
+</script>""", unsafe_allow_javascript=True)
+
+
+def reset_page(short: str) -> None:
+    """Forget a page's widget values so the next visit reads them from the URL."""
+    for k in [k for k in st.session_state if isinstance(k, str) and k.startswith(f"{short}.")]:
+        del st.session_state[k]
+    st.session_state.pop(f"_init_{short}", None)
+    st.session_state.get("_shadow", {}).pop(short, None)

@@ -7,7 +7,7 @@ import time
 import numpy as np
 import streamlit as st
 
-from advlab import figures, metrics, models, ui
+from advlab import figures, metrics, models, snippets, ui
 from advlab.attacks import ATTACKS
 from advlab.data import TWO_D
 from advlab.pages_common import active_fields, attack_controls, attack_fields, cached_attack
@@ -124,7 +124,7 @@ def model_for(ds, v: dict, lim: tuple):
         trained = train(ds, v, key, lim)
     except models.TrainingDiverged as e:
         last = st.session_state.get("pg_last_good")
-        st.warning(ui.tr("pg_diverged", lr=v["lr"], epoch=e.epoch), icon="⚠️")
+        st.warning(ui.tr("pg_diverged", lr=v["lr"], epoch=e.epoch), icon=":material/warning:")
         if last is None or last[0][1] != key[1]:
             safe = dict(v, lr="0.01")
             key = train_key(safe)
@@ -147,7 +147,7 @@ def main() -> None:
     xs, ys, p = cached_grid(trained.model, model_key, lim, GRID_RES)
     names = [ui.tr("class_n", k=i) for i in range(ds.n_classes)]
 
-    left, right = st.columns([1.15, 1], gap="large")
+    left, right = columns()
     with left:
         st.subheader(ui.tr("pg_map_title"))
         fig = figures.decision_map(xs, ys, p, lang=ui.lang(), presenter=ui.presenter())
@@ -179,7 +179,7 @@ def attack_section(ds, trained, model_key, xs, ys, p, names) -> None:
     try:
         _attack_section(ds, trained, model_key, xs, ys, p, names)
     except Exception as exc:  # noqa: BLE001 - a fragment rerun is not covered by the page's guard
-        st.error(ui.tr("error_generic", msg=f"{type(exc).__name__}: {exc}"), icon="🚫")
+        st.error(ui.tr("error_generic", msg=f"{type(exc).__name__}: {exc}"), icon=":material/error:")
 
 
 def _attack_section(ds, trained, model_key, xs, ys, p, names) -> None:
@@ -193,7 +193,7 @@ def _attack_section(ds, trained, model_key, xs, ys, p, names) -> None:
                             cfg["norm"], cfg["targeted"], cfg["target"], cfg["params"], None, int(v["seed"]),
                             True)
     except ValueError as e:
-        st.error(ui.tr("pg_attack_error", msg=str(e)), icon="🚫")
+        st.error(ui.tr("pg_attack_error", msg=str(e)), icon=":material/error:")
         ui.sync_url(STATE, v, active_fields(STATE, v))
         return
     m = st.columns(5)
@@ -206,13 +206,13 @@ def _attack_section(ds, trained, model_key, xs, ys, p, names) -> None:
     m[3].metric(ui.tr("pg_mean_linf"), f"{np.mean(res.linf):.3f}", help=ui.tr("pg_mean_size_help"))
     m[4].metric(ui.tr("pg_mean_l2"), f"{np.mean(res.l2):.3f}", help=ui.tr("pg_mean_size_help"))
 
-    left, right = st.columns([1.15, 1], gap="large")
+    left, right = columns()
     n_test = len(ds.x_test)
     with right:
         st.markdown(ui.tr("pg_point_intro"))
         kp = ui.wkey("pg", "point")
         if st.session_state.get(kp, 0) >= n_test:
-            st.warning(ui.tr("pg_point_range", i=st.session_state[kp], n=n_test - 1), icon="⚠️")
+            st.warning(ui.tr("pg_point_range", i=st.session_state[kp], n=n_test - 1), icon=":material/warning:")
             st.session_state[kp] = 0
         st.number_input(ui.tr("pg_point"), 0, n_test - 1, step=1, key=kp)
         i = int(st.session_state[kp])
@@ -222,7 +222,12 @@ def _attack_section(ds, trained, model_key, xs, ys, p, names) -> None:
             ks = ui.wkey("pg", "step")
             if st.session_state.get(ks, -1) > steps_avail:
                 st.session_state[ks] = -1
+            b1, b2, b3 = st.columns([1, 1, 1.2])
+            b1.button(ui.tr("pg_prev"), on_click=_step_by, args=(-1, steps_avail), key="pg_prev", width="stretch")
+            b2.button(ui.tr("pg_next"), on_click=_step_by, args=(1, steps_avail), key="pg_next", width="stretch")
             step = st.slider(ui.tr("pg_step"), -1, steps_avail, key=ks, help=ui.tr("pg_step_help"))
+            shown = steps_avail if step < 0 else step
+            b3.markdown(f"**{ui.tr('pg_step_of', k=shown, n=steps_avail)}**")
             step = None if step < 0 else step
         verdict = ui.tr("pg_point_fooled") if res.pred_adv[i] != res.y[i] else ui.tr("pg_point_resisted")
         st.markdown(ui.tr("pg_point_status", i=i, true=names[res.y[i]], before=names[res.pred_clean[i]],
@@ -249,7 +254,48 @@ def _attack_section(ds, trained, model_key, xs, ys, p, names) -> None:
                          url=spec.url))
         ui.chart(fig, key="pg_attack_map", filename="advlab-attack-map", on_select=_pick_point,
                  selection_mode="points")
+    extras(ds, res, cfg, v)
     ui.sync_url(STATE, v, active_fields(STATE, v))
+
+
+def extras(ds, res, cfg, v) -> None:
+    """Show the code that reproduces this view, and the adversarial points as CSV."""
+    c1, c2 = st.columns([3, 1])
+    with c1.expander(ui.tr("pg_code_title")):
+        st.caption(ui.tr("pg_code_help"))
+        st.code(snippets.playground_code(
+            dataset=v["dataset"], n_samples=v["n"], noise=v["noise"], data_seed=v["dseed"], n_classes=v["classes"],
+            hidden=tuple([int(v["width"])] * int(v["layers"])), activation=v["act"], epochs=v["epochs"],
+            batch_size=int(v["batch"]), lr=float(v["lr"]), l2=float(v["l2"]), seed=v["seed"], attack=cfg["attack"],
+            eps=cfg["eps"], norm=cfg["norm"], targeted=cfg["targeted"], target=cfg["target"],
+            params=dict(cfg["params"])), language="python")
+    c2.download_button(ui.tr("pg_csv"), adversarial_csv(res), file_name=f"advlab-{cfg['attack']}-points.csv",
+                       mime="text/csv", key="pg_csv_button", width="stretch")
+
+
+def adversarial_csv(res) -> str:
+    rows = ["index,x1,x2,label,pred_clean,x1_adv,x2_adv,pred_adv,fooled,linf,l2"]
+    for i in range(len(res.x)):
+        rows.append(f"{i},{res.x[i, 0]:.6f},{res.x[i, 1]:.6f},{res.y[i]},{res.pred_clean[i]},"
+                    f"{res.x_adv[i, 0]:.6f},{res.x_adv[i, 1]:.6f},{res.pred_adv[i]},"
+                    f"{int(res.pred_adv[i] != res.y[i])},{res.linf[i]:.6f},{res.l2[i]:.6f}")
+    return "\n".join(rows) + "\n"
+
+
+def _step_by(delta: int, n: int) -> None:
+    """Previous/next step of the attack path (from "all steps", next starts at 0)."""
+    k = ui.wkey("pg", "step")
+    cur = st.session_state.get(k, -1)
+    if cur < 0:
+        cur = -1 if delta > 0 else n + 1
+    st.session_state[k] = int(min(max(cur + delta, 0), n))
+
+
+def columns():
+    """Two columns side by side, or one chart per row on a projector."""
+    if ui.presenter():
+        return st.container(), st.container()
+    return st.columns([1.15, 1], gap="large")
 
 
 def _pick_point() -> None:
@@ -274,4 +320,4 @@ def _pick_point() -> None:
 try:
     main()
 except Exception as exc:  # noqa: BLE001 - the page shows a message, never a traceback
-    st.error(ui.tr("error_generic", msg=f"{type(exc).__name__}: {exc}"), icon="🚫")
+    st.error(ui.tr("error_generic", msg=f"{type(exc).__name__}: {exc}"), icon=":material/error:")

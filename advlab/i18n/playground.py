@@ -73,6 +73,12 @@ EN = {
     "pg_point_status": "Point **#{i}**: true class **{true}**; before the attack **{before}**, after **{after}** "
                        "— {verdict}. Moved L∞ {linf:.3f}, L2 {l2:.3f}.",
     "pg_point_fooled": "**fooled**",
+    "pg_code_title": "Show the code: this view from Python",
+    "pg_code_help": "Paste into a notebook in this project's environment: it trains the same model and prints the same numbers.",
+    "pg_csv": "Download points (CSV)",
+    "pg_prev": "◀ previous step",
+    "pg_next": "next step ▶",
+    "pg_step_of": "step {k} of {n}",
     "pg_point_resisted": "not fooled",
     "pg_attack_map_caption": "{attack} ([{paper}]({url})). Arrows: clean → adversarial. Red ×: fooled. "
                              "Dashed outline: the chosen point's ε-ball.",
@@ -144,6 +150,12 @@ ZH = {
     "pg_point_status": "点 **#{i}**：真实类别 **{true}**；攻击前预测 **{before}**，攻击后 **{after}** —— {verdict}。"
                        "移动 L∞ {linf:.3f}，L2 {l2:.3f}。",
     "pg_point_fooled": "**被骗了**",
+    "pg_code_title": "显示代码：用 Python 重现此视图",
+    "pg_code_help": "粘贴到本项目环境中的笔记本里运行：它会训练同一个模型并打印同样的数字。",
+    "pg_csv": "下载数据点（CSV）",
+    "pg_prev": "◀ 上一步",
+    "pg_next": "下一步 ▶",
+    "pg_step_of": "第 {k} / {n} 步",
     "pg_point_resisted": "没有被骗",
     "pg_attack_map_caption": "{attack}（[{paper}]({url})）。箭头：干净 → 对抗。红色 ×：被骗。虚线框：所选点的 ε 球。",
 }

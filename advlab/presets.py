@@ -1,0 +1,42 @@
+"""Named lesson presets: a page and the settings that make one point in class.
+
+A presenter picks one from the sidebar menu or links to it directly with
+``?preset=<key>``; each is also an ordinary shareable URL (:func:`url`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+
+@dataclass(frozen=True)
+class Preset:
+    key: str
+    page: str  # url path of the page
+    params: dict  # the page's query fields
+
+
+PRESETS: dict[str, Preset] = {p.key: p for p in [
+    Preset("fgsm-moons", "playground",
+           {"dataset": "moons", "noise": "0.2", "attack": "fgsm", "eps": "0.2", "norm": "linf", "seed": "0"}),
+    Preset("pgd-path", "playground",
+           {"dataset": "circles", "noise": "0.1", "attack": "pgd", "eps": "0.3", "pgd_steps": "20", "point": "3"}),
+    Preset("deepfool-minimal", "playground", {"dataset": "spiral", "noise": "0.1", "layers": "3", "width": "64",
+                                              "epochs": "300", "attack": "deepfool"}),
+    Preset("noise-vs-pgd", "robustness", {"dataset": "blog"}),
+    Preset("pgd-beats-fgsm", "robustness", {"dataset": "blog"}),
+    Preset("blog-finished", "seed-lab", {}),
+    Preset("digits-that-fool", "digits", {"attack": "pgd", "eps": "0.1"}),
+    Preset("adv-training-tradeoff", "defenses", {}),
+    Preset("transfer-forest", "transfer", {}),
+]}
+
+
+def url(key: str, lang: str = "en") -> str:
+    """A relative link that opens the preset."""
+    p = PRESETS[key]
+    q = dict(p.params)
+    if lang != "en":
+        q["lang"] = lang
+    return f"/{p.page}" + (f"?{urlencode(q)}" if q else "")
