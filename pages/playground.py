@@ -176,8 +176,11 @@ def models_predict(model, x):
 @st.fragment
 def attack_section(ds, trained, model_key, xs, ys, p, names) -> None:
     """Everything that depends on the attack: moving epsilon reruns only this."""
+    t0 = time.perf_counter()
     try:
         _attack_section(ds, trained, model_key, xs, ys, p, names)
+        # how long an epsilon move costs the server (read by `make bench`)
+        st.session_state["_pg_fragment_seconds"] = time.perf_counter() - t0
     except Exception as exc:  # noqa: BLE001 - a fragment rerun is not covered by the page's guard
         st.error(ui.tr("error_generic", msg=f"{type(exc).__name__}: {exc}"), icon=":material/error:")
 
