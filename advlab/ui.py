@@ -222,12 +222,16 @@ def store_model(key: tuple, item) -> None:
 
 
 def presenter_css() -> None:
-    """Bigger text for a projector."""
+    """Projector styling: bigger text, and charts that sit side by side on a
+    laptop get a row each (one main chart per screen)."""
     st.markdown("""<style>
-    html, body, [class*="css"], .stMarkdown p, .stMarkdown li { font-size: 1.25rem !important; }
-    h1 { font-size: 2.8rem !important; } h2, h3 { font-size: 2rem !important; }
-    [data-testid="stMetricValue"] { font-size: 2.6rem !important; }
-    [data-testid="stMetricLabel"] p { font-size: 1.2rem !important; }
+    .stMarkdown p, .stMarkdown li, .stCaption p, label p { font-size: 1.3rem !important; line-height: 1.5 !important; }
+    h1 { font-size: 3rem !important; } h2, h3 { font-size: 2.1rem !important; }
+    [data-testid="stMetricValue"] { font-size: 2.8rem !important; }
+    [data-testid="stMetricLabel"] p { font-size: 1.25rem !important; }
+    [data-testid="stHorizontalBlock"]:has([data-testid="stPlotlyChart"]) { flex-direction: column !important; }
+    [data-testid="stHorizontalBlock"]:has([data-testid="stPlotlyChart"]) > [data-testid="stColumn"]
+        { width: 100% !important; flex: 1 1 100% !important; }
     </style>""", unsafe_allow_html=True)
 
 
