@@ -19,7 +19,7 @@ from sklearn.preprocessing import StandardScaler
 
 from . import _validate as v
 
-__all__ = ["Dataset", "DATASETS", "TWO_D", "load", "blog_data", "digits_data"]
+__all__ = ["DATASETS", "TWO_D", "Dataset", "blog_data", "digits_data", "load"]
 
 
 @dataclass(frozen=True, eq=False)

@@ -12,6 +12,7 @@ in a few milliseconds. The trained weights are then loaded into a plain
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Callable
@@ -21,8 +22,8 @@ import numpy as np
 
 from . import _validate as v
 
-__all__ = ["MLPSpec", "Trained", "TrainingDiverged", "train_mlp", "fit_mlp", "to_keras",
-           "ACTIVATIONS", "n_outputs"]
+__all__ = ["ACTIVATIONS", "MLPSpec", "Trained", "TrainingDiverged", "fit_mlp", "n_outputs", "to_keras",
+           "train_mlp"]
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid")
 
@@ -69,7 +70,7 @@ class NumpyMLP:
         self.spec = spec
         sizes = spec.sizes
         shapes = []
-        for a, b in zip(sizes[:-1], sizes[1:]):
+        for a, b in itertools.pairwise(sizes):
             shapes += [(a, b), (b,)]
         total = sum(math.prod(s) for s in shapes)
         self.flat = np.zeros(total, np.float32)

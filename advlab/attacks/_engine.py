@@ -14,8 +14,8 @@ import weakref
 
 import numpy as np
 
-from .._tf import keras, tf
 from .. import _validate as v
+from .._tf import keras, tf
 
 NORMS = ("linf", "l2")
 _lock = threading.Lock()
@@ -50,10 +50,13 @@ def _arch_key(model) -> str:
 def check_model(model) -> None:
     """Raise ValueError when ``model`` is not a Keras model that outputs logits."""
     if not isinstance(model, keras.Model):
-        raise ValueError(f"model must be a keras.Model mapping inputs to logits, got {type(model).__name__}")
+        # ValueError like every other bad argument: pages catch one exception type
+        raise ValueError(f"model must be a keras.Model mapping inputs to logits, got {type(model).__name__}")  # noqa: TRY004
     last = model.layers[-1] if model.layers else None
     act = getattr(last, "activation", None)
     act_name = getattr(act, "__name__", "")
+    if isinstance(last, keras.layers.Softmax):  # a layer of its own, with no .activation
+        act_name = "softmax"
     if act_name in ("softmax", "sigmoid", "log_softmax"):
         raise ValueError(f"model must output logits (no final activation), but its last layer applies "
                          f"'{act_name}': build the model with a linear output layer")

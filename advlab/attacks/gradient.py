@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._tf import tf
 from .. import _validate as v
+from .._tf import tf
 from . import _engine as E
 
 _TINY = 1e-12

@@ -7,8 +7,8 @@ default become a slider), so adding an attack is one module and one entry here.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
@@ -124,11 +124,16 @@ def run_attack(name: str, model, x, y, *, eps: float | None = None, norm: str = 
     """Run any registered attack by name and score it.
 
     ``params`` are the attack's own parameters (see ``ATTACKS[name].params``);
-    unknown names raise ``ValueError``. Norms an attack does not support raise
-    too. For attacks without an epsilon (DeepFool, C&W) ``eps`` is ignored.
+    unknown names raise ``ValueError``. A norm outside :data:`NORMS` raises; the
+    L2-only attacks (DeepFool, C&W) run in L2 whatever known norm is passed, and
+    any other norm an attack lacks raises. For attacks without an epsilon
+    ``eps`` is ignored.
     """
     v.choice("attack", name, ATTACKS)
     spec = ATTACKS[name]
+    # a known norm an L2-only attack lacks falls back to L2 (pages pass one norm to every
+    # attack); a misspelt norm is an error for every attack
+    E.check_norm(norm)
     if norm not in spec.norms:
         if spec.norms == ("l2",):
             norm = "l2"
