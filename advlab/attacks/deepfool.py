@@ -49,6 +49,8 @@ def _builder(e):
                 w_l = tf.gather(wk, ell, batch_dims=1)
                 wl2 = tf.reduce_sum(w_l * w_l, axis=1)
                 r = ((tf.abs(f_l) + 1e-4) / tf.maximum(wl2, _TINY))[:, None] * w_l
+            if not tf.reduce_any(active):  # every point has crossed: the remaining steps would add nothing
+                break
             r_tot = r_tot + tf.where(active[:, None], r, tf.zeros_like(r))
         return tf.clip_by_value(x + (1.0 + overshoot) * r_tot, lo, hi)
     return f
@@ -68,7 +70,8 @@ def deepfool(model, x, y=None, *, steps: int = 50, overshoot: float = 0.02, clip
     left is the model's *prediction* on x, not ``y`` (``y`` is accepted for a
     uniform signature; for correctly classified points the two agree).
     There is no epsilon: the perturbation is as large as the point needs.
-    Points stop moving once they cross; ``steps`` caps the iterations.
+    Points stop moving once they cross and the loop ends when all have;
+    ``steps`` caps the iterations.
     """
     steps = v.number("steps", steps, lo=1, hi=10_000, integer=True)
     overshoot = v.number("overshoot", overshoot, lo=0.0, hi=10.0)
