@@ -11,7 +11,7 @@ import re
 import numpy as np
 import pytest
 
-from advlab import attacks, models
+from advlab import attacks, bench, models
 from advlab._tf import keras, tf
 from advlab.attacks import ATTACKS, NORMS, run_attack
 from advlab.attacks._engine import engine_for
@@ -208,6 +208,25 @@ def test_deepfool_moves_just_across_the_boundary(binary_case):
     z0 = np.abs(attacks.logits(c.model, c.x[ok])[:, 0])
     z1 = np.abs(attacks.logits(c.model, attacks.deepfool(c.model, c.x[ok], c.y[ok]))[:, 0])
     assert np.median(z1) < 0.2 * np.median(z0)
+
+
+def test_deepfool_agrees_with_the_papers_algorithm(blog_case):
+    # the textbook loop in eager TensorFlow, point by point (the benchmark's reference)
+    c = blog_case
+    ok = attacks.predict(c.model, c.x) == c.y
+    x, y = c.x[ok], c.y[ok]
+    ours = np.linalg.norm(attacks.deepfool(c.model, x, y) - x, axis=1)
+    paper = np.linalg.norm(bench.textbook_deepfool(c.model, x) - x, axis=1)
+    np.testing.assert_allclose(ours, paper, rtol=5e-3)
+
+
+def test_pgd_is_at_least_as_strong_as_the_textbook_loop(blog_case):
+    # same random start, same budget and steps; keeping the first success can only help
+    c = blog_case
+    kw = dict(eps=0.25, steps=40, step_size=0.025, seed=0)
+    ours = accuracy(c.model, attacks.pgd(c.model, c.x, c.y, **kw), c.y)
+    textbook = accuracy(c.model, bench.textbook_pgd(c.model, c.x, c.y, **kw), c.y)
+    assert ours <= textbook < c.accuracy()
 
 
 def test_cw_finds_perturbations_no_larger_than_deepfool(blog_case):
