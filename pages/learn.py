@@ -387,6 +387,7 @@ def presenter_view(v: dict, answers: dict) -> None:
         if current == FAQ[0]:
             st.caption(ui.tr("ln_faq_intro"))
         section(current)
+    st.divider()
     slide_nav(current, "bottom")
     st.caption(ui.tr("ln_keys"))
 
