@@ -1,0 +1,115 @@
+"""The Robustness page, run headless: it draws its charts, follows its controls
+and answers bad links with a message."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "robustness.py")
+
+
+def _figures(at) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def _curve_names(at) -> set[str]:
+    fig = _figures(at)[0]
+    return {tr.get("name") for tr in fig["data"] if tr.get("mode") == "lines+markers"}
+
+
+def _metric(at, label_start: str) -> str:
+    return next(m.value for m in at.metric if m.label.startswith(label_start))
+
+
+@pytest.fixture(scope="module")
+def page():
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.run()
+    return at
+
+
+def test_default_page_draws_curves_distances_and_table(page):
+    at = page
+    assert not at.exception
+    assert not at.error
+    charts = at.get("plotly_chart")
+    assert len(charts) == 4  # accuracy, success rate, histogram, cumulative
+    assert len(_curve_names(at)) == 5
+    fig = _figures(at)[0]
+    assert any(tr.get("fill") == "toself" for tr in fig["data"]), "the noise-to-PGD gap is shaded"
+    assert _metric(at, "clean test accuracy").endswith("%")
+    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 5
+    # the blog model barely notices noise: the page says so
+    assert any("Random noise barely moves" in i.value for i in at.info)
+    assert at.slider(key="rb.eps_max").value == pytest.approx(1.0)
+
+
+def test_unticking_attacks_redraws_without_them_and_drops_the_band(page):
+    at = page
+    at.checkbox(key="rb.a_noise").uncheck()
+    at.checkbox(key="rb.a_mim").uncheck().run()
+    assert not at.exception
+    names = _curve_names(at)
+    assert len(names) == 3
+    assert not any(tr.get("fill") == "toself" for tr in _figures(at)[0]["data"])
+    assert any("Tick both random noise and PGD" in c.value for c in at.caption)
+    assert len(at.dataframe[0].value) == 3
+    for a in ("noise", "fgsm", "bim", "pgd", "mim"):
+        at.checkbox(key=f"rb.a_{a}").uncheck()
+    at.run()
+    assert not at.exception
+    assert any("No attack is selected" in w.value for w in at.warning)
+    at.checkbox(key="rb.a_pgd").check().run()
+    assert not at.exception and len(_curve_names(at)) == 1
+
+
+def test_moving_the_table_epsilon_changes_the_numbers_not_the_model(page):
+    at = page
+    before = at.dataframe[0].value.iloc[0, 1]
+    trained = _metric(at, "training time")
+    at.slider(key="rb.eps").set_value(0.8).run()
+    assert not at.exception
+    assert at.dataframe[0].value.iloc[0, 1] < before
+    assert _metric(at, "training time") == trained
+
+
+def test_switching_to_digits_fits_the_range_and_keeps_charts():
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.run()
+    blog_acc = _metric(at, "clean test accuracy")
+    at.selectbox(key="rb.dataset").set_value("digits")
+    at.slider(key="rb.points").set_value(60).run()
+    assert not at.exception and not at.error
+    assert len(at.get("plotly_chart")) == 4
+    assert at.slider(key="rb.eps_max").value == pytest.approx(0.3)
+    assert at.slider(key="rb.epochs").value == 20
+    assert _metric(at, "clean test accuracy") != blog_acc
+    assert _metric(at, "hidden layers") == "64-32"
+    axis = _figures(at)[0]["layout"]["xaxis"]["range"]
+    assert axis[1] == pytest.approx(0.3 * 1.02)
+
+
+def test_a_link_with_an_epsilon_too_large_for_the_data_gets_a_message():
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.query_params.update({"dataset": "digits", "eps_max": "5", "eps": "4", "points": "40", "n_eps": "6"})
+    at.run()
+    assert not at.exception
+    texts = " ".join(w.value for w in at.warning)
+    assert "at most 1" in texts
+    assert at.slider(key="rb.eps_max").value == pytest.approx(1.0)
+    assert at.slider(key="rb.eps").value <= 1.0
+    assert len(at.get("plotly_chart")) == 4
+
+
+def test_a_link_with_an_unusable_value_falls_back_with_a_note():
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.query_params.update({"dataset": "moons", "n_eps": "500", "points": "40", "lang": "zh"})
+    at.run()
+    assert not at.exception
+    assert any("n_eps" in w.value for w in at.warning)
+    assert at.slider(key="rb.n_eps").value == 20
+    assert len(at.get("plotly_chart")) == 4
