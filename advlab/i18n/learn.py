@@ -327,9 +327,9 @@ EN = {
                       "60% or lower. A stronger attack can only lower the number.",
 
     "ln_q_project": "What does the projection step in PGD do?",
-    "ln_q_project_o0": "It normalizes the gradient to length one",
+    "ln_q_project_o0": "It rescales the gradient to length one so that every step has the same size",
     "ln_q_project_o1": "It picks a random starting point in the ball",
-    "ln_q_project_o2": "It shrinks the step size α after each iteration",
+    "ln_q_project_o2": "It shrinks the step size α after each iteration so that the attack converges",
     "ln_q_project_o3": "It maps the new point to the nearest point of the ε-ball around x (and of the valid input "
                        "range)",
     "ln_q_project_why": "After a step the point may lie outside the allowed region. Π returns the nearest allowed "
@@ -352,10 +352,10 @@ EN = {
                          "land just across.",
 
     "ln_q_cw_c": "In the Carlini–Wagner objective ‖δ‖₂² + c·g(x + δ), what does the constant c control?",
-    "ln_q_cw_c_o0": "The step size of gradient descent",
+    "ln_q_cw_c_o0": "The step size of the gradient descent (Adam) that runs the optimization",
     "ln_q_cw_c_o1": "The trade-off between a small change and a successful attack; C&W choose it by binary search",
     "ln_q_cw_c_o2": "How many classes the attack considers",
-    "ln_q_cw_c_o3": "A hard limit ε on the size of the change",
+    "ln_q_cw_c_o3": "A hard limit ε on the size of the change, as in PGD",
     "ln_q_cw_c_why": "With a small c the optimizer mostly shrinks δ and may fail; with a large c it mostly chases "
                      "success and the change grows. C&W search for the smallest c that still succeeds. There is no "
                      "ε: the size is minimized, not bounded. The confidence margin is κ, a different parameter.",
@@ -371,8 +371,8 @@ EN = {
 
     "ln_q_advtrain": "Adversarial training solves min over θ of E[ max over ‖δ‖ ≤ ε of L(θ, x + δ, y) ]. How is "
                      "the inner maximum handled in practice (Madry et al., 2018)?",
-    "ln_q_advtrain_o0": "It is solved exactly by linear programming",
-    "ln_q_advtrain_o1": "Random noise of size ε is added to each batch",
+    "ln_q_advtrain_o0": "It is solved exactly by linear programming over the ε-ball at every step",
+    "ln_q_advtrain_o1": "Random noise of size ε is added to each batch, which is cheaper and works as well",
     "ln_q_advtrain_o2": "A PGD attack on the current model produces an adversarial batch, and the weights are "
                         "updated on it",
     "ln_q_advtrain_o3": "It is skipped; only the outer minimum is trained",
@@ -411,9 +411,10 @@ EN = {
 
     "ln_q_medical": "Finlayson et al. (Science, 2019) argue that medicine is especially exposed to adversarial "
                     "attacks. Which reason do they give?",
-    "ln_q_medical_o0": "Medical images are too large for attacks to run",
+    "ln_q_medical_o0": "Medical images are so large that gradient-based attacks cannot run on them at all",
     "ln_q_medical_o1": "Medical models never use deep learning",
-    "ln_q_medical_o2": "Only hospitals can access medical models, so nobody else can attack them",
+    "ln_q_medical_o2": "Only hospitals can access medical models, so nobody outside a hospital could ever attack "
+                       "them",
     "ln_q_medical_o3": "Money: algorithms increasingly help decide insurance claims and payments, and inputs such as "
                        "images or billing codes can be nudged",
     "ln_q_medical_why": "Billions of claims are processed with growing help from algorithms, so a provider could "
@@ -690,9 +691,9 @@ ZH = {
                       "最强的攻击至少也能骗过这些：所以真实鲁棒准确率不超过 60%。更强的攻击只会让这个数更低。",
 
     "ln_q_project": "PGD 中的投影步骤做了什么？",
-    "ln_q_project_o0": "把梯度归一化为长度 1",
+    "ln_q_project_o0": "把梯度缩放到长度 1，使每一步的大小相同",
     "ln_q_project_o1": "在球内随机选一个起点",
-    "ln_q_project_o2": "每次迭代后缩小步长 α",
+    "ln_q_project_o2": "每次迭代后缩小步长 α，使攻击收敛",
     "ln_q_project_o3": "把新点映射到以 x 为中心的 ε 球（以及合法输入范围）中最近的点",
     "ln_q_project_why": "走一步之后，点可能落在允许区域之外。Π 返回最近的合法点：对 L∞ 是把每个特征裁剪到 "
                         "[xᵢ − ε, xᵢ + ε]；对 L2 是把改动缩短到长度 ε。这样每次迭代的结果都是合法的候选。",
@@ -711,10 +712,10 @@ ZH = {
                          "|f(x)| / ‖w‖₂ = 5 / 5 = 1，方向为 −w。DeepFool 随后再加一点过冲（× 1.02），恰好越过边界。",
 
     "ln_q_cw_c": "在 Carlini–Wagner 目标函数 ‖δ‖₂² + c·g(x + δ) 中，常数 c 控制什么？",
-    "ln_q_cw_c_o0": "梯度下降的步长",
+    "ln_q_cw_c_o0": "执行优化的梯度下降（Adam）的步长",
     "ln_q_cw_c_o1": "改动小与攻击成功之间的权衡；C&W 用二分搜索选它",
     "ln_q_cw_c_o2": "攻击考虑多少个类别",
-    "ln_q_cw_c_o3": "改动大小的硬性上限 ε",
+    "ln_q_cw_c_o3": "改动大小的硬性上限 ε，和 PGD 一样",
     "ln_q_cw_c_why": "c 小时，优化器主要在缩小 δ，可能攻击失败；c 大时，它主要追求成功，改动就会变大。"
                      "C&W 搜索仍能成功的最小 c。这里没有 ε：改动大小是被最小化的，而不是被限定的。"
                      "置信间隔是 κ，另一个参数。",
@@ -729,8 +730,8 @@ ZH = {
 
     "ln_q_advtrain": "对抗训练求解的是：对 θ 最小化 E[ 在 ‖δ‖ ≤ ε 上 L(θ, x + δ, y) 的最大值 ]。"
                      "实践中（Madry 等人，2018）如何处理内层最大化？",
-    "ln_q_advtrain_o0": "用线性规划精确求解",
-    "ln_q_advtrain_o1": "给每个批次加上大小为 ε 的随机噪声",
+    "ln_q_advtrain_o0": "每一步都在 ε 球上用线性规划精确求解",
+    "ln_q_advtrain_o1": "给每个批次加上大小为 ε 的随机噪声，更便宜而且效果一样",
     "ln_q_advtrain_o2": "对当前模型运行 PGD 攻击得到对抗批次，再在它上面更新权重",
     "ln_q_advtrain_o3": "跳过它，只训练外层的最小化",
     "ln_q_advtrain_why": "对神经网络无法精确求解内层最大值，所以每个批次都用 PGD 来近似；Danskin 定理保证了攻击结果"
@@ -762,9 +763,9 @@ ZH = {
                      "视频帧中 84.8% 把停车标志识别成“限速 45”，而人看到的仍是一块有些涂鸦的停车标志。",
 
     "ln_q_medical": "Finlayson 等人（Science，2019）认为医疗领域特别容易受到对抗攻击。他们给出的理由是什么？",
-    "ln_q_medical_o0": "医学图像太大，攻击跑不动",
+    "ln_q_medical_o0": "医学图像太大，基于梯度的攻击根本无法在上面运行",
     "ln_q_medical_o1": "医疗模型从不使用深度学习",
-    "ln_q_medical_o2": "只有医院能接触医疗模型，所以别人无法攻击",
+    "ln_q_medical_o2": "只有医院能接触医疗模型，所以医院以外的人永远无法攻击它们",
     "ln_q_medical_o3": "金钱：算法越来越多地参与保险理赔和支付决策，而图像、账单编码等输入可以被微调",
     "ln_q_medical_why": "每年有数十亿份理赔在算法的协助下处理，医疗服务方可能通过微调输入获利，例如寻找不会被拒赔的"
                         "账单编码组合。作者此前的预印本已经成功攻击了三个医学图像分类器。",
