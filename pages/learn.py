@@ -131,7 +131,7 @@ TRY_LINKS: dict[str, list[tuple[str, dict[str, str], str]]] = {
     "threat": [("playground", {"dataset": "moons", "attack": "noise", "eps": "0.3"}, "ln_try_threat_noise"),
                ("playground", {"dataset": "moons", "attack": "fgsm", "eps": "0.3", "norm": "l2"},
                 "ln_try_threat_l2")],
-    "inner": [("robustness", {"attack": "pgd"}, "ln_try_inner")],
+    "inner": [("robustness", {}, "ln_try_inner")],  # the page draws every attack's curve by default
     "fgsm": [("playground", {"attack": "fgsm", "eps": "0.3", "dataset": "moons"}, "ln_try_fgsm"),
              ("digits", {"attack": "fgsm", "eps": "0.1"}, "ln_try_fgsm_digits")],
     "pgd": [("playground", {"dataset": "circles", "attack": "pgd", "eps": "0.3", "pgd_steps": "20"}, "ln_try_pgd")],
