@@ -1,0 +1,336 @@
+"""Figures of the Seed Lab and Digits pages: accuracy against the budget,
+one point's feature changes, a 2-D slice of the decision function, a PCA
+picture of clean and adversarial points, and digit images with their
+class probabilities."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..attacks import ATTACKS
+from ..i18n import t
+from .common import BLACK, BLUE, GREY, ORANGE, VERMILLION, class_color, style
+
+# ink dark on light paper: 0 (background) is white, 1 (full ink) is black
+INK = [[0.0, "#ffffff"], [1.0, "#000000"]]
+# perturbation: blue removes ink, vermillion adds it, white is no change
+DIVERGING = [[0.0, BLUE], [0.5, "#ffffff"], [1.0, VERMILLION]]
+# probability of class 1 on the slice: class 0 blue, class 1 orange, unsure white
+_P1 = [[0.0, "#3f8fc9"], [0.5, "#ffffff"], [1.0, "#f0b540"]]
+ROLE_COLORS = {"informative": BLUE, "redundant": ORANGE, "unknown": GREY}
+
+
+def _pct(p: float) -> str:
+    return f"{100 * p:.0f}%"
+
+
+def _look(fig: go.Figure, *, presenter: bool, **kw) -> go.Figure:
+    """The shared style, plus explicit axis and colour-bar font sizes: Streamlit's chart
+    theme would otherwise shrink ticks and axis titles back to its own size on a projector."""
+    fig = style(fig, presenter=presenter, **kw)
+    tick, title = (17, 19) if presenter else (12, 13)
+    fig.update_xaxes(tickfont=dict(size=tick), title_font=dict(size=title))
+    fig.update_yaxes(tickfont=dict(size=tick), title_font=dict(size=title))
+    for tr_ in fig.data:
+        if getattr(tr_, "colorbar", None) is not None and "colorbar" in tr_:
+            tr_.colorbar.tickfont = dict(size=tick)
+            tr_.colorbar.title.font = dict(size=title)
+    return fig
+
+
+# ------------------------------------------------------------ Seed Lab ---
+
+def accuracy_vs_eps(eps_values, acc, *, attack: str, norm: str = "linf", eps: float | None = None,
+                    now: float | None = None, baseline=None, chance: float | None = 0.5, lang: str = "en",
+                    presenter: bool = False) -> go.Figure:
+    """Test accuracy against the budget for one attack, with random noise of
+    the same size as a baseline and the current budget marked."""
+    eps_values = np.asarray(eps_values, np.float64)
+    acc = np.asarray(acc, np.float64)
+    spec = ATTACKS[attack]
+    lw = 4 if presenter else 2.5
+    fig = go.Figure()
+    if baseline is not None:
+        fig.add_trace(go.Scatter(x=eps_values, y=np.asarray(baseline), mode="lines", name=t("sl_fig_noise", lang),
+                                 line=dict(color=GREY, width=lw, dash="dash"),
+                                 hovertemplate="ε %{x:.2f}: %{y:.1%}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=eps_values, y=acc, mode="lines+markers", name=t(f"attack_{attack}", lang),
+                             line=dict(color=VERMILLION, width=lw), marker=dict(size=9 if presenter else 6),
+                             hovertemplate="ε %{x:.2f}: %{y:.1%}<extra></extra>"))
+    if chance is not None:
+        fig.add_hline(y=chance, line=dict(color=GREY, width=1, dash="dot"), annotation_text=t("sl_fig_chance", lang),
+                      annotation_position="bottom right", annotation_font=dict(color=GREY))
+    if eps is not None and now is not None:
+        fig.add_vline(x=eps, line=dict(color=BLACK, width=1.5, dash="dot"))
+        fig.add_trace(go.Scatter(x=[eps], y=[now], mode="markers", name=t("sl_fig_now", lang),
+                                 marker=dict(size=16 if presenter else 12, color=BLACK, symbol="diamond",
+                                             line=dict(color="white", width=1.5)),
+                                 hovertemplate="ε %{x:.2f}: %{y:.1%}<extra></extra>"))
+        # the label sits below-right of the marker, clear of both curves near the top
+        fig.add_annotation(x=eps, y=now, text=f"<b>ε = {eps:g}: {100 * now:.1f}%</b>", showarrow=False,
+                           xanchor="left", yanchor="top", xshift=10, yshift=-8, bgcolor="rgba(255,255,255,0.85)",
+                           font=dict(size=18 if presenter else 13, color=BLACK))
+    if spec.uses_eps:
+        xt = t("fig_eps", lang) + " · " + t(f"norm_{norm}", lang)
+    else:
+        xt = t("sl_fig_budget", lang, norm="L∞" if norm == "linf" else "L2")
+    fig.update_xaxes(title_text=xt, range=[0, float(eps_values.max()) * 1.02], rangemode="tozero")
+    fig.update_yaxes(title_text=t("sl_fig_test_acc", lang), range=[0, 1.03], tickformat=".0%", dtick=0.25)
+    fig = _look(fig, presenter=presenter, height=480 if presenter else 380)
+    fig.update_layout(margin=dict(t=60))
+    return fig
+
+
+def feature_bars(delta, roles, *, grad=None, eps: float | None = None, norm: str = "linf", feature_names=None,
+                 lang: str = "en", presenter: bool = False) -> go.Figure:
+    """One point's perturbation, feature by feature, informative features
+    first and redundant ones after, coloured by role. ``grad`` (optional)
+    adds the loss gradient rescaled to the bars' height: the direction the
+    attack follows."""
+    delta = np.asarray(delta, np.float64).ravel()
+    d = delta.size
+    roles = list(roles) if roles is not None else ["unknown"] * d
+    if len(roles) != d:
+        raise ValueError(f"roles must give one role per feature ({d}), got {len(roles)}")
+    names = list(feature_names) if feature_names is not None else [f"f{j}" for j in range(d)]
+    rank = {"informative": 0, "redundant": 1}
+    order = sorted(range(d), key=lambda j: (rank.get(roles[j], 2), j))
+    fig = go.Figure()
+    for role in ("informative", "redundant", "unknown"):
+        idx = [j for j in order if roles[j] == role]
+        if not idx:
+            continue
+        label = t(f"sl_fig_role_{role}", lang)
+        fig.add_trace(go.Bar(x=[names[j] for j in idx], y=delta[idx], name=label, marker_color=ROLE_COLORS[role],
+                             hovertemplate="%{x} (" + label + "): %{y:+.4f}<extra></extra>"))
+    if grad is not None:
+        g = np.asarray(grad, np.float64).ravel()
+        top = np.abs(g).max()
+        scale = (np.abs(delta).max() or (eps or 1.0)) / top if top > 0 else 0.0
+        fig.add_trace(go.Scatter(x=[names[j] for j in order], y=g[order] * scale, mode="markers",
+                                 name=t("sl_fig_grad", lang),
+                                 marker=dict(symbol="diamond", size=11 if presenter else 8, color=BLACK,
+                                             line=dict(color="white", width=1)),
+                                 customdata=g[order],
+                                 hovertemplate="%{x}: ∂L/∂x = %{customdata:+.4f}<extra></extra>"))
+    if eps is not None and norm == "linf":
+        for s in (1, -1):
+            fig.add_hline(y=s * eps, line=dict(color=VERMILLION, width=1.5, dash="dash"),
+                          annotation_text=("+ε" if s > 0 else "−ε"),
+                          annotation_position="top left" if s > 0 else "bottom left",
+                          annotation_font=dict(color=VERMILLION, size=16 if presenter else 13))
+    fig.update_xaxes(title_text=t("sl_fig_feature", lang), categoryorder="array",
+                     categoryarray=[names[j] for j in order], tickangle=-60)
+    fig.update_yaxes(title_text=t("sl_fig_change", lang), zeroline=True, zerolinecolor=BLACK, zerolinewidth=1)
+    fig.update_layout(bargap=0.2)
+    fig = _look(fig, presenter=presenter, height=500 if presenter else 400)
+    fig.update_layout(margin=dict(t=60))
+    return fig
+
+
+def slice_map(sl, x_adv, *, y_true: int | None = None, eps: float | None = None, norm: str = "linf",
+              from_gradient: bool = False, class_names=None, lang: str = "en",
+              presenter: bool = False) -> go.Figure:
+    """The model's probability of class 1 on a 2-D slice (see
+    :func:`advlab.seedlab.decision_slice`), the decision boundary, the
+    epsilon-ball's cross-section, and the clean and adversarial points."""
+    if sl.proba.shape[-1] != 2:
+        raise ValueError("slice_map draws two-class models; got "
+                         f"{sl.proba.shape[-1]} classes")
+    names = class_names or [t("class_n", lang, k=i) for i in range(2)]
+    a, b = sl.a, sl.b
+    p1 = sl.proba[..., 1]
+    fig = go.Figure()
+    fig.add_trace(go.Heatmap(x=a, y=b, z=p1, zmin=0, zmax=1, colorscale=_P1, name=t("fig_probability", lang),
+                             colorbar=dict(title=dict(text=t("sl_fig_p1", lang, c=names[1]), side="right"),
+                                           tickformat=".0%", len=0.8, thickness=14 if not presenter else 20),
+                             hovertemplate=t("sl_fig_slice_hover", lang) + "<extra></extra>"))
+    lw = 3.5 if presenter else 2.5
+    fig.add_trace(go.Contour(x=a, y=b, z=p1, showscale=False, name=t("fig_boundary", lang), hoverinfo="skip",
+                             contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
+                             line=dict(color=BLACK, width=lw)))
+    if eps is not None and eps > 0:
+        ball = sl.linf if norm == "linf" else np.hypot(*np.meshgrid(a, b))
+        fig.add_trace(go.Contour(x=a, y=b, z=ball, showscale=False, name=t("sl_fig_ball", lang, norm=(
+            "L∞" if norm == "linf" else "L2")), hoverinfo="skip", showlegend=True,
+            contours=dict(start=eps, end=eps, size=1, coloring="none"),
+            line=dict(color=VERMILLION, width=lw - 0.5, dash="dash")))
+    ca = sl.coords(x_adv)[0]
+    size = 18 if presenter else 13
+    c0 = class_color(int(y_true)) if y_true is not None else BLACK
+    fig.add_trace(go.Scatter(x=[0.0], y=[0.0], mode="markers", name=t("sl_fig_clean_point", lang),
+                             marker=dict(size=size, color="white", line=dict(color=c0, width=4), symbol="circle"),
+                             hovertemplate=t("sl_fig_clean_point", lang) + "<extra></extra>"))
+    if not from_gradient and np.hypot(*ca) > 1e-9:
+        fig.add_annotation(x=float(ca[0]), y=float(ca[1]), ax=0, ay=0, xref="x", yref="y", axref="x", ayref="y",
+                           showarrow=True, arrowhead=2, arrowsize=1.3, arrowwidth=lw - 0.5, arrowcolor=BLACK,
+                           standoff=size / 2, startstandoff=size / 2, text="")
+        fig.add_trace(go.Scatter(x=[ca[0]], y=[ca[1]], mode="markers", name=t("sl_fig_adv_point", lang),
+                                 marker=dict(size=size + 2, color=VERMILLION, symbol="x",
+                                             line=dict(color="white", width=1.5)),
+                                 hovertemplate=t("sl_fig_adv_point", lang) + " (%{x:.3f}, %{y:.3f})<extra></extra>"))
+    ext = float(a[-1])
+    fig.update_xaxes(title_text=t("sl_fig_axis_attack", lang) if not from_gradient else t("sl_fig_axis_grad", lang),
+                     range=[-ext, ext], constrain="domain", zeroline=False, showgrid=False)
+    fig.update_yaxes(title_text=t("sl_fig_axis_random", lang), range=[-ext, ext], scaleanchor="x", scaleratio=1,
+                     constrain="domain", zeroline=False, showgrid=False)
+    fig = _look(fig, presenter=presenter, height=600 if presenter else 480)
+    fig.update_layout(margin=dict(t=70))
+    return fig
+
+
+def pca_scatter(proj, y, pred_adv, *, chosen: int | None = None, class_names=None, lang: str = "en",
+                presenter: bool = False) -> go.Figure:
+    """Clean test points (by true class) and their adversarial copies (red ×
+    when fooled) in the plane of the training data's two main principal
+    directions, each pair joined by a thin line."""
+    y = np.asarray(y)
+    pred_adv = np.asarray(pred_adv)
+    c, a = np.asarray(proj.clean), np.asarray(proj.adv)
+    n = len(y)
+    k = int(max(y.max(), pred_adv.max())) + 1
+    names = class_names or [t("class_n", lang, k=i) for i in range(k)]
+    fig = go.Figure()
+    xs = np.full(3 * n, np.nan)
+    ys = np.full(3 * n, np.nan)
+    xs[0::3], xs[1::3] = c[:, 0], a[:, 0]
+    ys[0::3], ys[1::3] = c[:, 1], a[:, 1]
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="rgba(40,40,40,0.35)", width=1),
+                             name=t("fig_perturbation", lang), hoverinfo="skip"))
+    size = 11 if presenter else 7
+    idx = np.arange(n)
+    for cls in range(k):
+        m = y == cls
+        if not m.any():
+            continue
+        fig.add_trace(go.Scatter(x=c[m, 0], y=c[m, 1], mode="markers",
+                                 name=t("sl_fig_clean_class", lang, c=names[cls]), customdata=idx[m],
+                                 marker=dict(size=size, color=class_color(cls), line=dict(color="white", width=0.8)),
+                                 hovertemplate=t("sl_fig_pca_hover", lang, c=names[cls]) + "<extra></extra>"))
+    fooled = pred_adv != y
+    for flag, label, mk, sz in ((False, t("fig_adv_resisted", lang), dict(symbol="circle-open", color=GREY), size - 1),
+                                (True, t("fig_adv_fooled", lang), dict(symbol="x", color=VERMILLION), size + 4)):
+        m = fooled == flag
+        fig.add_trace(go.Scatter(x=a[m, 0], y=a[m, 1], mode="markers", name=label, customdata=idx[m],
+                                 marker=dict(size=sz, line=dict(width=1.2, color=mk["color"]), **mk),
+                                 hovertemplate=label + " · #%{customdata}<extra></extra>"))
+    if chosen is not None and 0 <= chosen < n:
+        fig.add_trace(go.Scatter(x=[c[chosen, 0], a[chosen, 0]], y=[c[chosen, 1], a[chosen, 1]],
+                                 mode="lines+markers", name=t("sl_fig_chosen", lang, i=chosen),
+                                 line=dict(color=BLACK, width=2.5),
+                                 marker=dict(size=size + 10, symbol="circle-open", color=BLACK,
+                                             line=dict(width=3)), hoverinfo="skip"))
+    ev = np.asarray(proj.explained)
+    fig.update_xaxes(title_text=t("sl_fig_pc", lang, k=1, share=_pct(ev[0])), zeroline=False)
+    fig.update_yaxes(title_text=t("sl_fig_pc", lang, k=2, share=_pct(ev[1])), scaleanchor="x", scaleratio=1,
+                     zeroline=False)
+    fig = _look(fig, presenter=presenter, height=600 if presenter else 480)
+    fig.update_layout(margin=dict(t=80))
+    return fig
+
+
+# -------------------------------------------------------------- Digits ---
+
+def _image_axes(fig, n: int, presenter: bool) -> None:
+    """Square pixels, row 0 on top, no ticks, a thin frame: every subplot."""
+    for i in range(1, n + 1):
+        sx = "x" if i == 1 else f"x{i}"
+        fig.layout[f"yaxis{'' if i == 1 else i}"].update(scaleanchor=sx, scaleratio=1, autorange="reversed",
+                                                           showticklabels=False, ticks="", showgrid=False,
+                                                           zeroline=False, constrain="domain", mirror=True,
+                                                           showline=True, linecolor="#9ca3af")
+        fig.layout[f"xaxis{'' if i == 1 else i}"].update(showticklabels=False, ticks="", showgrid=False,
+                                                           zeroline=False, constrain="domain", mirror=True,
+                                                           showline=True, linecolor="#9ca3af")
+
+
+def digit_views(x, x_adv, *, shape=(8, 8), titles: tuple[str, str, str], scale: float | None = None,
+                lang: str = "en", presenter: bool = False) -> go.Figure:
+    """Original, perturbation and adversarial image side by side. Images are
+    drawn ink-dark on white from 0 to 1, the perturbation in a diverging
+    scale centred on zero (``scale``: its half-range; default the largest
+    change), every pixel a crisp square."""
+    x = np.asarray(x, np.float64).reshape(shape)
+    xa = np.asarray(x_adv, np.float64).reshape(shape)
+    d = xa - x
+    m = float(scale) if scale else float(np.abs(d).max())
+    m = max(m, 1e-3)
+    fig = make_subplots(rows=1, cols=3, subplot_titles=titles, horizontal_spacing=0.07)
+    hov = t("dg_fig_pixel_hover", lang)
+    fig.add_trace(go.Heatmap(z=x, zmin=0, zmax=1, colorscale=INK, showscale=False, hovertemplate=hov), 1, 1)
+    fig.add_trace(go.Heatmap(z=d, zmin=-m, zmax=m, zmid=0, colorscale=DIVERGING, hovertemplate=hov,
+                             colorbar=dict(x=0.655, len=0.8, thickness=12 if not presenter else 18,
+                                           tickformat="+.2f", title=dict(text="Δ", side="top"))), 1, 2)
+    fig.add_trace(go.Heatmap(z=xa, zmin=0, zmax=1, colorscale=INK, showscale=False, hovertemplate=hov), 1, 3)
+    _image_axes(fig, 3, presenter)
+    fig = _look(fig, presenter=presenter, legend=False, height=420 if presenter else 320)
+    fig.update_annotations(font=dict(size=22 if presenter else 15))
+    fig.update_layout(margin=dict(t=60))
+    return fig
+
+
+def class_bars(p_before, p_after, *, true: int, target: int | None = None, lang: str = "en",
+               presenter: bool = False) -> go.Figure:
+    """Class probabilities before and after the attack, side by side; the true
+    class (and the target, if any) named on the axis."""
+    pb = np.asarray(p_before, np.float64).ravel()
+    pa = np.asarray(p_after, np.float64).ravel()
+    k = pb.size
+    labels = [str(c) for c in range(k)]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=labels, y=pb, name=t("dg_fig_before", lang), marker_color=BLUE,
+                         hovertemplate="%{x}: %{y:.1%}<extra></extra>"))
+    fig.add_trace(go.Bar(x=labels, y=pa, name=t("dg_fig_after", lang), marker_color=VERMILLION,
+                         hovertemplate="%{x}: %{y:.1%}<extra></extra>"))
+    tags = [(true, t("dg_fig_true_tag", lang))]
+    if target is not None and target != true:
+        tags.append((target, t("dg_fig_target_tag", lang)))
+    for c, text in tags:
+        fig.add_annotation(x=str(c), y=max(pb[c], pa[c]), text=f"<b>{text}</b>", showarrow=False, yanchor="bottom",
+                           yshift=2, font=dict(size=16 if presenter else 12, color=BLACK))
+    fig.update_xaxes(title_text=t("dg_fig_class", lang), type="category")
+    fig.update_yaxes(title_text=t("dg_fig_prob", lang), range=[0, 1.12], tickformat=".0%", tickvals=[0, 0.25, 0.5, 0.75, 1])
+    fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
+    return _look(fig, presenter=presenter, height=380 if presenter else 280)
+
+
+def digit_gallery(x_adv, *, indices, y, pred_adv, conf_adv, shape=(8, 8), ncols: int = 8,
+                  target: int | None = None, lang: str = "en", presenter: bool = False) -> go.Figure:
+    """Adversarial images in a grid, each titled ``#index: true → now``;
+    fooled ones (or, for a targeted attack, those sent to the target) framed
+    and titled in red."""
+    x_adv = np.asarray(x_adv, np.float64)
+    n = len(indices)
+    ncols = max(1, min(ncols, n))
+    nrows = int(np.ceil(n / ncols))
+    y = np.asarray(y)
+    pred_adv = np.asarray(pred_adv)
+    hit = (pred_adv == target) & (y != target) if target is not None else pred_adv != y
+    titles = []
+    for j in range(n):
+        s = t("dg_fig_gallery_title", lang, i=int(indices[j]), true=int(y[j]), now=int(pred_adv[j]))
+        if hit[j]:
+            s = f"<b>{s}</b>"
+        titles.append(s)
+    fig = make_subplots(rows=nrows, cols=ncols, subplot_titles=titles, horizontal_spacing=0.012,
+                        vertical_spacing=0.12 if nrows > 1 else 0.05)
+    for j in range(n):
+        r, c = divmod(j, ncols)
+        hov = t("dg_fig_gallery_hover", lang, i=int(indices[j]), true=int(y[j]), now=int(pred_adv[j]),
+                conf=_pct(float(conf_adv[j])))
+        fig.add_trace(go.Heatmap(z=x_adv[j].reshape(shape), zmin=0, zmax=1, colorscale=INK, showscale=False,
+                                 hovertemplate=hov + "<extra></extra>"), r + 1, c + 1)
+    _image_axes(fig, n, presenter)
+    for j in range(n):
+        if hit[j]:
+            ax = "" if j == 0 else str(j + 1)
+            fig.add_shape(type="rect", xref=f"x{ax} domain", yref=f"y{ax} domain", x0=-0.03, x1=1.03, y0=-0.03,
+                          y1=1.03, line=dict(color=VERMILLION, width=5 if presenter else 4))
+    for j, ann in enumerate(fig.layout.annotations):
+        ann.font = dict(size=17 if presenter else 12, color=VERMILLION if hit[j] else "#1b1f24")
+    row_h = 210 if presenter else 150
+    fig = _look(fig, presenter=presenter, legend=False, height=row_h * nrows + 30)
+    fig.update_layout(margin=dict(l=5, r=5, t=30, b=5))
+    return fig
