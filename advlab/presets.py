@@ -33,10 +33,14 @@ PRESETS: dict[str, Preset] = {p.key: p for p in [
 ]}
 
 
+DEFAULT_PAGE = "playground"  # served at the app's root
+
+
 def url(key: str, lang: str = "en") -> str:
     """A relative link that opens the preset."""
     p = PRESETS[key]
     q = dict(p.params)
     if lang != "en":
         q["lang"] = lang
-    return f"/{p.page}" + (f"?{urlencode(q)}" if q else "")
+    path = "/" if p.page == DEFAULT_PAGE else f"/{p.page}"
+    return path + (f"?{urlencode(q)}" if q else "")
