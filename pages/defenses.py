@@ -1,7 +1,449 @@
-"""Placeholder until the page lands."""
+"""Defenses: adversarial training side by side with standard training, the
+robustness/accuracy trade-off, and a "defense" whose robustness is only reported."""
 
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import time
+
+import numpy as np
 import streamlit as st
 
-from advlab import ui
+from advlab import defenses, figures, metrics, models, ui
+from advlab.data import TWO_D
+from advlab.figures import defense as dfig
+from advlab.pages_common import cached_attack
+from advlab.state import Field, PageState
 
-st.title(ui.tr("nav_defenses"))
+LRS = ("0.0001", "0.0003", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3", "10")
+BATCHES = ("8", "16", "32", "64", "128")
+DATASETS = (*TWO_D, "blog", "digits")
+TEMPS = ("1", "10", "100", "1000", "10000", "100000")
+SOURCES = ("same", "other")
+EVAL_STEPS = 40  # PGD steps of every evaluation on this page
+CURVE_POINTS = 13
+SWEEP_POINTS = 7
+GRID_RES = 120
+
+STATE = PageState("df", [
+    Field("dataset", "moons", "choice", choices=DATASETS),
+    Field("noise", 0.1, "float", 0.0, 1.0),
+    Field("n", 400, "int", 50, 2000),
+    Field("classes", 3, "int", 2, 5),
+    Field("dseed", 0, "int", 0, 9999),
+    Field("layers", 2, "int", 1, 4),
+    Field("width", 32, "int", 2, 128),
+    Field("act", "relu", "choice", choices=models.ACTIVATIONS),
+    Field("epochs", 100, "int", 1, 500),
+    Field("lr", "0.01", "choice", choices=LRS),
+    Field("batch", "32", "choice", choices=BATCHES),
+    Field("seed", 0, "int", 0, 9999),
+    Field("method", "pgd", "choice", choices=defenses.METHODS),
+    Field("teps", 0.4, "float", 0.0, 1.0),
+    Field("ratio", 0.5, "float", 0.0, 1.0),
+    Field("steps", 7, "int", 1, 20),
+    Field("eval_eps", 0.4, "float", 0.0, 1.0),
+    Field("emax", 0.6, "float", 0.1, 1.0),
+    Field("sweep", True, "bool"),
+    Field("temp", "10000", "choice", choices=TEMPS),
+    Field("source", "same", "choice", choices=SOURCES),
+])
+K = "df"
+
+
+# ------------------------------------------------------------- controls ---
+
+def sidebar_controls() -> None:
+    sb = st.sidebar
+    sb.subheader(ui.tr("df_data"))
+    ui.select(STATE, "dataset", ui.tr("df_dataset"), fmt=lambda k: ui.tr(f"ds_{k}"), where=sb)
+    name = st.session_state[ui.wkey(K, "dataset")]
+    if name == "blobs":
+        ui.slider(STATE, "classes", ui.tr("df_classes"), where=sb)
+    if name in TWO_D:
+        ui.slider(STATE, "noise", ui.tr("df_noise"), step=0.01, where=sb)
+        ui.slider(STATE, "n", ui.tr("df_samples"), step=50, where=sb)
+    if name != "blog":
+        ui.number(STATE, "dseed", ui.tr("df_dseed"), step=1, where=sb)
+    sb.subheader(ui.tr("df_network"))
+    ui.slider(STATE, "layers", ui.tr("df_layers"), where=sb)
+    ui.slider(STATE, "width", ui.tr("df_width"), where=sb)
+    ui.select(STATE, "act", ui.tr("df_activation"), where=sb, radio=True, horizontal=True)
+    ui.slider(STATE, "epochs", ui.tr("df_epochs"), step=1, where=sb)
+    sb.select_slider(ui.tr("df_lr"), LRS, key=ui.wkey(K, "lr"), help=ui.tr("df_lr_help"))
+    sb.select_slider(ui.tr("df_batch"), BATCHES, key=ui.wkey(K, "batch"))
+    ui.number(STATE, "seed", ui.tr("df_seed"), step=1, where=sb, help=ui.tr("df_seed_help"))
+    sb.subheader(ui.tr("df_charts"))
+    ui.slider(STATE, "emax", ui.tr("df_emax"), step=0.05, where=sb, help=ui.tr("df_emax_help"))
+    ui.toggle(STATE, "sweep", ui.tr("df_sweep"), where=sb, help=ui.tr("df_sweep_help"))
+
+
+def training_controls() -> None:
+    box = st.container(border=True)
+    box.markdown(ui.tr("df_controls_intro"))
+    c = box.columns([1.0, 1.3, 1.3, 1.1, 1.3], gap="medium")
+    ui.select(STATE, "method", ui.tr("df_method"), fmt=lambda k: ui.tr(f"attack_{k}"), where=c[0], radio=True,
+              horizontal=True, help=ui.tr("df_method_help"))
+    ui.slider(STATE, "teps", ui.tr("df_teps"), step=0.01, where=c[1], help=ui.tr("df_teps_help"))
+    c[2].slider(ui.tr("df_ratio"), 0.0, 1.0, step=0.05, format="%.2f", key=ui.wkey(K, "ratio"),
+                help=ui.tr("df_ratio_help"))
+    c[3].slider(ui.tr("df_steps"), 1, 20, step=1, key=ui.wkey(K, "steps"), help=ui.tr("df_steps_help"),
+                disabled=st.session_state[ui.wkey(K, "method")] != "pgd")
+    ui.slider(STATE, "eval_eps", ui.tr("df_eval_eps"), step=0.01, where=c[4], help=ui.tr("df_eval_eps_help"))
+
+
+# ---------------------------------------------------------- data, models ---
+
+def data_key(v: dict) -> tuple:
+    name = v["dataset"]
+    if name == "blog":
+        return ("blog",)
+    if name == "digits":
+        return ("digits", int(v["dseed"]))
+    k = int(v["classes"]) if name == "blobs" else 2
+    return (name, int(v["n"]), round(float(v["noise"]), 4), int(v["dseed"]), k)
+
+
+def load_data(v: dict):
+    key = data_key(v)
+    if key[0] == "blog":
+        return ui.dataset("blog")
+    if key[0] == "digits":
+        return ui.dataset("digits", seed=key[1])
+    return ui.dataset(key[0], key[1], key[2], key[3], key[4])
+
+
+def net_kw(v: dict) -> dict:
+    return dict(hidden=tuple([int(v["width"])] * int(v["layers"])), activation=v["act"], epochs=int(v["epochs"]),
+                batch_size=int(v["batch"]), lr=float(v["lr"]), seed=int(v["seed"]))
+
+
+def std_key(v: dict, seed_offset: int = 0) -> tuple:
+    kw = net_kw(v)
+    kw["seed"] += seed_offset
+    return ("df-std", data_key(v), tuple(sorted(kw.items())))
+
+
+def adv_key(v: dict, eps: float) -> tuple:
+    eps = round(float(eps), 4)
+    ratio = round(float(v["ratio"]), 4)
+    if eps == 0 or ratio == 0:
+        return std_key(v)  # nothing adversarial to train on: the standard model
+    steps = int(v["steps"]) if v["method"] == "pgd" else 0
+    return ("df-adv", data_key(v), tuple(sorted(net_kw(v).items())), v["method"], eps, ratio, steps)
+
+
+def _trainer(ds, v: dict, key: tuple, eps: float):
+    kw = net_kw(v)
+    if key[0] == "df-std":
+        kw["seed"] = dict(key[2])["seed"]
+        return lambda on_epoch: models.fit_mlp(ds.x_train, ds.y_train, on_epoch=on_epoch, **kw)
+    return lambda on_epoch: defenses.adversarial_train(
+        ds.x_train, ds.y_train, method=v["method"], eps=float(eps), ratio=float(v["ratio"]), steps=int(v["steps"]),
+        clip=ds.clip, on_epoch=on_epoch, **kw)
+
+
+def train(key: tuple, fit, label: str, epochs: int, *, bar=None, part=(0, 1)):
+    """A stored model, or train it with a progress bar (``part``: i of n in a sweep)."""
+    item = ui.stored_model(key)
+    if item is not None:
+        return item
+    slot = None
+    if bar is None:
+        slot = st.empty()
+        bar = slot.progress(0.0, text=label)
+    last = [0.0]
+    last_epoch = [0.0]
+    i, n = part
+
+    def on_epoch(ep, logs):
+        now = time.perf_counter()
+        last_epoch[0] = now
+        if ep == epochs or now - last[0] > 0.1:
+            last[0] = now
+            bar.progress(min(1.0, (i + ep / epochs) / n),
+                         text=ui.tr("df_training_now", what=label, ep=ep, n=epochs, acc=logs["accuracy"]))
+
+    t0 = time.perf_counter()
+    trained = fit(on_epoch)
+    # the training loop alone: building the Keras model afterwards costs the same for both
+    # kinds of training, and far more on a process's first model
+    trained = dataclasses.replace(trained, seconds=last_epoch[0] - t0 if last_epoch[0] else trained.seconds)
+    if slot is not None:
+        slot.empty()
+    ui.store_model(key, trained)
+    return trained
+
+
+def method_label(v: dict, eps: float) -> str:
+    if v["method"] == "pgd":
+        return ui.tr("df_adv_label_pgd", steps=int(v["steps"]), eps=f"{eps:g}", pct=f"{float(v['ratio']):.0%}")
+    return ui.tr("df_adv_label_fgsm", eps=f"{eps:g}", pct=f"{float(v['ratio']):.0%}")
+
+
+def main_models(ds, v: dict):
+    """The standard and the adversarially trained model; after a blow-up, the last good pair."""
+    epochs = int(v["epochs"])
+    try:
+        k_std = std_key(v)
+        std = train(k_std, _trainer(ds, v, k_std, 0.0), ui.tr("df_std_label"), epochs)
+        k_adv = adv_key(v, v["teps"])
+        adv = train(k_adv, _trainer(ds, v, k_adv, v["teps"]), method_label(v, float(v["teps"])), epochs)
+    except models.TrainingDiverged as e:
+        st.warning(ui.tr("df_diverged", lr=v["lr"], epoch=e.epoch), icon=":material/warning:")
+        last = st.session_state.get("df_last_good")
+        if last is not None and last[0][0][1] == data_key(v):
+            return last
+        if v["lr"] == "0.01":
+            raise
+        return main_models(ds, dict(v, lr="0.01"))
+    out = ((k_std, k_adv), std, adv)
+    st.session_state["df_last_good"] = out
+    return out
+
+
+# ----------------------------------------------------------------- caches ---
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_grid(_model, model_key, lim: tuple, res: int):
+    g = metrics.boundary_grid(_model, lim, res)
+    return g.xs, g.ys, g.proba
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def pgd_curve(_model, model_key, _ds, eps: tuple, seed: int) -> np.ndarray:
+    return metrics.robustness_curve(_model, _ds.x_test, _ds.y_test, attack="pgd", eps_values=eps, clip=_ds.clip,
+                                    seed=seed, steps=EVAL_STEPS)
+
+
+def pgd_points(model, model_key, ds, dkey, eps: float, seed: int):
+    return cached_attack(model, model_key, ds.x_test, ds.y_test, dkey, "pgd", float(eps), "linf", False, 0,
+                         (("restarts", 1), ("steps", EVAL_STEPS)), ds.clip, seed, False)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def tradeoff_scores(_models, keys: tuple, _ds, train_eps: tuple, eval_eps: float, seed: int, seconds: tuple):
+    return defenses.evaluate_tradeoff(list(_models), _ds.x_test, _ds.y_test, train_eps=train_eps, eval_eps=eval_eps,
+                                      clip=_ds.clip, steps=EVAL_STEPS, seed=seed, seconds=seconds)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def masking_report(_masked, masked_key, _source, source_key, _ds, eps: tuple, seed: int):
+    return defenses.reported_vs_real(_masked, _source, _ds.x_test, _ds.y_test, eps_values=eps, clip=_ds.clip,
+                                     steps=EVAL_STEPS, seed=seed)
+
+
+def to_csv(rows: list[dict]) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(rows[0]))
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: (f"{val:.6g}" if isinstance(val, float) else val) for k, val in r.items()})
+    return buf.getvalue()
+
+
+def eps_grid(emax: float, n: int) -> tuple:
+    return tuple(float(e) for e in np.round(np.linspace(0.0, float(emax), n), 4))
+
+
+def columns(spec, **kw):
+    """Side by side on a laptop; one under the other on a projector."""
+    if ui.presenter():
+        return [st.container() for _ in (spec if isinstance(spec, list | tuple) else range(spec))]
+    return st.columns(spec, **kw)
+
+
+# --------------------------------------------------------------- sections ---
+
+def compare_section(ds, v: dict, keys, std, adv) -> None:
+    st.subheader(ui.tr("df_compare_title"))
+    dkey = data_key(v)
+    seed = int(v["seed"])
+    ev = float(v["eval_eps"])
+    r_std = pgd_points(std.model, keys[0], ds, dkey, ev, seed)
+    r_adv = pgd_points(adv.model, keys[1], ds, dkey, ev, seed)
+    m = st.columns(5)
+    m[0].metric(ui.tr("df_m_std_clean"), f"{r_std.clean_accuracy:.1%}", help=ui.tr("df_m_clean_help"))
+    m[1].metric(ui.tr("df_m_adv_clean"), f"{r_adv.clean_accuracy:.1%}",
+                delta=f"{(r_adv.clean_accuracy - r_std.clean_accuracy) * 100:+.1f} pt", help=ui.tr("df_m_clean_help"))
+    m[2].metric(ui.tr("df_m_std_pgd", eps=f"{ev:g}"), f"{r_std.adv_accuracy:.1%}", help=ui.tr("df_m_pgd_help"))
+    m[3].metric(ui.tr("df_m_adv_pgd", eps=f"{ev:g}"), f"{r_adv.adv_accuracy:.1%}",
+                delta=f"{(r_adv.adv_accuracy - r_std.adv_accuracy) * 100:+.1f} pt", help=ui.tr("df_m_pgd_help"))
+    ratio = adv.seconds / std.seconds if std.seconds > 0 else float("nan")
+    m[4].metric(ui.tr("df_m_time"), f"{ratio:.1f}×",
+                help=ui.tr("df_m_time_help", adv=f"{adv.seconds:.2f}", std=f"{std.seconds:.2f}"))
+    if float(v["teps"]) == 0 or float(v["ratio"]) == 0:
+        st.info(ui.tr("df_same_as_standard"), icon=":material/info:")
+
+    if ds.n_features == 2:
+        lim = metrics.plot_limits(ds.x_train, ds.x_test, pad=0.6)
+        names = [ui.tr("class_n", k=i) for i in range(ds.n_classes)]
+        cols = columns(2, gap="medium")
+        for col, (title, trained, key, res) in zip(cols, (
+                (ui.tr("df_map_std"), std, keys[0], r_std),
+                (method_label(v, float(v["teps"])), adv, keys[1], r_adv))):
+            with col:
+                st.markdown(f"**{title}**")
+                xs, ys, p = cached_grid(trained.model, key, lim, GRID_RES)
+                fig = figures.decision_map(xs, ys, p, lang=ui.lang(), presenter=ui.presenter())
+                figures.add_points(fig, ds.x_test, ds.y_test, split="test", lang=ui.lang(), class_names=names)
+                # arrows only where the attack wins: the two maps differ in how many there are
+                f = res.pred_adv != res.y
+                if f.any():
+                    figures.add_adversarial(fig, res.x[f], res.x_adv[f], res.y[f], res.pred_adv[f], lang=ui.lang(),
+                                            presenter=ui.presenter(), class_names=names)
+                fig.update_layout(height=560 if ui.presenter() else 440, showlegend=False)
+                ui.chart(fig, key=f"df_map_{'adv' if trained is adv else 'std'}",
+                         filename="advlab-defense-map-" + ("adversarial" if trained is adv else "standard"))
+        st.caption(ui.tr("df_map_caption", eps=f"{ev:g}"))
+    else:
+        st.caption(ui.tr("df_no_map", d=ds.n_features))
+
+    grid = eps_grid(v["emax"], CURVE_POINTS)
+    c_std = pgd_curve(std.model, keys[0], ds, grid, seed)
+    c_adv = pgd_curve(adv.model, keys[1], ds, grid, seed)
+    left, right = columns([2.2, 1], gap="large")
+    with left:
+        st.markdown(f"**{ui.tr('df_curve_title')}**")
+        ui.chart(dfig.adv_training_curves(grid, c_std, c_adv, train_eps=float(v["teps"]), eval_eps=ev,
+                                          lang=ui.lang(), presenter=ui.presenter()),
+                 key="df_curves", filename="advlab-adversarial-training-curves")
+    with right:
+        st.markdown(ui.tr("df_curve_explain"))
+        rows = [{"eps": e, "standard_pgd_accuracy": float(a), "adversarial_pgd_accuracy": float(b)}
+                for e, a, b in zip(grid, c_std, c_adv)]
+        st.download_button(ui.tr("df_csv_curves"), to_csv(rows), file_name="advlab-adversarial-training-curves.csv",
+                           mime="text/csv", key="df_csv_curves", width="stretch")
+
+
+def tradeoff_section(ds, v: dict, keys, std) -> None:
+    st.subheader(ui.tr("df_tradeoff_title"))
+    st.caption(ui.tr("df_tradeoff_intro"))
+    if not v["sweep"]:
+        st.info(ui.tr("df_sweep_off"), icon=":material/info:")
+        return
+    train_eps = eps_grid(v["emax"], SWEEP_POINTS)
+    epochs = int(v["epochs"])
+    todo = [e for e in train_eps if ui.stored_model(adv_key(v, e)) is None]
+    trained, sweep_keys = [], []
+    slot = st.empty()
+    bar = slot.progress(0.0, text=ui.tr("df_sweep_now", i=0, n=len(todo), eps="")) if todo else None
+    done = 0
+    for e in train_eps:
+        key = adv_key(v, e)
+        item = ui.stored_model(key)
+        if item is None:
+            label = ui.tr("df_sweep_now", i=done + 1, n=len(todo), eps=f"{e:g}")
+            try:
+                item = train(key, _trainer(ds, v, key, e), label, epochs, bar=bar, part=(done, len(todo)))
+            except models.TrainingDiverged as exc:
+                slot.empty()
+                st.warning(ui.tr("df_sweep_diverged", eps=f"{e:g}", epoch=exc.epoch), icon=":material/warning:")
+                return
+            done += 1
+        trained.append(item)
+        sweep_keys.append(key)
+    slot.empty()
+    ev = float(v["eval_eps"])
+    res = tradeoff_scores(tuple(t.model for t in trained), tuple(sweep_keys), ds, train_eps, ev, int(v["seed"]),
+                          tuple(round(t.seconds, 4) for t in trained))
+    left, right = columns([2.2, 1], gap="large")
+    with left:
+        ui.chart(dfig.tradeoff_chart(res.train_eps, res.clean, res.robust, eval_eps=ev, current=float(v["teps"]),
+                                     lang=ui.lang(), presenter=ui.presenter()),
+                 key="df_tradeoff", filename="advlab-robustness-accuracy-tradeoff")
+    with right:
+        best = int(np.argmax(res.robust))
+        st.markdown(ui.tr("df_tradeoff_read", clean0=f"{res.clean[0]:.0%}", clean1=f"{res.clean[-1]:.0%}",
+                          emax=f"{res.train_eps[-1]:g}", rob0=f"{res.robust[0]:.0%}", robbest=f"{res.robust[best]:.0%}",
+                          ebest=f"{res.train_eps[best]:g}", ev=f"{ev:g}"))
+        st.download_button(ui.tr("df_csv_tradeoff"), to_csv(res.rows()), file_name="advlab-tradeoff-sweep.csv",
+                           mime="text/csv", key="df_csv_tradeoff", width="stretch")
+
+
+@st.fragment
+def masking_section(ds, keys, std) -> None:
+    """Reported vs real robustness; its controls rerun only this part."""
+    try:
+        _masking_section(ds, keys, std)
+    except Exception as exc:  # noqa: BLE001 - a fragment rerun is not covered by the page's guard
+        st.error(ui.tr("error_generic", msg=f"{type(exc).__name__}: {exc}"), icon=":material/error:")
+
+
+def _masking_section(ds, keys, std) -> None:
+    st.subheader(ui.tr("df_mask_title"))
+    st.markdown(ui.tr("df_mask_intro"))
+    c1, c2 = st.columns([1.3, 2])
+    c1.select_slider(ui.tr("df_temp"), TEMPS, key=ui.wkey(K, "temp"), help=ui.tr("df_temp_help"),
+                     format_func=lambda s: f"{int(s):,}")
+    ui.select(STATE, "source", ui.tr("df_source"), fmt=lambda k: ui.tr(f"df_source_{k}"), where=c2, radio=True,
+              horizontal=True, help=ui.tr("df_source_help"))
+    v = ui.values(STATE)
+    temp = float(v["temp"])
+    mkey = ("df-masked", keys[0], temp)
+    masked = ui.stored_model(mkey)
+    if masked is None:
+        masked = defenses.saturate(std, temperature=temp)
+        ui.store_model(mkey, masked)
+    if v["source"] == "same":
+        skey, source = keys[0], std.model
+    else:
+        skey = std_key(v, seed_offset=1)
+        source = train(skey, _trainer(ds, v, skey, 0.0), ui.tr("df_source_training"), int(v["epochs"])).model
+    seed = int(v["seed"])
+    ev = float(v["eval_eps"])
+    grid = eps_grid(v["emax"], CURVE_POINTS)
+    rep = masking_report(masked, mkey, source, skey, ds, grid, seed)
+    at = masking_report(masked, mkey, source, skey, ds, (ev,), seed)
+    f, p, tr_ = float(at.fgsm[0]), float(at.pgd[0]), float(at.transfer[0])
+    m = st.columns(4)
+    m[0].metric(ui.tr("df_m_mask_fgsm", eps=f"{ev:g}"), f"{f:.1%}", help=ui.tr("df_m_mask_fgsm_help"))
+    m[1].metric(ui.tr("df_m_mask_pgd", eps=f"{ev:g}"), f"{p:.1%}", help=ui.tr("df_m_mask_pgd_help"))
+    m[2].metric(ui.tr("df_m_mask_transfer", eps=f"{ev:g}"), f"{tr_:.1%}", delta=f"{(tr_ - f) * 100:+.1f} pt",
+                help=ui.tr("df_m_mask_transfer_help"))
+    m[3].metric(ui.tr("df_m_zero_grad"), f"{rep.zero_gradient_share:.0%}", help=ui.tr("df_m_zero_grad_help"))
+    left, right = columns([2.2, 1], gap="large")
+    with left:
+        ui.chart(dfig.masking_chart(rep.eps, rep.fgsm, rep.pgd, rep.transfer, eval_eps=ev, lang=ui.lang(),
+                                    presenter=ui.presenter()),
+                 key="df_masking", filename="advlab-reported-vs-real-robustness")
+    with right:
+        if temp >= 1000 and f - tr_ > 0.05:
+            st.markdown(ui.tr("df_mask_lie", t=f"{int(temp):,}", f=f"{f:.0%}", p=f"{p:.0%}", tr=f"{tr_:.0%}",
+                              z=f"{rep.zero_gradient_share:.0%}", ev=f"{ev:g}"))
+        elif temp < 1000:
+            st.markdown(ui.tr("df_mask_low_temp", t=f"{int(temp):,}"))
+        else:
+            st.markdown(ui.tr("df_mask_no_gap", ev=f"{ev:g}"))
+        st.caption(ui.tr("df_mask_refs"))
+        st.download_button(ui.tr("df_csv_masking"), to_csv(rep.rows()), file_name="advlab-reported-vs-real.csv",
+                           mime="text/csv", key="df_csv_masking", width="stretch")
+    ui.sync_url(STATE, v)
+
+
+def main() -> None:
+    ui.bind(STATE)
+    st.title(ui.tr("df_title"))
+    st.caption(ui.tr("df_intro"))
+    ui.show_notes()
+    sidebar_controls()
+    training_controls()
+    v = ui.values(STATE)
+    ds = load_data(v)
+    keys, std, adv = main_models(ds, v)
+    compare_section(ds, v, keys, std, adv)
+    st.divider()
+    tradeoff_section(ds, v, keys, std)
+    st.divider()
+    masking_section(ds, keys, std)
+    with st.expander(ui.tr("df_try_title"), expanded=False):
+        st.markdown(ui.tr("df_try"))
+    ui.sync_url(STATE, v)
+
+
+try:
+    main()
+except Exception as exc:  # noqa: BLE001 - the page shows a message, never a traceback
+    st.error(ui.tr("error_generic", msg=f"{type(exc).__name__}: {exc}"), icon=":material/error:")

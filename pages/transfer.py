@@ -1,7 +1,382 @@
-"""Placeholder until the page lands."""
+"""Transferability: craft adversarial examples on a surrogate MLP and show them
+to other models the learner picks."""
 
+from __future__ import annotations
+
+import csv
+import io
+import time
+
+import numpy as np
 import streamlit as st
 
-from advlab import ui
+from advlab import metrics, models, transfer, ui
+from advlab.attacks import ATTACKS
+from advlab.data import TWO_D
+from advlab.figures import defense as dfig
+from advlab.pages_common import active_fields, attack_controls, attack_fields
+from advlab.state import Field, PageState
 
-st.title(ui.tr("nav_transfer"))
+LRS = ("0.0001", "0.0003", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3", "10")
+BATCHES = ("8", "16", "32", "64", "128")
+DATASETS = (*TWO_D, "blog", "digits")
+CURVE_POINTS = 11
+GALLERY_RES = 90
+K = "tf"
+
+_fields = attack_fields("pgd", eps=0.3)
+# only attacks with an epsilon budget can be swept over epsilon and crafted at full budget
+_fields[0] = Field("attack", "pgd", "choice", choices=transfer.CRAFT_ATTACKS)
+STATE = PageState(K, [
+    Field("dataset", "blog", "choice", choices=DATASETS),
+    Field("noise", 0.2, "float", 0.0, 1.0),
+    Field("n", 400, "int", 50, 2000),
+    Field("classes", 3, "int", 2, 5),
+    Field("dseed", 0, "int", 0, 9999),
+    Field("layers", 2, "int", 1, 4),
+    Field("width", 32, "int", 2, 128),
+    Field("act", "relu", "choice", choices=models.ACTIVATIONS),
+    Field("epochs", 100, "int", 1, 500),
+    Field("lr", "0.01", "choice", choices=LRS),
+    Field("batch", "32", "choice", choices=BATCHES),
+    Field("seed", 0, "int", 0, 9999),
+    Field("targets", tuple(range(len(transfer.TARGETS))), "ints", 0, len(transfer.TARGETS) - 1),
+    Field("tseed", 1, "int", 0, 9999),
+    Field("twidth", 128, "int", 2, 256),
+    Field("knn_k", 5, "int", 1, 50),
+    *_fields,
+    Field("stop", False, "bool"),
+    Field("emax", 0.5, "float", 0.1, 1.0),
+])
+
+
+# ------------------------------------------------------------- controls ---
+
+def sidebar_controls() -> None:
+    sb = st.sidebar
+    sb.subheader(ui.tr("tf_data"))
+    ui.select(STATE, "dataset", ui.tr("tf_dataset"), fmt=lambda k: ui.tr(f"ds_{k}"), where=sb)
+    name = st.session_state[ui.wkey(K, "dataset")]
+    if name == "blobs":
+        ui.slider(STATE, "classes", ui.tr("tf_classes"), where=sb)
+    if name in TWO_D:
+        ui.slider(STATE, "noise", ui.tr("tf_noise"), step=0.01, where=sb)
+        ui.slider(STATE, "n", ui.tr("tf_samples"), step=50, where=sb)
+    if name != "blog":
+        ui.number(STATE, "dseed", ui.tr("tf_dseed"), step=1, where=sb)
+    sb.subheader(ui.tr("tf_surrogate"))
+    ui.slider(STATE, "layers", ui.tr("tf_layers"), where=sb)
+    ui.slider(STATE, "width", ui.tr("tf_width"), where=sb)
+    ui.select(STATE, "act", ui.tr("tf_activation"), where=sb, radio=True, horizontal=True)
+    ui.slider(STATE, "epochs", ui.tr("tf_epochs"), step=1, where=sb)
+    sb.select_slider(ui.tr("tf_lr"), LRS, key=ui.wkey(K, "lr"))
+    sb.select_slider(ui.tr("tf_batch"), BATCHES, key=ui.wkey(K, "batch"))
+    ui.number(STATE, "seed", ui.tr("tf_seed"), step=1, where=sb, help=ui.tr("tf_seed_help"))
+    sb.subheader(ui.tr("tf_target_settings"))
+    ui.number(STATE, "tseed", ui.tr("tf_tseed"), step=1, where=sb, help=ui.tr("tf_tseed_help"))
+    ui.slider(STATE, "twidth", ui.tr("tf_twidth"), where=sb, help=ui.tr("tf_twidth_help"))
+    ui.slider(STATE, "knn_k", ui.tr("tf_knn_k"), where=sb, help=ui.tr("tf_knn_k_help"))
+    sb.subheader(ui.tr("tf_charts"))
+    ui.slider(STATE, "emax", ui.tr("tf_emax"), step=0.05, where=sb, help=ui.tr("tf_emax_help"))
+
+
+def target_picker() -> None:
+    k = ui.wkey(K, "targets")
+    cur = st.session_state.get(k)
+    if isinstance(cur, tuple):  # the URL gives a tuple; the widget keeps a list
+        st.session_state[k] = list(cur)
+    st.pills(ui.tr("tf_targets"), list(range(len(transfer.TARGETS))), selection_mode="multi", key=k,
+             format_func=lambda i: ui.tr(f"tf_target_{transfer.TARGETS[i]}_short"), help=ui.tr("tf_targets_help"))
+
+
+# ---------------------------------------------------------- data, models ---
+
+def data_key(v: dict) -> tuple:
+    name = v["dataset"]
+    if name == "blog":
+        return ("blog",)
+    if name == "digits":
+        return ("digits", int(v["dseed"]))
+    k = int(v["classes"]) if name == "blobs" else 2
+    return (name, int(v["n"]), round(float(v["noise"]), 4), int(v["dseed"]), k)
+
+
+def load_data(v: dict):
+    key = data_key(v)
+    if key[0] == "blog":
+        return ui.dataset("blog")
+    if key[0] == "digits":
+        return ui.dataset("digits", seed=key[1])
+    return ui.dataset(key[0], key[1], key[2], key[3], key[4])
+
+
+def net_kw(v: dict) -> dict:
+    return dict(hidden=tuple([int(v["width"])] * int(v["layers"])), activation=v["act"], epochs=int(v["epochs"]),
+                batch_size=int(v["batch"]), lr=float(v["lr"]), seed=int(v["seed"]))
+
+
+def surrogate_key(v: dict) -> tuple:
+    return ("tf-surrogate", data_key(v), tuple(sorted(net_kw(v).items())))
+
+
+def target_key(v: dict, name: str) -> tuple:
+    own = {"mlp_seed": int(v["tseed"]), "mlp_width": int(v["twidth"]), "knn": int(v["knn_k"])}.get(name)
+    base = tuple(sorted(net_kw(v).items())) if name.startswith("mlp") else int(v["seed"])
+    return ("tf-target", name, data_key(v), base, own)
+
+
+def target_label(v: dict, name: str, short: bool = False) -> str:
+    return ui.tr(f"tf_target_{name}" + ("_short" if short else ""), seed=int(v["tseed"]), w=int(v["twidth"]),
+                 k=int(v["knn_k"]))
+
+
+def train_all(ds, v: dict, names: list[str]):
+    """The surrogate and the chosen targets: stored ones at once, the rest trained
+    with one progress bar. A target that cannot be trained is reported and skipped."""
+    skey = surrogate_key(v)
+    todo = ([("surrogate", skey)] if ui.stored_model(skey) is None else [])
+    todo += [(n, target_key(v, n)) for n in names if ui.stored_model(target_key(v, n)) is None]
+    slot = st.empty()
+    bar = slot.progress(0.0) if todo else None
+    epochs = int(v["epochs"])
+    last = [0.0]
+    for i, (name, key) in enumerate(todo):
+        label = ui.tr("tf_surrogate_label") if name == "surrogate" else target_label(v, name)
+        text = ui.tr("tf_training_now", i=i + 1, n=len(todo), what=label)
+        bar.progress(i / len(todo), text=text)
+
+        def on_epoch(ep, logs, i=i, text=text):
+            now = time.perf_counter()
+            if ep == epochs or now - last[0] > 0.1:
+                last[0] = now
+                bar.progress(min(1.0, (i + ep / epochs) / len(todo)), text=text + f" · {ep}/{epochs}")
+
+        try:
+            if name == "surrogate":
+                item = models.fit_mlp(ds.x_train, ds.y_train, on_epoch=on_epoch, **net_kw(v)).model
+            else:
+                item = transfer.train_target(name, ds.x_train, ds.y_train, other_seed=int(v["tseed"]),
+                                             other_width=int(v["twidth"]), knn_k=int(v["knn_k"]), on_epoch=on_epoch,
+                                             **net_kw(v))
+        except models.TrainingDiverged as e:
+            slot.empty()
+            if name == "surrogate":
+                raise
+            st.warning(ui.tr("tf_target_diverged", what=label, lr=v["lr"], epoch=e.epoch), icon=":material/warning:")
+            continue
+        except ValueError as e:
+            st.warning(ui.tr("tf_target_failed", what=label, msg=str(e)), icon=":material/warning:")
+            continue
+        ui.store_model(key, item)
+    slot.empty()
+    sur = ui.stored_model(skey)
+    targets = {n: ui.stored_model(target_key(v, n)) for n in names}
+    return skey, sur, {n: m for n, m in targets.items() if m is not None}
+
+
+def surrogate_or_last_good(ds, v: dict, names: list[str]):
+    try:
+        out = train_all(ds, v, names)
+    except models.TrainingDiverged as e:
+        st.warning(ui.tr("tf_diverged", lr=v["lr"], epoch=e.epoch), icon=":material/warning:")
+        last = st.session_state.get("tf_last_good")
+        if last is not None and last[0][1] == data_key(v):
+            return last
+        if v["lr"] == "0.01":
+            raise
+        return surrogate_or_last_good(ds, dict(v, lr="0.01"), names)
+    st.session_state["tf_last_good"] = out
+    return out
+
+
+# ----------------------------------------------------------------- caches ---
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_curve(_surrogate, skey, _targets: tuple, tkeys: tuple, _ds, grid: tuple, attack: str, norm: str,
+                 targeted: bool, target: int, params: tuple, stop: bool, seed: int):
+    return transfer.transfer_curve(_surrogate, dict(zip([k[1] for k in tkeys], _targets)), _ds.x_test, _ds.y_test,
+                                   eps_values=grid, attack=attack, norm=norm, targeted=targeted,
+                                   target=target if targeted else None, clip=_ds.clip, seed=seed, stop_early=stop,
+                                   **dict(params))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def cached_craft(_surrogate, skey, _ds, eps: float, attack: str, norm: str, targeted: bool, target: int,
+                 params: tuple, stop: bool, seed: int) -> np.ndarray:
+    return transfer.craft(_surrogate, _ds.x_test, _ds.y_test, attack=attack, eps=eps, norm=norm, targeted=targeted,
+                          target=target if targeted else None, clip=_ds.clip, seed=seed, stop_early=stop,
+                          **dict(params))
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def cached_grid(_model, key, lim: tuple, res: int, n_classes: int):
+    xs, ys, pts = metrics.grid_points(lim, res)
+    return xs, ys, transfer.predict_proba(_model, pts, n_classes).reshape(res, res, -1)
+
+
+def to_csv(rows: list[dict]) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(rows[0]))
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: (f"{val:.6g}" if isinstance(val, float) else val) for k, val in r.items()})
+    return buf.getvalue()
+
+
+def columns(spec, **kw):
+    """Side by side on a laptop; one under the other on a projector."""
+    if ui.presenter():
+        return [st.container() for _ in (spec if isinstance(spec, list | tuple) else range(spec))]
+    return st.columns(spec, **kw)
+
+
+# --------------------------------------------------------------- sections ---
+
+@st.fragment
+def attack_section(ds, skey, surrogate, targets: dict, names: list[str]) -> None:
+    """Everything that depends on the attack: moving epsilon reruns only this."""
+    try:
+        _attack_section(ds, skey, surrogate, targets, names)
+    except Exception as exc:  # noqa: BLE001 - a fragment rerun is not covered by the page's guard
+        st.error(ui.tr("error_generic", msg=f"{type(exc).__name__}: {exc}"), icon=":material/error:")
+
+
+def _attack_section(ds, skey, surrogate, targets: dict, names: list[str]) -> None:
+    st.subheader(ui.tr("tf_attack_title"))
+    cfg = attack_controls(STATE, n_classes=ds.n_classes)
+    ui.toggle(STATE, "stop", ui.tr("tf_stop"), help=ui.tr("tf_stop_help"))
+    v = ui.values(STATE)
+    keep = active_fields(STATE, v)
+    spec = ATTACKS[cfg["attack"]]
+    stop = bool(v["stop"]) and spec.iterative
+    seed = int(v["seed"])
+    eps = float(cfg["eps"])
+    tkeys = tuple(target_key(v, n) for n in targets)
+    labels = {"surrogate": ui.tr("tf_surrogate_whitebox"), **{n: target_label(v, n) for n in targets}}
+    grid = tuple(float(e) for e in np.round(np.linspace(0.0, float(v["emax"]), CURVE_POINTS), 4))
+    slot = st.empty()
+    slot.progress(0.0, text=ui.tr("tf_crafting", n=len(grid)))
+    try:
+        curve = cached_curve(surrogate, skey, tuple(targets.values()), tkeys, ds, grid, cfg["attack"], cfg["norm"],
+                             cfg["targeted"], cfg["target"], cfg["params"], stop, seed)
+        x_adv = cached_craft(surrogate, skey, ds, eps, cfg["attack"], cfg["norm"], cfg["targeted"], cfg["target"],
+                             cfg["params"], stop, seed)
+    except ValueError as e:
+        slot.empty()
+        st.warning(ui.tr("tf_attack_error", msg=str(e)), icon=":material/warning:")
+        ui.sync_url(STATE, v, keep)
+        return
+    slot.empty()
+    tgt = cfg["target"] if cfg["targeted"] else None
+    scores = {"surrogate": transfer.score(surrogate, ds.x_test, x_adv, ds.y_test, targeted=cfg["targeted"], target=tgt)}
+    scores.update({n: transfer.score(m, ds.x_test, x_adv, ds.y_test, targeted=cfg["targeted"], target=tgt)
+                   for n, m in targets.items()})
+
+    white = scores["surrogate"].success
+    m = st.columns(4)
+    m[0].metric(ui.tr("tf_m_white", eps=f"{eps:g}"), f"{white:.1%}", help=ui.tr("tf_m_white_help"))
+    if targets:
+        best = max(targets, key=lambda n: scores[n].success)
+        worst = min(targets, key=lambda n: scores[n].success)
+        mean = float(np.mean([scores[n].success for n in targets]))
+        m[1].metric(ui.tr("tf_m_best", eps=f"{eps:g}"), f"{scores[best].success:.1%}",
+                    delta=target_label(v, best, short=True), delta_color="off", delta_arrow="off",
+                    help=ui.tr("tf_m_best_help"))
+        m[2].metric(ui.tr("tf_m_mean", eps=f"{eps:g}"), f"{mean:.1%}",
+                    delta=f"{(mean - white) * 100:+.1f} pt", help=ui.tr("tf_m_mean_help"))
+        m[3].metric(ui.tr("tf_m_worst", eps=f"{eps:g}"), f"{scores[worst].success:.1%}",
+                    delta=target_label(v, worst, short=True), delta_color="off", delta_arrow="off",
+                    help=ui.tr("tf_m_worst_help"))
+    else:
+        st.info(ui.tr("tf_no_targets"), icon=":material/info:")
+    if cfg["targeted"]:
+        st.caption(ui.tr("tf_targeted_note", k=cfg["target"]))
+
+    left, right = columns([1.7, 1], gap="large")
+    colors = [dfig.TARGET_COLORS[transfer.TARGETS.index(n) % len(dfig.TARGET_COLORS)] for n in targets]
+    with left:
+        st.markdown(f"**{ui.tr('tf_chart_title', attack=ui.tr('attack_' + cfg['attack']))}**")
+        ui.chart(dfig.transfer_chart(curve.eps, curve.success, [labels[n] for n in curve.names], eps_mark=eps,
+                                     lang=ui.lang(), presenter=ui.presenter(), colors=colors),
+                 key="tf_chart", filename="advlab-transfer-success")
+    with right:
+        reading(v, curve, scores, targets, white, eps, stop, spec)
+        with st.expander(ui.tr("tf_why_title"), expanded=False):
+            st.markdown(ui.tr("tf_why"))
+    st.markdown(f"**{ui.tr('tf_table_title', eps=f'{eps:g}')}**")
+    rows = []
+    for n in ("surrogate", *targets):
+        s = scores[n]
+        rows.append({ui.tr("tf_col_model"): labels[n], ui.tr("tf_col_clean"): 100 * s.clean_accuracy,
+                     ui.tr("tf_col_adv"): 100 * s.adv_accuracy, ui.tr("tf_col_success"): 100 * s.success,
+                     ui.tr("tf_col_vs_white"): (s.success / white) if white > 0 else float("nan")})
+    pct = st.column_config.NumberColumn(format="%.1f%%")
+    st.dataframe(rows, hide_index=True, width="stretch",
+                 column_config={ui.tr("tf_col_clean"): pct, ui.tr("tf_col_adv"): pct, ui.tr("tf_col_success"): pct,
+                                ui.tr("tf_col_vs_white"): st.column_config.NumberColumn(format="%.2f×")})
+    c1, c2 = st.columns([3, 1])
+    c1.caption(ui.tr("tf_table_caption"))
+    table = [dict(r, attack=cfg["attack"], norm=cfg["norm"], stop_early=stop, model_label=labels[r["model"]])
+             for r in curve.rows()]
+    c2.download_button(ui.tr("tf_csv"), to_csv(table), file_name=f"advlab-transfer-{cfg['attack']}.csv",
+                       mime="text/csv", key="tf_csv", width="stretch")
+    if ds.n_features == 2:
+        gallery(ds, v, skey, surrogate, targets, scores, x_adv, labels)
+    ui.sync_url(STATE, v, keep)
+
+
+def reading(v, curve, scores, targets, white, eps, stop, spec) -> None:
+    """What the numbers say, in a sentence or two."""
+    if not targets:
+        return
+    means = curve.mean_success()
+    over = [n for n in targets if means[n] > means["surrogate"] + 1e-9]
+    best = max(targets, key=lambda n: scores[n].success)
+    text = ui.tr("tf_read", best=target_label(v, best), rate=f"{scores[best].success:.0%}", white=f"{white:.0%}",
+                 eps=f"{eps:g}")
+    if over:
+        text += " " + ui.tr("tf_read_over", names=", ".join(target_label(v, n) for n in over))
+    if stop:
+        text += " " + ui.tr("tf_read_stop")
+    elif spec.iterative:
+        text += " " + ui.tr("tf_read_full")
+    st.markdown(text)
+
+
+def gallery(ds, v, skey, surrogate, targets, scores, x_adv, labels) -> None:
+    st.markdown(f"**{ui.tr('tf_gallery_title')}**")
+    lim = metrics.plot_limits(ds.x_train, ds.x_test, pad=0.6)
+    panels = []
+    for n, model, key in (("surrogate", surrogate, skey),
+                          *((n, m, target_key(v, n)) for n, m in targets.items())):
+        xs, ys, p = cached_grid(model, key, lim, GALLERY_RES, ds.n_classes)
+        s = scores[n]
+        panels.append({"xs": xs, "ys": ys, "proba": p, "fooled": s.fooled,
+                       "title": ui.tr("tf_gallery_panel", what=labels[n], rate=f"{s.success:.0%}")})
+    cols = 2 if ui.presenter() else 4
+    ui.chart(dfig.boundary_gallery(panels, x_adv, ds.y_test, lang=ui.lang(), presenter=ui.presenter(), cols=cols),
+             key="tf_gallery", filename="advlab-transfer-boundaries")
+    st.caption(ui.tr("tf_gallery_caption"))
+
+
+def main() -> None:
+    ui.bind(STATE)
+    st.title(ui.tr("tf_title"))
+    st.caption(ui.tr("tf_intro"))
+    ui.show_notes()
+    sidebar_controls()
+    target_picker()
+    v = ui.values(STATE)
+    names = [transfer.TARGETS[i] for i in sorted(set(v["targets"] or ())) if 0 <= i < len(transfer.TARGETS)]
+    if not names:
+        st.warning(ui.tr("tf_pick_one"), icon=":material/warning:")
+    ds = load_data(v)
+    skey, surrogate, targets = surrogate_or_last_good(ds, v, names)
+    attack_section(ds, skey, surrogate, targets, names)
+    ui.sync_url(STATE, v, active_fields(STATE, v))
+
+
+try:
+    main()
+except Exception as exc:  # noqa: BLE001 - the page shows a message, never a traceback
+    st.error(ui.tr("error_generic", msg=f"{type(exc).__name__}: {exc}"), icon=":material/error:")

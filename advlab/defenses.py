@@ -1,0 +1,317 @@
+"""Defenses: adversarial training, its price, and a defense that only looks like one.
+
+* :func:`adversarial_train` trains an MLP on FGSM or PGD examples made on the fly
+  (Madry, Makelov, Schmidt, Tsipras & Vladu, "Towards Deep Learning Models
+  Resistant to Adversarial Attacks", ICLR 2018, https://arxiv.org/abs/1706.06083;
+  the 50/50 clean/adversarial mix is Goodfellow, Shlens & Szegedy 2015,
+  https://arxiv.org/abs/1412.6572). The attack runs inside the NumPy training
+  loop of :func:`advlab.models.fit_mlp`, so a PGD-7 epoch costs a few times a
+  plain one instead of a TensorFlow call per mini-batch.
+* :func:`tradeoff_sweep` trains one model per training epsilon and measures
+  clean and robust accuracy: robustness is bought with clean accuracy
+  (Tsipras et al., "Robustness May Be at Odds with Accuracy", ICLR 2019,
+  https://arxiv.org/abs/1805.12152).
+* :func:`saturate` and :func:`reported_vs_real` show gradient masking: scaling
+  the logits by a large temperature leaves every prediction unchanged but makes
+  the float32 cross-entropy gradient exactly zero, so gradient attacks report a
+  robustness the model does not have, while examples transferred from an
+  ordinary model fool it as before (Athalye, Carlini & Wagner, "Obfuscated
+  Gradients Give a False Sense of Security", ICML 2018,
+  https://arxiv.org/abs/1802.00420; Carlini & Wagner, "Defensive Distillation
+  is Not Robust to Adversarial Examples", 2016, https://arxiv.org/abs/1607.04311).
+
+Nothing here imports streamlit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _validate as v
+from .attacks import fgsm, pgd, predict
+from .attacks._engine import clip_bounds
+from .models import Trained, fit_mlp, to_keras
+
+__all__ = [
+    "DEFAULT_MLP",
+    "METHODS",
+    "MaskingReport",
+    "Tradeoff",
+    "adversarial_train",
+    "evaluate_tradeoff",
+    "input_gradient",
+    "make_perturb",
+    "reported_vs_real",
+    "saturate",
+    "single_thread_blas",
+    "tradeoff_sweep",
+]
+
+METHODS = ("fgsm", "pgd")
+
+# The Playground's default network; the pages and the benchmark train this one.
+DEFAULT_MLP = dict(hidden=(32, 32), activation="relu", epochs=100, batch_size=32, lr=0.01, l2=0.0)
+
+
+@contextlib.contextmanager
+def single_thread_blas():
+    """Run NumPy's BLAS on one thread.
+
+    The matrices here are tiny; on a busy machine a multi-threaded BLAS spends
+    its time waiting for cores (a 128-wide MLP trained 15x slower under load).
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - scikit-learn brings threadpoolctl
+        yield
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
+def input_gradient(net, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Per-example gradient of the cross-entropy w.r.t. the input, for the NumPy MLP
+    of :func:`advlab.models.fit_mlp` (the ``net`` its ``perturb`` hook receives).
+
+    The same values as ``net.input_grad`` at half the cost: the backward pass
+    skips the weight gradients, which an attack does not need.
+    """
+    acts = net.forward(x)
+    z = acts[-1]
+    if z.shape[1] == 1:
+        # sigmoid(z) - y, written through tanh so large |z| cannot overflow
+        d = 0.5 * (1.0 + np.tanh(0.5 * z)) - y[:, None].astype(np.float32)
+    else:
+        e = np.exp(z - z.max(1, keepdims=True))
+        d = e / e.sum(1, keepdims=True)
+        d[np.arange(len(y)), y] -= 1.0
+    act = net.spec.activation
+    for i in range(net.n_layers - 1, -1, -1):
+        d = d @ net.params[2 * i].T
+        if i > 0:
+            a = acts[i]
+            if act == "relu":
+                d *= a > 0
+            elif act == "tanh":
+                d *= 1.0 - a * a
+            else:
+                d *= a * (1.0 - a)
+    return d
+
+
+def make_perturb(*, method: str = "pgd", eps: float, ratio: float = 0.5, steps: int = 7,
+                 step_size: float | None = None, clip=None, seed: int = 0) -> Callable:
+    """The ``perturb(net, xb, yb, rng) -> xb`` hook of :func:`advlab.models.fit_mlp`
+    that replaces a share ``ratio`` of every mini-batch by adversarial examples
+    against the network as it is at that step.
+
+    ``method="fgsm"``: ``x + eps * sign(grad)``. ``method="pgd"``: a uniform
+    random start in the L-inf ball, then ``steps`` signed steps of
+    ``step_size`` (default ``2.5 * eps / steps``, the paper's rule), each
+    projected onto the ball and into ``clip``. The random starts use their own
+    generator (from ``seed``), so the batch order is that of standard training:
+    ``eps=0`` or ``ratio=0`` gives exactly the standard model.
+    """
+    method = v.choice("method", method, METHODS)
+    eps = v.number("eps", eps, lo=0.0, hi=10.0)
+    ratio = v.number("ratio", ratio, lo=0.0, hi=1.0)
+    steps = v.number("steps", steps, lo=1, hi=100, integer=True)
+    if step_size is None:
+        step_size = 2.5 * eps / steps
+    step_size = v.number("step_size", step_size, lo=0.0, hi=10.0)
+    seed = v.number("seed", seed, lo=0, hi=2**31 - 1, integer=True)
+    rng = np.random.default_rng([seed, 1_000_003])
+    eps32, alpha = np.float32(eps), np.float32(step_size)
+    bounds = {}  # per-feature clip bounds, made once the width of x is known
+
+    def perturb(net, xb, yb, _rng):
+        m = round(ratio * len(xb))
+        if m == 0 or eps == 0:
+            return xb
+        xs, ys = xb[:m], yb[:m]
+        lo_b = xs - eps32
+        hi_b = xs + eps32
+        if clip is not None:
+            if "lo" not in bounds:
+                bounds["lo"], bounds["hi"] = clip_bounds(clip, xb.shape[1])
+            np.maximum(lo_b, bounds["lo"], out=lo_b)
+            np.minimum(hi_b, bounds["hi"], out=hi_b)
+        if method == "fgsm":
+            xa = xs + eps32 * np.sign(input_gradient(net, xs, ys))
+            np.clip(xa, lo_b, hi_b, out=xa)
+        else:
+            xa = xs + rng.uniform(-eps, eps, size=xs.shape).astype(np.float32)
+            np.clip(xa, lo_b, hi_b, out=xa)
+            for _ in range(steps):
+                xa += alpha * np.sign(input_gradient(net, xa, ys))
+                np.clip(xa, lo_b, hi_b, out=xa)
+        out = xb.copy()
+        out[:m] = xa
+        return out
+
+    return perturb
+
+
+def adversarial_train(x, y, *, method: str = "pgd", eps: float = 0.3, ratio: float = 0.5, steps: int = 7,
+                      step_size: float | None = None, clip=None, hidden=(64, 32), activation: str = "relu",
+                      epochs: int = 10, batch_size: int = 32, lr: float = 1e-3, l2: float = 0.0, seed: int = 0,
+                      on_epoch: Callable[[int, dict], None] | None = None) -> Trained:
+    """Adversarial training of an MLP (Madry et al. 2018).
+
+    Every mini-batch, a share ``ratio`` (0 to 1) of its points is replaced by
+    FGSM (``method="fgsm"``) or PGD-``steps`` (``method="pgd"``) examples of
+    L-inf size ``eps`` made against the current network; then the usual Adam
+    step runs on the mixed batch. ``ratio=1`` is Madry et al.'s recipe,
+    ``ratio=0.5`` Goodfellow et al.'s 50/50 mix. ``clip=(lo, hi)`` keeps the
+    examples in the input domain (e.g. ``(0, 1)`` for pixels). The network
+    arguments are those of :func:`advlab.models.train_mlp`, and so is the
+    result (a :class:`~advlab.models.Trained`; ``history`` reports loss and
+    accuracy on the mixed batches). The same arguments give the same model;
+    ``eps=0`` gives the standard one.
+    """
+    xa = v.features("x", x)
+    if clip is not None:
+        lo, hi = clip_bounds(clip, xa.shape[1])
+        if np.any(xa < lo - 1e-6) or np.any(xa > hi + 1e-6):
+            raise ValueError("x must lie inside clip=(lo, hi); got values outside it")
+    perturb = make_perturb(method=method, eps=eps, ratio=ratio, steps=steps, step_size=step_size, clip=clip,
+                           seed=seed)
+    with single_thread_blas():
+        return fit_mlp(xa, y, hidden=hidden, activation=activation, epochs=epochs, batch_size=batch_size, lr=lr,
+                       l2=l2, seed=seed, on_epoch=on_epoch, perturb=perturb)
+
+
+def saturate(trained: Trained, *, temperature: float = 1e4):
+    """A copy of ``trained``'s network whose logits are ``temperature`` times larger.
+
+    Every prediction stays the same (a positive factor changes no sign and no
+    argmax), but for ``temperature`` around 1e3 and up the sigmoid/softmax
+    saturates in float32: the cross-entropy gradient is exactly zero at every
+    confidently classified point, so FGSM (``sign(0) = 0``) and PGD have nothing
+    to follow. This is how defensive distillation at a high temperature
+    "worked" (Carlini & Wagner 2016). ``temperature`` is 1 to 1e6.
+    """
+    temperature = v.number("temperature", temperature, lo=1.0, hi=1e6)
+    if not isinstance(trained, Trained):
+        raise TypeError(f"trained must be an advlab.models.Trained (from fit_mlp or adversarial_train), "
+                         f"got {type(trained).__name__}")
+    w = [np.array(a, np.float32) for a in trained.model.get_weights()]
+    w[-2] *= np.float32(temperature)
+    w[-1] *= np.float32(temperature)
+    return to_keras(trained.spec, w)
+
+
+def _pgd_accuracy(model, x, y, eps: float, *, clip, steps: int, seed: int) -> float:
+    if eps == 0:
+        return float(np.mean(predict(model, x) == y))
+    xa = pgd(model, x, y, eps=eps, steps=steps, seed=seed, clip=clip)
+    return float(np.mean(predict(model, xa) == y))
+
+
+@dataclass(frozen=True)
+class Tradeoff:
+    """Clean and robust (PGD at ``eval_eps``) test accuracy per training epsilon."""
+
+    train_eps: np.ndarray
+    clean: np.ndarray
+    robust: np.ndarray
+    eval_eps: float
+    seconds: np.ndarray
+
+    def rows(self) -> list[dict]:
+        """One row per training epsilon (for a table or a CSV file)."""
+        return [{"train_eps": float(e), "clean_accuracy": float(c), "robust_accuracy": float(r),
+                 "eval_eps": self.eval_eps, "train_seconds": float(s)}
+                for e, c, r, s in zip(self.train_eps, self.clean, self.robust, self.seconds)]
+
+
+def evaluate_tradeoff(models: Sequence, x, y, *, train_eps, eval_eps: float, clip=None, steps: int = 40,
+                      seed: int = 0, seconds=None) -> Tradeoff:
+    """Score already-trained models (one per value of ``train_eps``): clean
+    accuracy and accuracy under PGD-``steps`` at ``eval_eps``."""
+    train_eps = np.asarray(train_eps, np.float64)
+    if train_eps.ndim != 1 or len(train_eps) != len(models) or len(models) == 0:
+        raise ValueError(f"train_eps must list one epsilon per model ({len(models)} models), "
+                         f"got shape {train_eps.shape}")
+    eval_eps = v.number("eval_eps", eval_eps, lo=0.0, hi=10.0)
+    x = v.features("x", x)
+    y = v.labels("y", y, x.shape[0])
+    clean = np.array([float(np.mean(predict(m, x) == y)) for m in models])
+    robust = np.array([_pgd_accuracy(m, x, y, eval_eps, clip=clip, steps=steps, seed=seed) for m in models])
+    secs = np.zeros(len(models)) if seconds is None else np.asarray(seconds, np.float64)
+    return Tradeoff(train_eps, clean, robust, float(eval_eps), secs)
+
+
+def tradeoff_sweep(x, y, x_test, y_test, *, train_eps=(0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6), eval_eps: float = 0.3,
+                   method: str = "pgd", ratio: float = 0.5, steps: int = 7, clip=None, eval_steps: int = 40,
+                   on_model: Callable[[int, int, float], None] | None = None, **fit_kw) -> Tradeoff:
+    """Adversarially train one model per training epsilon (``0`` is standard
+    training) and score each on the test set, clean and under PGD at
+    ``eval_eps``. ``on_model(i, n, eps)`` is called before each model trains;
+    ``fit_kw`` are the network arguments of :func:`adversarial_train`."""
+    train_eps = [v.number("train_eps", e, lo=0.0, hi=10.0) for e in np.atleast_1d(train_eps)]
+    if not train_eps:
+        raise ValueError("train_eps must list at least one epsilon")
+    trained, secs = [], []
+    for i, e in enumerate(train_eps):
+        if on_model is not None:
+            on_model(i, len(train_eps), e)
+        t = adversarial_train(x, y, method=method, eps=e, ratio=ratio, steps=steps, clip=clip, **fit_kw)
+        trained.append(t.model)
+        secs.append(t.seconds)
+    return evaluate_tradeoff(trained, x_test, y_test, train_eps=train_eps, eval_eps=eval_eps, clip=clip,
+                             steps=eval_steps, seed=int(fit_kw.get("seed", 0)), seconds=secs)
+
+
+@dataclass(frozen=True)
+class MaskingReport:
+    """Accuracy of a gradient-masked model per epsilon, three ways.
+
+    ``fgsm`` and ``pgd``: white-box attacks on the masked model itself (what a
+    careless evaluation reports). ``transfer``: PGD examples made on an ordinary
+    model (the ``source``) and shown to the masked one (closer to the truth).
+    """
+
+    eps: np.ndarray
+    fgsm: np.ndarray
+    pgd: np.ndarray
+    transfer: np.ndarray
+    clean: float
+    zero_gradient_share: float  # test points where the masked model's loss gradient is exactly 0
+
+    def rows(self) -> list[dict]:
+        return [{"eps": float(e), "fgsm_accuracy": float(a), "pgd_accuracy": float(b),
+                 "transfer_accuracy": float(c)} for e, a, b, c in zip(self.eps, self.fgsm, self.pgd, self.transfer)]
+
+
+def reported_vs_real(masked, source, x, y, *, eps_values, clip=None, steps: int = 40, seed: int = 0) -> MaskingReport:
+    """Evaluate ``masked`` (e.g. from :func:`saturate`) with FGSM and PGD on
+    itself and with PGD examples transferred from ``source`` (an ordinary model
+    trained on the same data), at every epsilon in ``eps_values``."""
+    from .attacks import loss_gradient
+
+    eps_values = np.asarray(eps_values, np.float64)
+    if eps_values.ndim != 1 or eps_values.size == 0 or np.any(eps_values < 0) or not np.all(np.isfinite(eps_values)):
+        raise ValueError("eps_values must be a non-empty list of epsilons >= 0")
+    x = v.features("x", x)
+    y = v.labels("y", y, x.shape[0])
+    steps = v.number("steps", steps, lo=1, hi=1000, integer=True)
+    def acc(xa):
+        return float(np.mean(predict(masked, xa) == y))
+
+    clean = acc(x)
+    out_f, out_p, out_t = [], [], []
+    for e in eps_values:
+        if e == 0:
+            out_f.append(clean), out_p.append(clean), out_t.append(clean)
+            continue
+        out_f.append(acc(fgsm(masked, x, y, eps=float(e), clip=clip)))
+        out_p.append(acc(pgd(masked, x, y, eps=float(e), steps=steps, seed=seed, clip=clip)))
+        out_t.append(acc(pgd(source, x, y, eps=float(e), steps=steps, seed=seed, clip=clip)))
+    g = loss_gradient(masked, x, y)
+    zero = float(np.mean(np.all(g == 0, axis=1)))
+    return MaskingReport(eps_values, np.array(out_f), np.array(out_p), np.array(out_t), clean, zero)
