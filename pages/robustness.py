@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import math
+import threading
 import time
+from collections import OrderedDict
 
 import numpy as np
 import streamlit as st
@@ -115,6 +117,34 @@ def cached_cell(_model, model_key, _x, _y, data_key, n_points, attack, eps, norm
     """One attack at one epsilon; cell by cell so adding an attack or an epsilon reuses the rest."""
     return robustness.attack_cell(_model, _x, _y, attack=attack, eps=eps, norm=norm, clip=clip, seed=seed,
                                   params=dict(params))
+
+
+@st.cache_resource(show_spinner=False)
+def _finished() -> dict:
+    """Finished curve sets and distance lists by their full settings, shared by
+    all sessions and read-only: returning to a view is one dictionary lookup
+    instead of a hundred cache hits that each copy their cell."""
+    return {"items": OrderedDict(), "lock": threading.Lock()}
+
+
+_MAX_FINISHED = 256
+
+
+def finished(key: tuple):
+    store = _finished()
+    with store["lock"]:
+        item = store["items"].get(key)
+        if item is not None:
+            store["items"].move_to_end(key)
+        return item
+
+
+def keep(key: tuple, item) -> None:
+    store = _finished()
+    with store["lock"]:
+        store["items"][key] = item
+        while len(store["items"]) > _MAX_FINISHED:
+            store["items"].popitem(last=False)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -289,6 +319,11 @@ def _analysis(ds, trained, model_key, n) -> None:
 
 def compute_curves(model, model_key, x, y, dkey, attacks, eps_grid, norm, clip, seed, n_classes):
     """Every (attack, epsilon) cell, with a progress bar when anything has to be computed."""
+    params_all = tuple((a, attack_params(a)) for a in attacks)
+    key = ("curves", model_key, dkey, params_all, tuple(float(e) for e in eps_grid), norm, clip, seed)
+    done_set = finished(key)
+    if done_set is not None:
+        return done_set
     total = len(attacks) * len(eps_grid)
     slot = st.empty()
     bar = None
@@ -307,8 +342,11 @@ def compute_curves(model, model_key, x, y, dkey, attacks, eps_grid, norm, clip, 
                 bar.progress(done / total, text=ui.tr("rb_computing", attack=ui.tr(f"attack_{a}"), eps=e,
                                                       done=done, total=total))
     slot.empty()
-    return robustness.CurveSet.from_cells(eps_grid, attacks, cells, norm=norm, n_points=len(x),
-                                          n_classes=n_classes)
+    out = robustness.CurveSet.from_cells(eps_grid, attacks, cells, norm=norm, n_points=len(x), n_classes=n_classes)
+    for arr in (out.eps, out.accuracy, out.success, out.linf, out.l2, out.l0):
+        arr.flags.writeable = False  # shared by every session that asks for these settings
+    keep(key, out)
+    return out
 
 
 def show_curves(curves, mark_eps: float, ds, lang: str, pres: bool) -> None:
@@ -361,10 +399,15 @@ def minimal_section(model, model_key, x, y, dkey, clip, norm, eps, ds, lang, pre
             pc[0].markdown(f"**{ui.tr(f'attack_{a}')}**")
             for i, p in enumerate(ATTACKS[a].params):
                 _param_control(a, p, pc[i + 1])
-    dist = {}
-    with st.spinner(ui.tr("rb_min_computing")):
-        for a in MIN_METHODS:
-            dist[a] = cached_min(model, model_key, x, y, dkey, len(x), a, attack_params(a), clip)
+    key = ("min", model_key, dkey, tuple((a, attack_params(a)) for a in MIN_METHODS), clip)
+    dist = finished(key)
+    if dist is None:
+        dist = {}
+        with st.spinner(ui.tr("rb_min_computing")):
+            for a in MIN_METHODS:
+                dist[a] = cached_min(model, model_key, x, y, dkey, len(x), a, attack_params(a), clip)
+                dist[a].flags.writeable = False
+        keep(key, dist)
     correct = ~np.isnan(dist["deepfool"])
     d_ok = {a: d[correct] for a, d in dist.items()}
     if not correct.any():
@@ -457,12 +500,13 @@ def table_notes(cells, norm: str, eps: float, d: int, clip) -> None:
         st.info(ui.tr("rb_saturated", attack=ui.tr(f"attack_{c.attack}"), share=c.unmoved), icon="🔎")
     early = [c for c in grad if c.attack in ("bim", "pgd", "mim") and c.under >= 0.05]
     if early:
-        names = ", ".join(ui.tr(f"attack_{c.attack}") for c in early)
+        names = ui.tr("rb_list_sep").join(ui.tr(f"attack_{c.attack}") for c in early)
         st.info(ui.tr("rb_under_budget", attacks=names, norm=ui.tr(f"rb_norm_{norm}"), eps=eps,
                       share=max(c.under for c in early)), icon="🔎")
     clipped = [c for c in grad if clip is not None and c.l0 < 0.9 * d]
     if clipped:
-        c = min(clipped, key=lambda c: c.l0)
+        # FGSM again: a full step on every pixel, so only the box keeps a pixel still
+        c = next((c for c in clipped if c.attack == "fgsm"), min(clipped, key=lambda c: c.l0))
         st.info(ui.tr("rb_clip_note", attack=ui.tr(f"attack_{c.attack}"), l0=c.l0, d=d), icon="🔎")
 
 

@@ -27,6 +27,15 @@ METHOD_STYLE = {"deepfool": dict(color=BLUE, dash="solid"), "cw": dict(color=ORA
 NORM_SHORT = {"linf": "L∞", "l2": "L2"}
 
 
+def _axis_fonts(fig: go.Figure, presenter: bool) -> go.Figure:
+    # explicit sizes: the app's chart theme replaces inherited axis fonts, and a
+    # projector needs tick labels as large as the legend
+    base = 20 if presenter else 13
+    fig.update_xaxes(tickfont=dict(size=base - 2), title_font=dict(size=base))
+    fig.update_yaxes(tickfont=dict(size=base - 2), title_font=dict(size=base))
+    return fig
+
+
 def _rgba(hex_color: str, alpha: float) -> str:
     r, g, b = hex_to_rgb(hex_color)
     return f"rgba({r},{g},{b},{alpha})"
@@ -93,6 +102,7 @@ def robustness_curves(eps, curves: Mapping[str, np.ndarray], *, metric: str = "a
     fig.update_yaxes(title_text=t("rb_fig_accuracy" if metric == "accuracy" else "rb_fig_success", lang),
                      range=[-0.02, 1.05], tickformat=".0%", zeroline=False)
     style(fig, presenter=presenter, height=600 if presenter else 460)
+    _axis_fonts(fig, presenter)
     # legend under the axis: the top edge carries the epsilon marker's label
     fig.update_layout(hovermode="x unified", legend=dict(y=-0.16, yanchor="top", x=0.5, xanchor="center"),
                       margin=dict(t=40, b=20))
@@ -125,6 +135,7 @@ def distance_histogram(distances: Mapping[str, np.ndarray], *, mark_eps: float |
     fig.update_xaxes(title_text=t("rb_fig_distance", lang), rangemode="tozero")
     fig.update_yaxes(title_text=t("fig_count", lang))
     style(fig, presenter=presenter, height=560 if presenter else 400)
+    _axis_fonts(fig, presenter)
     fig.update_layout(barmode="overlay", bargap=0.05, margin=dict(t=60))
     return fig
 
@@ -155,5 +166,6 @@ def flip_curve(distances: Mapping[str, np.ndarray], *, mark_eps: float | None = 
     fig.update_xaxes(title_text=t("rb_fig_distance_d", lang), range=[0, top * 1.05])
     fig.update_yaxes(title_text=t("rb_fig_flip", lang), range=[0, 1.03], tickformat=".0%")
     style(fig, presenter=presenter, height=560 if presenter else 400)
+    _axis_fonts(fig, presenter)
     fig.update_layout(margin=dict(t=60))
     return fig

@@ -35,6 +35,7 @@ EN = {
     "rb_points_used": "test points attacked",
     "rb_norm_linf": "L∞",
     "rb_norm_l2": "L2",
+    "rb_list_sep": ", ",
     "rb_short_noise": "noise",
     "rb_short_pgd": "PGD",
     # curves
@@ -214,6 +215,7 @@ ZH = {
     "rb_points_used": "受攻击的测试点",
     "rb_norm_linf": "L∞",
     "rb_norm_l2": "L2",
+    "rb_list_sep": "、",
     "rb_short_noise": "噪声",
     "rb_short_pgd": "PGD",
     "rb_curves_title": "预算增大时的准确率",
