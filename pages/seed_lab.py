@@ -320,12 +320,8 @@ def _explore(ds, trained, model_key) -> None:
     roles = ds.info["roles"]
     grad = cached_grad(model, model_key, res.x[i], int(res.y[i]), i)
     eps_draw = cfg["eps"] if spec.uses_eps else None
-    if ui.presenter():
-        bars_box = st.container()
-        slice_box, why_box = st.columns([1.35, 1], gap="large", vertical_alignment="center")
-    else:
-        bars_box, slice_box = st.columns(2, gap="large")
-        why_box = st.container()
+    bars_box, slice_box = columns(2, gap="large")
+    why_box = st.container()
     with bars_box:
         st.markdown("**" + tr("sl_bars_title") + "**")
         ui.chart(figs.feature_bars(res.x_adv[i] - res.x[i], roles, grad=grad, eps=eps_draw, norm=cfg["norm"],
@@ -333,7 +329,10 @@ def _explore(ds, trained, model_key) -> None:
                  key="sl_bars", filename="advlab-seedlab-feature-changes")
         g = np.abs(grad)
         inf_share = float(g[[r == "informative" for r in roles]].sum() / g.sum()) if g.sum() > 0 else 0.0
-        st.caption(tr("sl_bars_caption", share=f"{inf_share:.0%}"))
+        note = tr("sl_bars_caption", share=f"{inf_share:.0%}")
+        if cfg["attack"] == "fgsm" and cfg["norm"] == "linf":
+            note += " " + tr("sl_bars_fgsm")
+        st.caption(note)
     with slice_box:
         st.markdown("**" + tr("sl_slice_title") + "**")
         sl, from_grad = cached_slice(model, model_key, res, cfg_key, i, seed)

@@ -82,6 +82,11 @@ def test_picking_an_image_shows_it(page):
     at.number_input(key="dg.image").set_value(7).run()
     assert not at.exception
     assert any("Image #7" in m.value for m in [*at.markdown, *at.info])
+    # or pick one from the gallery
+    at.pills(key="dg_pick").set_value(5).run()
+    assert not at.exception
+    assert at.number_input(key="dg.image").value == 5
+    assert any("Image #5" in m.value for m in [*at.markdown, *at.info])
 
 
 def test_target_equal_to_the_true_class_gets_a_message(page):

@@ -144,8 +144,13 @@ def slice_map(sl, x_adv, *, y_true: int | None = None, eps: float | None = None,
     p1 = sl.proba[..., 1]
     fig = go.Figure()
     fig.add_trace(go.Heatmap(x=a, y=b, z=p1, zmin=0, zmax=1, colorscale=_P1, name=t("fig_probability", lang),
-                             colorbar=dict(title=dict(text=t("sl_fig_p1", lang, c=names[1]), side="right"),
-                                           tickformat=".0%", len=0.8, thickness=14 if not presenter else 20),
+                             # under the plot, not beside it: the square plot is centred in wide
+                             # containers and a side bar would float far away from it
+                             colorbar=dict(title=dict(text=t("sl_fig_p1", lang, c=names[1]), side="top"),
+                                           tickformat=".0%", orientation="h", lenmode="pixels",
+                                           len=360 if presenter else 260, thickness=16 if presenter else 12,
+                                           x=0.5, xanchor="center", y=-0.2 if presenter else -0.22,
+                                           yanchor="top"),
                              hovertemplate=t("sl_fig_slice_hover", lang) + "<extra></extra>"))
     lw = 3.5 if presenter else 2.5
     fig.add_trace(go.Contour(x=a, y=b, z=p1, showscale=False, name=t("fig_boundary", lang), hoverinfo="skip",
@@ -176,8 +181,8 @@ def slice_map(sl, x_adv, *, y_true: int | None = None, eps: float | None = None,
                      range=[-ext, ext], constrain="domain", zeroline=False, showgrid=False)
     fig.update_yaxes(title_text=t("sl_fig_axis_random", lang), range=[-ext, ext], scaleanchor="x", scaleratio=1,
                      constrain="domain", zeroline=False, showgrid=False)
-    fig = _look(fig, presenter=presenter, height=600 if presenter else 480)
-    fig.update_layout(margin=dict(t=70))
+    fig = _look(fig, presenter=presenter, height=680 if presenter else 540)
+    fig.update_layout(margin=dict(t=70, b=120 if presenter else 100))
     return fig
 
 
@@ -266,7 +271,7 @@ def digit_views(x, x_adv, *, shape=(8, 8), titles: tuple[str, str, str], scale: 
     fig.add_trace(go.Heatmap(z=xa, zmin=0, zmax=1, colorscale=INK, showscale=False, hovertemplate=hov), 1, 3)
     _image_axes(fig, 3, presenter)
     fig = _look(fig, presenter=presenter, legend=False, height=420 if presenter else 320)
-    fig.update_annotations(font=dict(size=22 if presenter else 15))
+    fig.update_annotations(font=dict(size=22 if presenter else 15, color="#1b1f24"), yshift=8)
     fig.update_layout(margin=dict(t=60))
     return fig
 

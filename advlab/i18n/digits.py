@@ -56,9 +56,9 @@ EN = {
     "dg_gallery_fooled_help": "Skip the images the attack did not fool.",
     "dg_gallery_none": "The attack fooled no image at this setting; raise ε or try a stronger attack.",
     "dg_gallery_caption": "Each title reads #image: true digit → what the network now reads. {k} of these {n} are "
-                          "fooled (red frame). Hover for the confidence; pick one below to look at it up close.",
+                          "fooled (orange-red frame). Hover for the confidence; pick one below to look at it up close.",
     "dg_gallery_caption_t": "Each title reads #image: true digit → what the network now reads. {k} of these {n} now "
-                            "read as the target {t} (red frame). Pick one below to look at it up close.",
+                            "read as the target {t} (orange-red frame). Pick one below to look at it up close.",
     "dg_gallery_pick": "look closer at",
     "dg_csv": "Download per-image results and adversarial pixels (CSV)",
     "dg_fig_pixel_hover": "row %{y}, column %{x}: %{z:.2f}<extra></extra>",
@@ -124,10 +124,10 @@ ZH = {
     "dg_gallery_fooled": "只看被骗的图片",
     "dg_gallery_fooled_help": "跳过攻击没有骗过的图片。",
     "dg_gallery_none": "在这个设置下攻击没有骗过任何图片；请增大 ε 或换一种更强的攻击。",
-    "dg_gallery_caption": "每个标题表示：#编号：真实数字 → 网络现在的识别结果。这 {n} 张中有 {k} 张被骗（红框）。"
+    "dg_gallery_caption": "每个标题表示：#编号：真实数字 → 网络现在的识别结果。这 {n} 张中有 {k} 张被骗（橙红色边框）。"
                           "悬停可查看把握；在下方选一张近看。",
     "dg_gallery_caption_t": "每个标题表示：#编号：真实数字 → 网络现在的识别结果。这 {n} 张中有 {k} 张现在被识别为目标 {t}"
-                            "（红框）。在下方选一张近看。",
+                            "（橙红色边框）。在下方选一张近看。",
     "dg_gallery_pick": "近看",
     "dg_csv": "下载每张图片的结果和对抗像素（CSV）",
     "dg_fig_pixel_hover": "第 %{y} 行，第 %{x} 列：%{z:.2f}<extra></extra>",

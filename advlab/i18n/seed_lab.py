@@ -125,9 +125,10 @@ EN = {
     "sl_bars_title": "What the attack did to each of the 20 features",
     "sl_bars_caption": "Blue: the 10 informative features, which carry the class signal. Orange: the 10 redundant "
                        "ones, random mixtures of the informative ones (the same signal again). Black diamonds: the "
-                       "loss gradient, rescaled; FGSM moves every feature by exactly ±ε in the direction of its sign. "
-                       "Here {share} of the gradient's weight sits on informative features: the attack pushes all "
-                       "20 at once, and many small pushes add up.",
+                       "loss gradient, rescaled, the direction the attack follows. Here {share} of the gradient's "
+                       "weight sits on informative features: the attack pushes all 20 at once, and many small pushes "
+                       "add up.",
+    "sl_bars_fgsm": "FGSM moves every feature by exactly ±ε, in the direction of its gradient's sign, whatever its role.",
     "sl_slice_title": "The decision function on a 2-D slice through the point",
     "sl_slice_from_grad": "The attack did not move this point (ε = 0, or it found nothing), so the slice runs along "
                           "the loss gradient instead.",
@@ -294,8 +295,9 @@ ZH = {
     "sl_wrong_already": "攻击前就已经判错了",
     "sl_bars_title": "攻击对 20 个特征分别做了什么",
     "sl_bars_caption": "蓝色：10 个信息特征，携带类别信号。橙色：10 个冗余特征，是信息特征的随机线性组合（同一信号的重复）。"
-                       "黑色菱形：缩放后的损失梯度；FGSM 把每个特征沿梯度符号的方向恰好移动 ±ε。"
+                       "黑色菱形：缩放后的损失梯度，也就是攻击所沿的方向。"
                        "这里梯度的权重有 {share} 落在信息特征上：攻击同时推动全部 20 个特征，许多小推动累加起来就够了。",
+    "sl_bars_fgsm": "无论特征扮演什么角色，FGSM 都把它沿梯度符号的方向恰好移动 ±ε。",
     "sl_slice_title": "过该点的二维切片上的决策函数",
     "sl_slice_from_grad": "攻击没有移动这个点（ε = 0，或者没找到改动），所以切片改为沿损失梯度方向。",
     "sl_slice_why": "**为什么要切片？** 网络每个点读入 20 个数，所以它的决策边界是 20 维空间中的一个曲面，"
