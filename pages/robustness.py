@@ -42,6 +42,7 @@ STATE = PageState(PAGE, [
     Field("eps_max", 1.0, "float", 0.05, 10.0),
     Field("n_eps", 20, "int", 5, 40),
     Field("eps", 0.3, "float", 0.0, 10.0),
+    Field("show", "accuracy", "choice", choices=("accuracy", "success")),
     *[Field(f"a_{a}", True, "bool") for a in CURVES],
     *_PARAM_FIELDS,
 ])
@@ -353,17 +354,19 @@ def show_curves(curves, mark_eps: float, ds, lang: str, pres: bool) -> None:
     acc = {a: curves.curve(a) for a in curves.attacks}
     succ = {a: curves.curve(a, "success") for a in curves.attacks}
     chance = 1.0 / ds.n_classes
-    tab_acc, tab_succ = st.tabs([ui.tr("rb_tab_accuracy"), ui.tr("rb_tab_success")])
-    with tab_acc:
-        fig = rfig.robustness_curves(curves.eps, acc, metric="accuracy", norm=curves.norm,
-                                     clean=curves.clean_accuracy, chance=chance, mark_eps=mark_eps, lang=lang,
-                                     presenter=pres)
-        ui.chart(fig, key="rb_curves_acc", filename="advlab-robustness-accuracy")
-    with tab_succ:
+    # one chart at a time (a radio, not tabs): a chart in a hidden tab has no size to draw at
+    show = ui.select(STATE, "show", ui.tr("rb_show"), fmt=lambda k: ui.tr(f"rb_show_{k}"), radio=True,
+                     horizontal=True)
+    if show == "success":
         fig = rfig.robustness_curves(curves.eps, succ, metric="success", norm=curves.norm, mark_eps=mark_eps,
                                      lang=lang, presenter=pres)
         ui.chart(fig, key="rb_curves_success", filename="advlab-robustness-success-rate")
         st.caption(ui.tr("rb_success_caption"))
+    else:
+        fig = rfig.robustness_curves(curves.eps, acc, metric="accuracy", norm=curves.norm,
+                                     clean=curves.clean_accuracy, chance=chance, mark_eps=mark_eps, lang=lang,
+                                     presenter=pres)
+        ui.chart(fig, key="rb_curves_acc", filename="advlab-robustness-accuracy")
     if not ("noise" in curves.attacks and "pgd" in curves.attacks):
         st.caption(ui.tr("rb_band_hint"))
     for s in robustness.find_shapes(curves):

@@ -3,9 +3,11 @@ and answers bad links with a message."""
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -14,6 +16,13 @@ PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "robustness.py")
 
 def _figures(at) -> list[dict]:
     return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def _values(arr) -> np.ndarray:
+    # plotly sends numeric arrays as base64 typed arrays
+    if isinstance(arr, dict) and "bdata" in arr:
+        return np.frombuffer(base64.b64decode(arr["bdata"]), dtype=np.dtype(arr["dtype"]))
+    return np.asarray(arr, np.float64)
 
 
 def _curve_names(at) -> set[str]:
@@ -37,7 +46,7 @@ def test_default_page_draws_curves_distances_and_table(page):
     assert not at.exception
     assert not at.error
     charts = at.get("plotly_chart")
-    assert len(charts) == 4  # accuracy, success rate, histogram, cumulative
+    assert len(charts) == 3  # curves, histogram, cumulative
     assert len(_curve_names(at)) == 5
     fig = _figures(at)[0]
     assert any(tr.get("fill") == "toself" for tr in fig["data"]), "the noise-to-PGD gap is shaded"
@@ -67,6 +76,17 @@ def test_unticking_attacks_redraws_without_them_and_drops_the_band(page):
     assert not at.exception and len(_curve_names(at)) == 1
 
 
+def test_the_curves_switch_to_attack_success_rate(page):
+    at = page
+    at.radio(key="rb.show").set_value("success").run()
+    assert not at.exception
+    fig = _figures(at)[0]
+    assert fig["layout"]["yaxis"]["title"]["text"] == "attack success rate"
+    ys = [_values(tr["y"]) for tr in fig["data"] if tr.get("mode") == "lines+markers"]
+    assert all(y[0] == 0 for y in ys) and max(y[-1] for y in ys) > 0.9
+    at.radio(key="rb.show").set_value("accuracy").run()
+
+
 def test_moving_the_table_epsilon_changes_the_numbers_not_the_model(page):
     at = page
     before = at.dataframe[0].value.iloc[0, 1]
@@ -84,7 +104,7 @@ def test_switching_to_digits_fits_the_range_and_keeps_charts():
     at.selectbox(key="rb.dataset").set_value("digits")
     at.slider(key="rb.points").set_value(60).run()
     assert not at.exception and not at.error
-    assert len(at.get("plotly_chart")) == 4
+    assert len(at.get("plotly_chart")) == 3
     assert at.slider(key="rb.eps_max").value == pytest.approx(0.3)
     assert at.slider(key="rb.epochs").value == 20
     assert _metric(at, "clean test accuracy") != blog_acc
@@ -102,7 +122,7 @@ def test_a_link_with_an_epsilon_too_large_for_the_data_gets_a_message():
     assert "at most 1" in texts
     assert at.slider(key="rb.eps_max").value == pytest.approx(1.0)
     assert at.slider(key="rb.eps").value <= 1.0
-    assert len(at.get("plotly_chart")) == 4
+    assert len(at.get("plotly_chart")) == 3
 
 
 def test_a_link_with_an_unusable_value_falls_back_with_a_note():
@@ -112,4 +132,4 @@ def test_a_link_with_an_unusable_value_falls_back_with_a_note():
     assert not at.exception
     assert any("n_eps" in w.value for w in at.warning)
     assert at.slider(key="rb.n_eps").value == 20
-    assert len(at.get("plotly_chart")) == 4
+    assert len(at.get("plotly_chart")) == 3

@@ -53,8 +53,9 @@ EN = {
     "rb_eps_range": "The table's ε was {got:g}, above the largest ε on the curves ({hi:g}). Using {hi:g}; "
                     "raise the range first to look further.",
     "rb_computing": "Attacking: {attack} at ε = {eps:.3g} ({done} of {total})",
-    "rb_tab_accuracy": "Accuracy",
-    "rb_tab_success": "Attack success rate",
+    "rb_show": "show",
+    "rb_show_accuracy": "accuracy under attack",
+    "rb_show_success": "attack success rate",
     "rb_success_caption": "Success rate: of the test points the network got right without an attack, the share each "
                           "attack makes it get wrong.",
     "rb_band_hint": "Tick both random noise and PGD to shade the gap between them.",
@@ -231,8 +232,9 @@ ZH = {
                         "改用 {hi:g}。",
     "rb_eps_range": "表格的 ε 为 {got:g}，超过了曲线上的最大 ε（{hi:g}）。改用 {hi:g}；想看更远，请先调大范围。",
     "rb_computing": "攻击中：{attack}，ε = {eps:.3g}（{done} / {total}）",
-    "rb_tab_accuracy": "准确率",
-    "rb_tab_success": "攻击成功率",
+    "rb_show": "显示",
+    "rb_show_accuracy": "受攻击后的准确率",
+    "rb_show_success": "攻击成功率",
     "rb_success_caption": "成功率：在未受攻击时网络分类正确的测试点中，每种攻击让网络判错的比例。",
     "rb_band_hint": "同时勾选随机噪声和 PGD，即可用阴影显示两者之间的差距。",
     "rb_read_title": "怎么看这张图？",
