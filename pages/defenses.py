@@ -58,7 +58,8 @@ K = "df"
 def sidebar_controls() -> None:
     sb = st.sidebar
     sb.subheader(ui.tr("df_data"))
-    ui.select(STATE, "dataset", ui.tr("df_dataset"), fmt=lambda k: ui.tr(f"ds_{k}"), where=sb)
+    sb.selectbox(ui.tr("df_dataset"), DATASETS, format_func=lambda k: ui.tr(f"ds_{k}"), key=ui.wkey(K, "dataset"),
+                 on_change=_dataset_changed)
     name = st.session_state[ui.wkey(K, "dataset")]
     if name == "blobs":
         ui.slider(STATE, "classes", ui.tr("df_classes"), where=sb)
@@ -78,6 +79,22 @@ def sidebar_controls() -> None:
     sb.subheader(ui.tr("df_charts"))
     ui.slider(STATE, "emax", ui.tr("df_emax"), step=0.05, where=sb, help=ui.tr("df_emax_help"))
     ui.toggle(STATE, "sweep", ui.tr("df_sweep"), where=sb, help=ui.tr("df_sweep_help"))
+
+
+# ε in standard deviations (2-D sets, blog) and in pixel units (digits, [0, 1]): a
+# 0.4 that suits the first wipes out the second
+PLAIN_EPS = {"teps": 0.4, "eval_eps": 0.4, "emax": 0.6}
+PIXEL_EPS = {"teps": 0.1, "eval_eps": 0.1, "emax": 0.3}
+
+
+def _dataset_changed() -> None:
+    """Moving to or from pixel data swaps the epsilons, unless the learner chose their own."""
+    new = st.session_state[ui.wkey(K, "dataset")]
+    src, dst = (PLAIN_EPS, PIXEL_EPS) if new == "digits" else (PIXEL_EPS, PLAIN_EPS)
+    if all(abs(float(st.session_state.get(ui.wkey(K, k), -1)) - val) < 1e-9 for k, val in src.items()):
+        for k, val in dst.items():
+            st.session_state[ui.wkey(K, k)] = val
+        st.session_state["df_eps_note"] = dst
 
 
 def training_controls() -> None:
@@ -255,6 +272,17 @@ def columns(spec, **kw):
     return st.columns(spec, **kw)
 
 
+def metric_row(n: int) -> list:
+    """``n`` metric slots: one row on a laptop; rows of three on a projector, where
+    big numbers and full labels need the width."""
+    if not ui.presenter():
+        return st.columns(n)
+    out = []
+    while len(out) < n:
+        out += st.columns(3)
+    return out[:n]
+
+
 # --------------------------------------------------------------- sections ---
 
 def compare_section(ds, v: dict, keys, std, adv) -> None:
@@ -264,7 +292,7 @@ def compare_section(ds, v: dict, keys, std, adv) -> None:
     ev = float(v["eval_eps"])
     r_std = pgd_points(std.model, keys[0], ds, dkey, ev, seed)
     r_adv = pgd_points(adv.model, keys[1], ds, dkey, ev, seed)
-    m = st.columns(5)
+    m = metric_row(5)
     m[0].metric(ui.tr("df_m_std_clean"), f"{r_std.clean_accuracy:.1%}", help=ui.tr("df_m_clean_help"))
     m[1].metric(ui.tr("df_m_adv_clean"), f"{r_adv.clean_accuracy:.1%}",
                 delta=f"{(r_adv.clean_accuracy - r_std.clean_accuracy) * 100:+.1f} pt", help=ui.tr("df_m_clean_help"))
@@ -398,7 +426,7 @@ def _masking_section(ds, keys, std) -> None:
     rep = masking_report(masked, mkey, source, skey, ds, grid, seed)
     at = masking_report(masked, mkey, source, skey, ds, (ev,), seed)
     f, p, tr_ = float(at.fgsm[0]), float(at.pgd[0]), float(at.transfer[0])
-    m = st.columns(4)
+    m = metric_row(4)
     m[0].metric(ui.tr("df_m_mask_fgsm", eps=f"{ev:g}"), f"{f:.1%}", help=ui.tr("df_m_mask_fgsm_help"))
     m[1].metric(ui.tr("df_m_mask_pgd", eps=f"{ev:g}"), f"{p:.1%}", help=ui.tr("df_m_mask_pgd_help"))
     m[2].metric(ui.tr("df_m_mask_transfer", eps=f"{ev:g}"), f"{tr_:.1%}", delta=f"{(tr_ - f) * 100:+.1f} pt",
@@ -431,6 +459,10 @@ def main() -> None:
     sidebar_controls()
     training_controls()
     v = ui.values(STATE)
+    note = st.session_state.pop("df_eps_note", None)
+    if note:
+        st.info(ui.tr("df_eps_adjusted", teps=f"{note['teps']:g}", ev=f"{note['eval_eps']:g}",
+                      emax=f"{note['emax']:g}"), icon=":material/tune:")
     ds = load_data(v)
     keys, std, adv = main_models(ds, v)
     compare_section(ds, v, keys, std, adv)

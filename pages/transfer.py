@@ -55,7 +55,8 @@ STATE = PageState(K, [
 def sidebar_controls() -> None:
     sb = st.sidebar
     sb.subheader(ui.tr("tf_data"))
-    ui.select(STATE, "dataset", ui.tr("tf_dataset"), fmt=lambda k: ui.tr(f"ds_{k}"), where=sb)
+    sb.selectbox(ui.tr("tf_dataset"), DATASETS, format_func=lambda k: ui.tr(f"ds_{k}"), key=ui.wkey(K, "dataset"),
+                 on_change=_dataset_changed)
     name = st.session_state[ui.wkey(K, "dataset")]
     if name == "blobs":
         ui.slider(STATE, "classes", ui.tr("tf_classes"), where=sb)
@@ -78,6 +79,21 @@ def sidebar_controls() -> None:
     ui.slider(STATE, "knn_k", ui.tr("tf_knn_k"), where=sb, help=ui.tr("tf_knn_k_help"))
     sb.subheader(ui.tr("tf_charts"))
     ui.slider(STATE, "emax", ui.tr("tf_emax"), step=0.05, where=sb, help=ui.tr("tf_emax_help"))
+
+
+# ε in standard deviations (2-D sets, blog) and in pixel units (digits, [0, 1])
+PLAIN_EPS = {"eps": 0.3, "emax": 0.5}
+PIXEL_EPS = {"eps": 0.1, "emax": 0.25}
+
+
+def _dataset_changed() -> None:
+    """Moving to or from pixel data swaps the epsilons, unless the learner chose their own."""
+    new = st.session_state[ui.wkey(K, "dataset")]
+    src, dst = (PLAIN_EPS, PIXEL_EPS) if new == "digits" else (PIXEL_EPS, PLAIN_EPS)
+    if all(abs(float(st.session_state.get(ui.wkey(K, k), -1)) - val) < 1e-9 for k, val in src.items()):
+        for k, val in dst.items():
+            st.session_state[ui.wkey(K, k)] = val
+        st.session_state["tf_eps_note"] = dst
 
 
 def target_picker() -> None:
@@ -367,6 +383,9 @@ def main() -> None:
     sidebar_controls()
     target_picker()
     v = ui.values(STATE)
+    note = st.session_state.pop("tf_eps_note", None)
+    if note:
+        st.info(ui.tr("tf_eps_adjusted", eps=f"{note['eps']:g}", emax=f"{note['emax']:g}"), icon=":material/tune:")
     names = [transfer.TARGETS[i] for i in sorted(set(v["targets"] or ())) if 0 <= i < len(transfer.TARGETS)]
     if not names:
         st.warning(ui.tr("tf_pick_one"), icon=":material/warning:")

@@ -125,9 +125,10 @@ def transfer_chart(eps, success, labels, *, eps_mark: float | None = None, lang:
     _vline(fig, eps_mark, t("tf_fig_eps_mark", lang), color=GREY, presenter=presenter)
     fig.update_xaxes(title_text=t("fig_eps", lang), rangemode="tozero", zeroline=False)
     fig.update_yaxes(title_text=t("tf_fig_success", lang), range=[0, 1.03], tickformat=".0%", dtick=0.2)
-    style(fig, presenter=presenter, height=460 if presenter else 380)
-    fig.update_layout(legend=dict(orientation="v", yanchor="top", y=1.0, xanchor="left", x=1.01),
-                      margin=dict(r=10))
+    style(fig, presenter=presenter, height=560 if presenter else 460)
+    # below the plot: seven long names on the right would squeeze the curves
+    fig.update_layout(legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0.0),
+                      margin=dict(b=10))
     return fig
 
 

@@ -55,6 +55,8 @@ EN = {
     "df_sweep_now": "Trade-off sweep: model {i} of {n} (training ε = {eps})",
     "df_sweep_diverged": "The sweep stopped: training at ε = {eps} diverged in epoch {epoch}. Lower the learning rate "
                          "to run it; the models above are unaffected.",
+    "df_eps_adjusted": "ε set for this data: training ε {teps}, evaluation ε {ev}, charts up to {emax} "
+                       "(digits are pixels in [0, 1]; the 2-D sets are measured in standard deviations).",
     "df_same_as_standard": "With a training ε of 0 or no adversarial examples in the batch, adversarial training is "
                            "standard training: both columns show the same model.",
     # comparison
@@ -193,6 +195,8 @@ ZH = {
     "df_diverged": "学习率 {lr} 下训练发散（第 {epoch} 轮损失爆炸）。之前训练好的模型仍然保留并显示；请选择更小的学习率（0.01 效果很好）。",
     "df_sweep_now": "权衡扫描：第 {i} / {n} 个模型（训练 ε = {eps}）",
     "df_sweep_diverged": "扫描已停止：训练 ε = {eps} 时在第 {epoch} 轮发散。降低学习率即可运行；上面的模型不受影响。",
+    "df_eps_adjusted": "已按这份数据设置 ε：训练 ε {teps}，评估 ε {ev}，图表最大到 {emax}"
+                       "（手写数字是 [0, 1] 内的像素值；二维数据集以标准差为单位）。",
     "df_same_as_standard": "训练 ε 为 0 或批次中没有对抗样本时，对抗训练就是标准训练：两栏显示的是同一个模型。",
     "df_compare_title": "标准训练与对抗训练对比",
     "df_m_std_clean": "标准模型：干净准确率",

@@ -37,6 +37,8 @@ EN = {
     "tf_targets_help": "Each target is trained once; adding one back later is instant.",
     "tf_pick_one": "No target chosen: pick at least one above to see the examples transfer. Only the surrogate "
                    "(white-box) is shown.",
+    "tf_eps_adjusted": "ε set for this data: {eps} in the table, the chart up to {emax} (digits are pixels in "
+                       "[0, 1]; the other sets are measured in standard deviations).",
     "tf_no_targets": "No target to compare with yet.",
     "tf_target_mlp_seed": "MLP, seed {seed}",
     "tf_target_mlp_seed_short": "MLP, other seed",
@@ -150,6 +152,8 @@ ZH = {
     "tf_targets": "目标模型（在同一份训练数据上训练）",
     "tf_targets_help": "每个目标模型只训练一次；之后再加回来会立即显示。",
     "tf_pick_one": "还没有选择目标模型：请在上方至少选一个，才能看到样本的迁移。目前只显示替代模型（白盒）。",
+    "tf_eps_adjusted": "已按这份数据设置 ε：表格中为 {eps}，图表最大到 {emax}（手写数字是 [0, 1] 内的像素值；"
+                       "其他数据集以标准差为单位）。",
     "tf_no_targets": "还没有可以比较的目标模型。",
     "tf_target_mlp_seed": "MLP，随机种子 {seed}",
     "tf_target_mlp_seed_short": "MLP，另一个种子",
