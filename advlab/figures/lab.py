@@ -266,13 +266,15 @@ def digit_views(x, x_adv, *, shape=(8, 8), titles: tuple[str, str, str], scale: 
     hov = t("dg_fig_pixel_hover", lang)
     fig.add_trace(go.Heatmap(z=x, zmin=0, zmax=1, colorscale=INK, showscale=False, hovertemplate=hov), 1, 1)
     fig.add_trace(go.Heatmap(z=d, zmin=-m, zmax=m, zmid=0, colorscale=DIVERGING, hovertemplate=hov,
-                             colorbar=dict(x=0.655, len=0.8, thickness=12 if not presenter else 18,
-                                           tickformat="+.2f", title=dict(text="Δ", side="top"))), 1, 2)
+                             # under the middle panel: beside it, the labels would run into the third image
+                             colorbar=dict(orientation="h", x=0.5, xanchor="center", y=-0.04, yanchor="top",
+                                           len=0.26, thickness=10 if not presenter else 16, tickformat="+.2f",
+                                           tickvals=[-m, 0.0, m])), 1, 2)
     fig.add_trace(go.Heatmap(z=xa, zmin=0, zmax=1, colorscale=INK, showscale=False, hovertemplate=hov), 1, 3)
     _image_axes(fig, 3, presenter)
-    fig = _look(fig, presenter=presenter, legend=False, height=420 if presenter else 320)
+    fig = _look(fig, presenter=presenter, legend=False, height=470 if presenter else 360)
     fig.update_annotations(font=dict(size=22 if presenter else 15, color="#1b1f24"), yshift=8)
-    fig.update_layout(margin=dict(t=60))
+    fig.update_layout(margin=dict(t=60, b=60 if presenter else 50))
     return fig
 
 
