@@ -26,6 +26,7 @@ Nothing here imports streamlit.
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -57,20 +58,38 @@ METHODS = ("fgsm", "pgd")
 DEFAULT_MLP = dict(hidden=(32, 32), activation="relu", epochs=100, batch_size=32, lr=0.01, l2=0.0)
 
 
+_blas_lock = threading.Lock()
+_blas_users = 0
+_blas_limit = None
+
+
 @contextlib.contextmanager
 def single_thread_blas():
     """Run NumPy's BLAS on one thread.
 
     The matrices here are tiny; on a busy machine a multi-threaded BLAS spends
     its time waiting for cores (a 128-wide MLP trained 15x slower under load).
+    The limit is process-wide, so it is counted: concurrent users (server
+    sessions) share it and the last one out restores the original setting.
     """
+    global _blas_users, _blas_limit
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:  # pragma: no cover - scikit-learn brings threadpoolctl
         yield
         return
-    with threadpool_limits(limits=1, user_api="blas"):
+    with _blas_lock:
+        if _blas_users == 0:
+            _blas_limit = threadpool_limits(limits=1, user_api="blas")
+        _blas_users += 1
+    try:
         yield
+    finally:
+        with _blas_lock:
+            _blas_users -= 1
+            if _blas_users == 0 and _blas_limit is not None:
+                _blas_limit.restore_original_limits()
+                _blas_limit = None
 
 
 def input_gradient(net, x: np.ndarray, y: np.ndarray) -> np.ndarray:

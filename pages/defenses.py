@@ -265,6 +265,11 @@ def eps_grid(emax: float, n: int) -> tuple:
     return tuple(float(e) for e in np.round(np.linspace(0.0, float(emax), n), 4))
 
 
+def curve_max(v: dict) -> float:
+    """The charts reach the largest ε chosen, so the marked training and evaluation ε are always on them."""
+    return max(float(v["emax"]), float(v["teps"]), float(v["eval_eps"]))
+
+
 def columns(spec, **kw):
     """Side by side on a laptop; one under the other on a projector."""
     if ui.presenter():
@@ -329,7 +334,7 @@ def compare_section(ds, v: dict, keys, std, adv) -> None:
     else:
         st.caption(ui.tr("df_no_map", d=ds.n_features))
 
-    grid = eps_grid(v["emax"], CURVE_POINTS)
+    grid = eps_grid(curve_max(v), CURVE_POINTS)
     c_std = pgd_curve(std.model, keys[0], ds, grid, seed)
     c_adv = pgd_curve(adv.model, keys[1], ds, grid, seed)
     left, right = columns([2.2, 1], gap="large")
@@ -422,7 +427,7 @@ def _masking_section(ds, keys, std) -> None:
         source = train(skey, _trainer(ds, v, skey, 0.0), ui.tr("df_source_training"), int(v["epochs"])).model
     seed = int(v["seed"])
     ev = float(v["eval_eps"])
-    grid = eps_grid(v["emax"], CURVE_POINTS)
+    grid = eps_grid(curve_max(v), CURVE_POINTS)
     rep = masking_report(masked, mkey, source, skey, ds, grid, seed)
     at = masking_report(masked, mkey, source, skey, ds, (ev,), seed)
     f, p, tr_ = float(at.fgsm[0]), float(at.pgd[0]), float(at.transfer[0])

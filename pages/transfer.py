@@ -269,7 +269,8 @@ def _attack_section(ds, skey, surrogate, targets: dict, names: list[str]) -> Non
     eps = float(cfg["eps"])
     tkeys = tuple(target_key(v, n) for n in targets)
     labels = {"surrogate": ui.tr("tf_surrogate_whitebox"), **{n: target_label(v, n) for n in targets}}
-    grid = tuple(float(e) for e in np.round(np.linspace(0.0, float(v["emax"]), CURVE_POINTS), 4))
+    # the chart reaches the table's ε, so its marker is always on it
+    grid = tuple(float(e) for e in np.round(np.linspace(0.0, max(float(v["emax"]), eps), CURVE_POINTS), 4))
     slot = st.empty()
     slot.progress(0.0, text=ui.tr("tf_crafting", n=len(grid)))
     try:

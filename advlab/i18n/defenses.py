@@ -25,8 +25,8 @@ EN = {
                     "the only difference between them is the adversarial examples.",
     "df_charts": "Charts",
     "df_emax": "largest ε on the charts",
-    "df_emax_help": "The accuracy curves run from ε = 0 to this value, and the trade-off sweep trains models "
-                    "at 7 training ε values over the same range.",
+    "df_emax_help": "The accuracy curves run from ε = 0 to this value (further if the training or evaluation ε "
+                    "is larger), and the trade-off sweep trains models at 7 training ε values up to it.",
     "df_sweep": "run the trade-off sweep",
     "df_sweep_help": "Train 7 models, one per training ε (each only once; later visits are instant).",
     # training controls
@@ -174,7 +174,7 @@ ZH = {
     "df_seed_help": "初始权重和批次顺序，标准模型与对抗模型共用：两者唯一的区别就是对抗样本。",
     "df_charts": "图表",
     "df_emax": "图表中最大的 ε",
-    "df_emax_help": "准确率曲线从 ε = 0 画到这个值；权衡扫描也在同一范围内取 7 个训练 ε 各训练一个模型。",
+    "df_emax_help": "准确率曲线从 ε = 0 画到这个值（如果训练 ε 或评估 ε 更大，就画到它们）；权衡扫描在 0 到这个值之间取 7 个训练 ε，各训练一个模型。",
     "df_sweep": "运行权衡扫描",
     "df_sweep_help": "训练 7 个模型，每个训练 ε 一个（每个只训练一次，之后再访问立即显示）。",
     "df_controls_intro": "**对抗训练**（Madry 等，2018）：每一步训练时，把批次中的一部分替换为针对网络当前状态生成的对抗样本。",

@@ -31,7 +31,8 @@ EN = {
     "tf_knn_k_help": "How many nearest training points vote (at most the number of training points).",
     "tf_charts": "Chart",
     "tf_emax": "largest ε on the chart",
-    "tf_emax_help": "The success curves are computed at 11 values of ε from 0 to this one.",
+    "tf_emax_help": "The success curves are computed at 11 values of ε from 0 to this one (or to the table's ε, "
+                    "if it is larger).",
     # targets
     "tf_targets": "targets (trained on the same training data)",
     "tf_targets_help": "Each target is trained once; adding one back later is instant.",
@@ -148,7 +149,7 @@ ZH = {
     "tf_knn_k_help": "由多少个最近的训练点投票（不能超过训练点的数量）。",
     "tf_charts": "图表",
     "tf_emax": "图表中最大的 ε",
-    "tf_emax_help": "成功率曲线在从 0 到这个值的 11 个 ε 上计算。",
+    "tf_emax_help": "成功率曲线在从 0 到这个值（如果表格中的 ε 更大，就到它）的 11 个 ε 上计算。",
     "tf_targets": "目标模型（在同一份训练数据上训练）",
     "tf_targets_help": "每个目标模型只训练一次；之后再加回来会立即显示。",
     "tf_pick_one": "还没有选择目标模型：请在上方至少选一个，才能看到样本的迁移。目前只显示替代模型（白盒）。",
