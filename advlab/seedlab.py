@@ -32,10 +32,29 @@ from . import _validate as v
 from .attacks import ATTACKS, AttackResult, loss_gradient, proba, run_attack
 from .i18n import LANGS, t
 
-__all__ = ["BLOG_HIDDEN", "BLOG_EPOCHS", "BLOG_BATCH", "BLOG_LR", "BLOG_SEED", "BLOG_EPS",
-           "blog_snippet", "run_snippet", "SnippetRun", "view_snippet", "eps_grid", "accuracy_curve",
-           "accuracy_within", "input_gradient", "slice_direction", "decision_slice", "DecisionSlice", "pca_projection",
-           "PCAProjection", "results_csv", "gallery_indices"]
+__all__ = [
+    "BLOG_BATCH",
+    "BLOG_EPOCHS",
+    "BLOG_EPS",
+    "BLOG_HIDDEN",
+    "BLOG_LR",
+    "BLOG_SEED",
+    "DecisionSlice",
+    "PCAProjection",
+    "SnippetRun",
+    "accuracy_curve",
+    "accuracy_within",
+    "blog_snippet",
+    "decision_slice",
+    "eps_grid",
+    "gallery_indices",
+    "input_gradient",
+    "pca_projection",
+    "results_csv",
+    "run_snippet",
+    "slice_direction",
+    "view_snippet",
+]
 
 # The blog's setting: Dense 64 relu, Dense 32 relu, one output; Adam (Keras'
 # default learning rate), binary cross-entropy, 10 epochs of batches of 32.

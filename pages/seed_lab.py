@@ -173,9 +173,8 @@ def blog_section() -> dict:
         ]
         st.table({tr("sl_check_what"): [r[0] for r in rows], tr("sl_check_blog"): [r[1] for r in rows],
                   tr("sl_check_here"): [r[2] for r in rows]})
-    with right:
-        with st.expander(tr("sl_diff_title"), expanded=False):
-            st.markdown(tr("sl_diff_body"))
+    with right, st.expander(tr("sl_diff_title"), expanded=False):
+        st.markdown(tr("sl_diff_body"))
     return out
 
 

@@ -14,7 +14,7 @@ import pytest
 from sklearn.decomposition import PCA
 
 from advlab import data, seedlab
-from advlab.attacks import fgsm, predict, proba, run_attack
+from advlab.attacks import fgsm, proba, run_attack
 from advlab.figures import lab as figs
 from advlab.i18n import digits as i18n_digits
 from advlab.i18n import seed_lab as i18n_seed_lab
@@ -63,7 +63,7 @@ def test_blog_snippet_reproduces_the_blogs_setting(blog_run):
 
 def test_blog_snippet_prints_the_numbers_it_computes(blog_run):
     ns = blog_run.namespace
-    printed = [float(x) for x in re.findall(r"(\d\.\d{3})\s*$", blog_run.stdout, flags=re.M)]
+    printed = [float(x) for x in re.findall(r"(\d\.\d{3})\s*$", blog_run.stdout, flags=re.MULTILINE)]
     assert printed == [round(ns["clean_acc"], 3), round(ns["adv_acc"], 3)]
 
 
