@@ -278,13 +278,13 @@ def columns(spec, **kw):
 
 
 def metric_row(n: int) -> list:
-    """``n`` metric slots: one row on a laptop; rows of three on a projector, where
-    big numbers and full labels need the width."""
+    """``n`` metric slots: one row on a laptop; on a projector, where big numbers and
+    full labels need the width, rows of two (standard and adversarial side by side)."""
     if not ui.presenter():
         return st.columns(n)
     out = []
     while len(out) < n:
-        out += st.columns(3)
+        out += st.columns(2)
     return out[:n]
 
 
