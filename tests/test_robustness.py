@@ -264,3 +264,14 @@ def test_distance_figures_leave_out_failures_and_end_at_the_fooled_share():
     assert f.data[0].y[-1] == pytest.approx(0.75)
     assert f.data[1].y[-1] == pytest.approx(1.0)
     assert f.data[0].y[0] == 0.0
+
+
+def test_a_far_outlier_does_not_squeeze_the_histogram():
+    rng = np.random.default_rng(0)
+    d = {"deepfool": np.r_[rng.uniform(0.1, 1.0, 100), 12.0], "cw": rng.uniform(0.1, 0.9, 101)}
+    h = rfig.distance_histogram(d)
+    assert h.layout.xaxis.range[1] < 2.0
+    assert max(h.data[0].x) < h.layout.xaxis.range[1]  # the outlier sits in the last bar
+    assert any("beyond" in a.text for a in h.layout.annotations)
+    f = rfig.flip_curve(d)
+    assert f.layout.xaxis.range[1] < 2.0

@@ -36,6 +36,17 @@ def _axis_fonts(fig: go.Figure, presenter: bool) -> go.Figure:
     return fig
 
 
+def _display_top(arrays) -> tuple[float, bool]:
+    """Right end of a distance axis: the largest value, unless a few far outliers
+    would squeeze the bulk into a corner; then the 98th percentile plus a margin."""
+    allv = np.concatenate([a for a in arrays if a.size] or [np.ones(1)])
+    top = float(np.max(allv))
+    p98 = float(np.percentile(allv, 98))
+    if p98 > 0 and top > 1.5 * p98:
+        return p98 * 1.15, True
+    return max(top, 1e-6), False
+
+
 def _rgba(hex_color: str, alpha: float) -> str:
     r, g, b = hex_to_rgb(hex_color)
     return f"rgba({r},{g},{b},{alpha})"
@@ -115,24 +126,30 @@ def distance_histogram(distances: Mapping[str, np.ndarray], *, mark_eps: float |
     with each method's median marked. Infinite distances (not found) are left out."""
     fig = go.Figure()
     finite = {k: np.asarray(d, np.float64)[np.isfinite(d)] for k, d in distances.items()}
-    allv = np.concatenate([d for d in finite.values() if d.size] or [np.zeros(1)])
-    top = float(np.max(allv)) if allv.size else 1.0
-    size = max(top / 30, 1e-6)
+    top, cut = _display_top(list(finite.values()))
+    size = top / 30
+    beyond = 0
     for name, d in finite.items():
         st_ = METHOD_STYLE.get(name, dict(color=GREY, dash="solid"))
         label = t(f"attack_{name}", lang)
         if d.size:
             label = t("rb_fig_with_median", lang, name=label, d=float(np.median(d)))
-        fig.add_trace(go.Histogram(x=d, xbins=dict(start=0, end=top + size, size=size), name=label,
+        # far outliers are drawn in the last bar (and said so) rather than stretching the axis
+        shown = np.minimum(d, top - size / 2) if cut else d
+        beyond = max(beyond, int(np.sum(d > top)))
+        fig.add_trace(go.Histogram(x=shown, xbins=dict(start=0, end=top + size, size=size), name=label,
                                    marker_color=st_["color"], opacity=0.55,
                                    hovertemplate=t("rb_fig_hist_hover", lang) + "<extra>%{fullData.name}</extra>"))
         if d.size:
             med = float(np.median(d))
             # medians sit close together: the legend carries the numbers, the lines only the position
             fig.add_vline(x=med, line=dict(color=st_["color"], dash=st_["dash"], width=2.5 if presenter else 2))
+    if cut and beyond:
+        fig.add_annotation(x=top, y=1, xref="x", yref="paper", xanchor="right", yanchor="top", showarrow=False,
+                           text=t("rb_fig_beyond", lang, k=beyond, d=top), font=dict(size=14 if presenter else 11))
     if mark_eps is not None:
         fig.add_vline(x=mark_eps, line=dict(color="#111827", dash="dot", width=1.5))
-    fig.update_xaxes(title_text=t("rb_fig_distance", lang), rangemode="tozero")
+    fig.update_xaxes(title_text=t("rb_fig_distance", lang), range=[0, top + size])
     fig.update_yaxes(title_text=t("fig_count", lang))
     style(fig, presenter=presenter, height=560 if presenter else 400)
     _axis_fonts(fig, presenter)
@@ -147,6 +164,7 @@ def flip_curve(distances: Mapping[str, np.ndarray], *, mark_eps: float | None = 
     fig = go.Figure()
     finite = [np.asarray(d, np.float64)[np.isfinite(d)] for d in distances.values()]
     top = max([float(np.max(d)) for d in finite if d.size] or [1.0])
+    view, _ = _display_top(finite)
     width = 4 if presenter else 2.5
     for name, d in distances.items():
         d = np.asarray(d, np.float64)
@@ -163,7 +181,7 @@ def flip_curve(distances: Mapping[str, np.ndarray], *, mark_eps: float | None = 
     if mark_eps is not None:
         fig.add_vline(x=mark_eps, line=dict(color="#111827", dash="dot", width=1.5),
                       annotation_text=t("rb_fig_mark_l2", lang, eps=mark_eps), annotation_position="bottom right")
-    fig.update_xaxes(title_text=t("rb_fig_distance_d", lang), range=[0, top * 1.05])
+    fig.update_xaxes(title_text=t("rb_fig_distance_d", lang), range=[0, view * 1.05])
     fig.update_yaxes(title_text=t("rb_fig_flip", lang), range=[0, 1.03], tickformat=".0%")
     style(fig, presenter=presenter, height=560 if presenter else 400)
     _axis_fonts(fig, presenter)

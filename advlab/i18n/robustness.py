@@ -181,6 +181,7 @@ EN = {
     "rb_fig_distance_d": "distance d (L2)",
     "rb_fig_flip": "share of points flipped within d",
     "rb_fig_with_median": "{name} (median {d:.2f})",
+    "rb_fig_beyond": "{k} point(s) beyond {d:.2f}: in the last bar",
     "rb_fig_hist_hover": "distance %{x}<br>%{y} points",
     "rb_fig_flip_hover": "within d = %{x:.3f}: %{y:.0%} flipped",
 }
@@ -307,7 +308,7 @@ ZH = {
     "rb_col_l0_help": "平均有多少个特征发生了改变（共 {d} 个）。",
     "rb_table_caption": "L0 统计被改动的特征个数（共 {d} 个）。梯度符号类攻击会把几乎每个特征都轻轻推一下，"
                         "所以它们的 L0 接近 {d}：它们把改动摊薄到所有特征上，而不是大改少数几个。",
-    "rb_saturated": "**{attack} 让 {share:.0%} 的正确分类点原地不动。**网络对这些点极其确定，损失的梯度在 32 位浮点运算中"
+    "rb_saturated": "**{attack} 让 {share:.0%} 的正确分类点原地不动**。网络对这些点极其确定，损失的梯度在 32 位浮点运算中"
                     "被舍入成了恰好 0，梯度攻击因此没有方向可循（*梯度饱和*）。这并不是鲁棒性：随机噪声或 PGD 的随机起点"
                     "都能移动这些点，而饱和程度更低的损失（例如 C&W 那样基于 logit 间隔的损失）也能找到方向。",
     "rb_under_budget": "**没有用满预算**：{attacks} 最多有 {share:.0%} 的点移动距离明显小于 ε = {eps:.3g}（{norm}），"
@@ -330,6 +331,7 @@ ZH = {
     "rb_fig_distance_d": "距离 d（L2）",
     "rb_fig_flip": "在 d 以内被翻转的点的比例",
     "rb_fig_with_median": "{name}（中位数 {d:.2f}）",
+    "rb_fig_beyond": "{k} 个点超过 {d:.2f}：计入最后一根柱子",
     "rb_fig_hist_hover": "距离 %{x}<br>%{y} 个点",
     "rb_fig_flip_hover": "d = %{x:.3f} 以内：%{y:.0%} 被翻转",
 }
