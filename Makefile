@@ -24,7 +24,7 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	touch $@
 
 run: $(VENV)/.installed-run
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/python -m advlab.serve --server.port $(PORT)
 
 # The browser tests use Debian's chromium. As root on Debian/Ubuntu it is installed
 # when missing; elsewhere the browser tests skip with a message (never with CI=true).
