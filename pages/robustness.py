@@ -158,8 +158,7 @@ def cached_min(_model, model_key, _x, _y, data_key, n_points, method, params: tu
 def sidebar_controls(v_dataset: str) -> None:
     sb = st.sidebar
     sb.subheader(ui.tr("rb_data"))
-    sb.selectbox(ui.tr("rb_dataset"), DATASETS, key=_k("dataset"), format_func=lambda k: ui.tr(f"ds_{k}"),
-                 on_change=_on_dataset)
+    sb.selectbox(ui.tr("rb_dataset"), DATASETS, key=_k("dataset"), format_func=dataset_name, on_change=_on_dataset)
     if v_dataset in TWO_D:
         ui.slider(STATE, "n", ui.tr("rb_samples"), step=100, where=sb)
     sb.subheader(ui.tr("rb_network"))
@@ -170,6 +169,11 @@ def sidebar_controls(v_dataset: str) -> None:
     ui.number(STATE, "seed", ui.tr("rb_seed"), step=1, where=sb, help=ui.tr("rb_seed_help"))
     sb.subheader(ui.tr("rb_evaluation"))
     ui.slider(STATE, "points", ui.tr("rb_points"), step=10, where=sb, help=ui.tr("rb_points_help"))
+
+
+def dataset_name(k: str) -> str:
+    # this page draws blobs with 3 classes only
+    return ui.tr("rb_ds_blobs") if k == "blobs" else ui.tr(f"ds_{k}")
 
 
 def _param_control(attack: str, p, where) -> None:
@@ -215,7 +219,7 @@ def check_ranges(dataset: str, norm: str) -> None:
     k_max, k_eps = _k("eps_max"), _k("eps")
     if float(st.session_state[k_max]) > limit:
         st.warning(ui.tr("rb_eps_max_range", got=float(st.session_state[k_max]), hi=limit,
-                         ds=ui.tr(f"ds_{dataset}"), norm=ui.tr(f"rb_norm_{norm}")), icon="⚠️")
+                         ds=dataset_name(dataset), norm=ui.tr(f"rb_norm_{norm}")), icon="⚠️")
         st.session_state[k_max] = limit
     top = float(st.session_state[k_max])
     if float(st.session_state[k_eps]) > top:
@@ -370,12 +374,22 @@ def show_curves(curves, mark_eps: float, ds, lang: str, pres: bool) -> None:
     if not ("noise" in curves.attacks and "pgd" in curves.attacks):
         st.caption(ui.tr("rb_band_hint"))
     for s in robustness.find_shapes(curves):
-        st.info(shape_text(s, curves, ds), icon="🔎")
+        explain(shape_text(s, curves, ds))
     c1, c2 = st.columns([3, 1])
     with c1.expander(ui.tr("rb_read_title"), expanded=False):
         st.markdown(ui.tr("rb_read_curves", n=curves.n_points, norm=ui.tr(f"rb_norm_{curves.norm}")))
     c2.download_button(ui.tr("rb_csv_curves"), _csv(curves.rows()), file_name=f"advlab-robustness-{ds.name}.csv",
                        mime="text/csv", key="rb_dl_curves", on_click="ignore", width="stretch")
+
+
+def explain(text: str) -> None:
+    """A note on what the numbers show. On a projector it is content, not an
+    aside: plain markdown in a frame takes the presenter's large text, which
+    an alert box does not."""
+    if ui.presenter():
+        st.container(border=True).markdown("🔎 " + text)
+    else:
+        st.info(text, icon="🔎")
 
 
 def shape_text(s, curves, ds) -> str:
@@ -500,17 +514,17 @@ def table_notes(cells, norm: str, eps: float, d: int, clip) -> None:
     if stuck:
         # FGSM shows it purest: it moves every point it has a direction for
         c = next((c for c in stuck if c.attack == "fgsm"), max(stuck, key=lambda c: c.unmoved))
-        st.info(ui.tr("rb_saturated", attack=ui.tr(f"attack_{c.attack}"), share=c.unmoved), icon="🔎")
+        explain(ui.tr("rb_saturated", attack=ui.tr(f"attack_{c.attack}"), share=c.unmoved))
     early = [c for c in grad if c.attack in ("bim", "pgd", "mim") and c.under >= 0.05]
     if early:
         names = ui.tr("rb_list_sep").join(ui.tr(f"attack_{c.attack}") for c in early)
-        st.info(ui.tr("rb_under_budget", attacks=names, norm=ui.tr(f"rb_norm_{norm}"), eps=eps,
-                      share=max(c.under for c in early)), icon="🔎")
+        explain(ui.tr("rb_under_budget", attacks=names, norm=ui.tr(f"rb_norm_{norm}"), eps=eps,
+                      share=max(c.under for c in early)))
     clipped = [c for c in grad if clip is not None and c.l0 < 0.9 * d]
     if clipped:
         # FGSM again: a full step on every pixel, so only the box keeps a pixel still
         c = next((c for c in clipped if c.attack == "fgsm"), min(clipped, key=lambda c: c.l0))
-        st.info(ui.tr("rb_clip_note", attack=ui.tr(f"attack_{c.attack}"), l0=c.l0, d=d), icon="🔎")
+        explain(ui.tr("rb_clip_note", attack=ui.tr(f"attack_{c.attack}"), l0=c.l0, d=d))
 
 
 def _num(x) -> str:
