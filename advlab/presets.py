@@ -24,12 +24,12 @@ PRESETS: dict[str, Preset] = {p.key: p for p in [
            {"dataset": "circles", "noise": "0.1", "attack": "pgd", "eps": "0.3", "pgd_steps": "20", "point": "3"}),
     Preset("deepfool-minimal", "playground", {"dataset": "spiral", "noise": "0.1", "layers": "3", "width": "64",
                                               "epochs": "300", "attack": "deepfool"}),
-    Preset("noise-vs-pgd", "robustness", {"dataset": "blog"}),
-    Preset("pgd-beats-fgsm", "robustness", {"dataset": "blog"}),
-    Preset("blog-finished", "seed-lab", {}),
-    Preset("digits-that-fool", "digits", {"attack": "pgd", "eps": "0.1"}),
-    Preset("adv-training-tradeoff", "defenses", {}),
-    Preset("transfer-forest", "transfer", {}),
+    Preset("noise-vs-pgd", "robustness", {"dataset": "blog", "a_fgsm": "0", "a_bim": "0", "a_mim": "0"}),
+    Preset("pgd-beats-fgsm", "robustness", {"dataset": "blog", "a_noise": "0", "a_bim": "0", "a_mim": "0"}),
+    Preset("blog-finished", "seed-lab", {"attack": "fgsm", "eps": "0.1"}),
+    Preset("digits-that-fool", "digits", {"attack": "pgd", "eps": "0.1", "gfooled": "1"}),
+    Preset("adv-training-tradeoff", "defenses", {"dataset": "moons", "method": "pgd", "sweep": "1"}),
+    Preset("transfer-forest", "transfer", {"dataset": "blog", "attack": "pgd", "targets": "0-4"}),
 ]}
 
 
