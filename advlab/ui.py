@@ -229,6 +229,9 @@ def presenter_css() -> None:
     h1 { font-size: 3rem !important; } h2, h3 { font-size: 2.1rem !important; }
     [data-testid="stMetricValue"] { font-size: 2.8rem !important; }
     [data-testid="stMetricLabel"] p { font-size: 1.25rem !important; }
+    [data-testid="stAlert"] p, [data-testid="stExpander"] summary p { font-size: 1.3rem !important; }
+    [data-testid="stDataFrame"], [data-testid="stTable"] { font-size: 1.2rem !important; }
+    [data-testid="stDataFrame"] * { font-size: 1.1rem !important; }
     [data-testid="stHorizontalBlock"]:has([data-testid="stPlotlyChart"]) { flex-direction: column !important; }
     [data-testid="stHorizontalBlock"]:has([data-testid="stPlotlyChart"]) > [data-testid="stColumn"]
         { width: 100% !important; flex: 1 1 100% !important; }
