@@ -6,12 +6,11 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import streamlit as st  # noqa: E402
+import streamlit as st
 
-import advlab._tf  # noqa: E402,F401 - configure TensorFlow before any page touches it
-from advlab import ui  # noqa: E402
-from advlab.presets import PRESETS  # noqa: E402
-
+import advlab._tf  # noqa: F401 - configure TensorFlow before any page touches it
+from advlab import ui
+from advlab.presets import PRESETS
 
 # (file, title key, icon, url path, state name)
 PAGES = [

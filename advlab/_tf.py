@@ -8,7 +8,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # reproducible sums on CPU
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
-import tensorflow as tf  # noqa: E402
+import tensorflow as tf
 
 try:  # Thread pools can only be sized before TF runs its first op.
     _threads = int(os.environ.get("ADVLAB_TF_THREADS", "2"))
@@ -18,6 +18,6 @@ except RuntimeError:
     pass
 tf.get_logger().setLevel("ERROR")
 
-import keras  # noqa: E402
+import keras
 
-__all__ = ["tf", "keras"]
+__all__ = ["keras", "tf"]

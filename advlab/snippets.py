@@ -39,10 +39,10 @@ def playground_code(*, dataset: str, n_samples: int, noise: float, data_seed: in
         "from advlab import attacks, data, models",
         "",
         f"ds = data.load({data_args})",
-        f"model = models.train_mlp(ds.x_train, ds.y_train, hidden={tuple(int(h) for h in hidden)!r}, "
-        f"activation={activation!r},",
-        f"                         epochs={int(epochs)}, batch_size={int(batch_size)}, lr={_fmt(float(lr))}, "
-        f"l2={_fmt(float(l2))}, seed={int(seed)})",
+        (f"model = models.train_mlp(ds.x_train, ds.y_train, hidden={tuple(int(h) for h in hidden)!r}, "
+         f"activation={activation!r},"),
+        (f"                         epochs={int(epochs)}, batch_size={int(batch_size)}, lr={_fmt(float(lr))}, "
+         f"l2={_fmt(float(l2))}, seed={int(seed)})"),
         attack_call(attack, eps=eps, norm=norm, targeted=targeted, target=target, params=params, seed=seed),
         'print(f"clean accuracy       {res.clean_accuracy:.1%}")',
         'print(f"adversarial accuracy {res.adv_accuracy:.1%}")',

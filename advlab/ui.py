@@ -20,6 +20,7 @@ from . import data as data_mod
 from .i18n import LANG_NAMES, LANGS, t
 from .state import Field, PageState
 
+
 def _leave_pages_directory_mode() -> bool:
     """Streamlit treats an app with a ``pages/`` folder as an old-style
     multipage app until the entry script has called ``st.navigation`` once in
@@ -138,11 +139,9 @@ def sync_url(state: PageState, vals: dict, keep: set[str] | None = None) -> None
     if keep is not None:
         vals = {k: val for k, val in vals.items() if k in keep}
     q = {**GLOBAL_FIELDS.to_query({"lang": lang(), "present": presenter()}), **state.to_query(vals)}
-    try:
-        if {k: st.query_params.get(k) for k in q} != q or set(st.query_params) != set(q):
-            st.query_params.from_dict(q)
-    except Exception:  # noqa: BLE001
-        pass
+    # rewrite only on change: every write adds a browser history entry
+    if {k: st.query_params.get(k) for k in q} != q or set(st.query_params) != set(q):
+        st.query_params.from_dict(q)
 
 
 def show_notes() -> None:

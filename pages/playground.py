@@ -143,7 +143,7 @@ def main() -> None:
     v = ui.values(STATE)
     ds = ui.dataset(v["dataset"], int(v["n"]), float(v["noise"]), int(v["dseed"]), int(data_key(v)[4]))
     lim = metrics.plot_limits(ds.x_train, ds.x_test, pad=0.6)
-    model_key, trained, diverged = model_for(ds, v, lim)
+    model_key, trained, _ = model_for(ds, v, lim)
     xs, ys, p = cached_grid(trained.model, model_key, lim, GRID_RES)
     names = [ui.tr("class_n", k=i) for i in range(ds.n_classes)]
 

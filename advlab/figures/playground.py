@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..i18n import t
-from .common import BLACK, VERMILLION, class_color, hex_to_rgb, style, MARKERS
+from .common import BLACK, MARKERS, VERMILLION, class_color, hex_to_rgb, style
 
 
 def png_data_uri(rgb: np.ndarray) -> str:
