@@ -49,7 +49,7 @@ class Field:
         try:
             val = float(raw)
         except ValueError:
-            raise ValueError(f"expected a number between {self.lo:g} and {self.hi:g}") from None
+            raise ValueError(f"expected a number{self._range_text()}") from None
         if not math.isfinite(val):
             raise ValueError("expected a finite number")
         if self.kind == "int":
@@ -61,7 +61,19 @@ class Field:
 
     def _check_range(self, val):
         if (self.lo is not None and val < self.lo) or (self.hi is not None and val > self.hi):
-            raise ValueError(f"out of range {self.lo:g} to {self.hi:g}")
+            raise ValueError("out of range" + self._range_text(" {lo:g} to {hi:g}", " (at least {lo:g})",
+                                                                " (at most {hi:g})"))
+
+    def _range_text(self, both=" between {lo:g} and {hi:g}", lo_only=" of at least {lo:g}",
+                    hi_only=" of at most {hi:g}") -> str:
+        # a field may be bounded on one side only, or not at all
+        if self.lo is not None and self.hi is not None:
+            return both.format(lo=self.lo, hi=self.hi)
+        if self.lo is not None:
+            return lo_only.format(lo=self.lo)
+        if self.hi is not None:
+            return hi_only.format(hi=self.hi)
+        return ""
 
     def dump(self, value) -> str:
         if self.kind == "bool":
