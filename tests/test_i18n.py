@@ -1,0 +1,149 @@
+"""Both languages are complete: the same keys, the same placeholders, no empty or
+untranslated strings, and every key the code asks for exists."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from advlab import data
+from advlab.attacks import ATTACKS
+from advlab.i18n import LANGS, TABLES, t
+
+ROOT = Path(__file__).resolve().parents[1]
+EN, ZH = TABLES["en"], TABLES["zh"]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# Chinese strings allowed without Chinese characters beyond names and formulas (see
+# test_chinese_strings_are_chinese); none needed so far.
+NOT_TRANSLATED_ON_PURPOSE: set[str] = set()
+# f-string keys: the values each dynamic part takes
+DYNAMIC = {
+    "attack_": tuple(ATTACKS),
+    "norm_": ("linf", "l2"),
+    "ds_": data.ALL,
+    "param_": tuple({p.name for spec in ATTACKS.values() for p in spec.params}),
+}
+LITERAL = re.compile(r"\b(?:tr|t)\(\s*\"([A-Za-z0-9_.-]+)\"")
+FSTRING = re.compile(r"\b(?:tr|t)\(\s*f\"([^\"]*)\"")
+
+
+def placeholders(s: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(s) if name is not None}
+
+
+def sources() -> list[Path]:
+    files = [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py")), *sorted((ROOT / "advlab").rglob("*.py"))]
+    return [f for f in files if f.is_file() and "i18n" not in f.parts]
+
+
+def used_literal_keys() -> dict[str, str]:
+    found = {}
+    for f in sources():
+        for m in LITERAL.finditer(f.read_text(encoding="utf-8")):
+            found.setdefault(m.group(1), str(f.relative_to(ROOT)))
+    return found
+
+
+def used_dynamic_keys() -> list[tuple[str, str, str]]:
+    """(prefix, suffix, file) of each ``tr(f"prefix{...}suffix")``."""
+    found = []
+    for f in sources():
+        for m in FSTRING.finditer(f.read_text(encoding="utf-8")):
+            body = m.group(1)
+            prefix, suffix = body.split("{", 1)[0], body.rsplit("}", 1)[-1]
+            found.append((prefix, suffix, str(f.relative_to(ROOT))))
+    return found
+
+
+def test_both_languages_have_the_same_keys():
+    assert set(LANGS) == {"en", "zh"}
+    assert sorted(set(EN) - set(ZH)) == [], "missing in Chinese"
+    assert sorted(set(ZH) - set(EN)) == [], "missing in English"
+
+
+def test_same_placeholders_in_both_languages():
+    bad = {k: (placeholders(EN[k]), placeholders(ZH[k])) for k in EN if k in ZH
+           and placeholders(EN[k]) != placeholders(ZH[k])}
+    assert bad == {}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_string_formats_with_its_placeholders(lang):
+    failed = {}
+    for k, s in TABLES[lang].items():
+        names = placeholders(s)
+        if not names:
+            continue
+        # numbers satisfy every format spec used ({x:.3f}, {p:.1%}, {n:d}) and print as text too
+        try:
+            out = t(k, lang, **{n: 1 for n in names})
+        except (ValueError, KeyError, IndexError) as e:  # a stray brace or a positional field
+            failed[k] = repr(e)
+            continue
+        assert f"[{k}]" not in out
+    assert failed == {}
+
+
+def test_no_empty_strings():
+    for lang in LANGS:
+        empty = [k for k, v in TABLES[lang].items() if not v.strip()]
+        assert empty == [], f"empty {lang} strings"
+
+
+def _looks_like_prose(s: str) -> bool:
+    """English words in a string (not names like "PGD", "DeepFool", "k-NN" or formulas)."""
+    bare = re.sub(r"\{[^{}]*\}", " ", s)  # placeholders
+    return re.search(r"(?<![A-Za-z])[a-z]{3,}(?![A-Za-z])", bare) is not None
+
+
+def test_chinese_strings_are_chinese():
+    untranslated = {k: v for k, v in ZH.items()
+                    if not CJK.search(v) and k not in NOT_TRANSLATED_ON_PURPOSE and _looks_like_prose(v)}
+    assert untranslated == {}
+
+
+def test_chinese_differs_from_english_where_it_is_prose():
+    same = {k: v for k, v in ZH.items() if v == EN[k] and _looks_like_prose(v) and k not in NOT_TRANSLATED_ON_PURPOSE}
+    assert same == {}
+
+
+def test_every_literal_key_used_in_the_code_exists():
+    used = used_literal_keys()
+    assert len(used) > 50, "the scan found too few keys: has the tr()/t() call style changed?"
+    missing = {k: f for k, f in used.items() if k not in EN}
+    assert missing == {}
+
+
+def test_every_dynamic_key_used_in_the_code_exists():
+    dyn = used_dynamic_keys()
+    assert any(p == "attack_" for p, _, _ in dyn)
+    missing = []
+    for prefix, suffix, f in dyn:
+        if prefix in DYNAMIC and not suffix:
+            missing += [(f, prefix + v) for v in DYNAMIC[prefix] if prefix + v not in EN]
+        elif not any(k.startswith(prefix) and k.endswith(suffix) for k in EN):
+            missing.append((f, f"{prefix}…{suffix}"))
+    assert missing == []
+
+
+def test_registry_and_datasets_have_names_in_both_languages():
+    for prefix, values in DYNAMIC.items():
+        for v in values:
+            for lang in LANGS:
+                assert prefix + v in TABLES[lang], f"{lang}: {prefix + v}"
+
+
+def test_presets_have_names_in_both_languages():
+    presets = pytest.importorskip("advlab.presets")
+    for key in presets.PRESETS:
+        for lang in LANGS:
+            assert f"preset_{key}" in TABLES[lang], f"{lang}: preset_{key}"
+
+
+def test_missing_key_shows_itself_and_unknown_language_falls_back():
+    assert t("no_such_key_anywhere") == "[no_such_key_anywhere]"
+    assert t("pg_title", "xx") == EN["pg_title"]
+    assert t("pg_title", "zh") == ZH["pg_title"] != EN["pg_title"]
