@@ -151,9 +151,12 @@ def main() -> None:
     with left:
         st.subheader(ui.tr("pg_map_title"))
         fig = figures.decision_map(xs, ys, p, lang=ui.lang(), presenter=ui.presenter())
-        figures.add_points(fig, ds.x_train, ds.y_train, split="train", lang=ui.lang(), class_names=names)
-        figures.add_points(fig, ds.x_test, ds.y_test, split="test", lang=ui.lang(), class_names=names)
-        fig.update_layout(height=520 if ui.presenter() else 440)
+        figures.add_points(fig, ds.x_train, ds.y_train, split="train", lang=ui.lang(), presenter=ui.presenter(),
+                           class_names=names)
+        figures.add_points(fig, ds.x_test, ds.y_test, split="test", lang=ui.lang(), presenter=ui.presenter(),
+                           class_names=names)
+        # the map keeps a 1:1 aspect, so on a projector (one chart per row) only height makes it bigger
+        fig.update_layout(height=720 if ui.presenter() else 440)
         ui.chart(fig, key="pg_map", filename="advlab-decision-boundary")
     with right:
         st.subheader(ui.tr("pg_training_title"))
@@ -252,7 +255,7 @@ def _attack_section(ds, trained, model_key, xs, ys, p, names) -> None:
         norm_draw = cfg["norm"] if spec.uses_eps else "l2"
         figures.add_path(fig, path, res.x[i], eps=eps_draw, norm=norm_draw, lang=ui.lang(), presenter=ui.presenter(),
                          upto=step)
-        fig.update_layout(height=560 if ui.presenter() else 480)
+        fig.update_layout(height=760 if ui.presenter() else 480)
         st.caption(ui.tr("pg_attack_map_caption", attack=ui.tr(f"attack_{cfg['attack']}"), paper=spec.paper,
                          url=spec.url))
         ui.chart(fig, key="pg_attack_map", filename="advlab-attack-map", on_select=_pick_point,
