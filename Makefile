@@ -32,12 +32,12 @@ browser:
 	@if [ -x /usr/bin/chromium ]; then :; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 		echo "Installing Debian's chromium and CJK fonts for the browser tests..."; \
-		apt-get install -y -q chromium fonts-noto-cjk >/dev/null 2>&1 || \
-		{ apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium fonts-noto-cjk >/dev/null; }; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk >/dev/null 2>&1 || \
+		{ apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk >/dev/null; }; \
 	else echo "chromium not found and cannot be installed here: browser tests will skip."; fi
 	@if [ -x /usr/bin/chromium ] && [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1 && \
 		! fc-list 2>/dev/null | grep -qi cjk; then \
-		apt-get install -y -q fonts-noto-cjk >/dev/null 2>&1 || true; fi
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-noto-cjk >/dev/null 2>&1 || true; fi
 
 test: $(VENV)/.installed-dev browser
 	$(BIN)/python -m pytest -q

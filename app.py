@@ -50,8 +50,14 @@ if "_seen_preset_param" not in st.session_state:
     except Exception:  # noqa: BLE001
         first_preset = None
 
-nav = st.navigation([st.Page(path, title=ui.tr(key), icon=icon, url_path=url, default=i == 0)
-                     for i, (path, key, icon, url, _) in enumerate(PAGES)])
+# Streamlit serves the default page only at "/" (its own url_path is reserved
+# but never answers), so the Playground gets a hidden twin at /playground:
+# links written with the page's name keep working.
+pages = [st.Page(path, title=ui.tr(key), icon=icon, url_path="home" if i == 0 else url, default=i == 0)
+         for i, (path, key, icon, url, _) in enumerate(PAGES)]
+pages.append(st.Page(PAGES[0][0], title=ui.tr(PAGES[0][1]), icon=PAGES[0][2], url_path=PAGES[0][3],
+                     visibility="hidden"))
+nav = st.navigation(pages)
 ui.global_controls()
 st.sidebar.selectbox(ui.tr("presets_label"), list(PRESETS), index=None, key="_preset_menu",
                      placeholder=ui.tr("presets_placeholder"), format_func=lambda k: ui.tr(f"preset_{k}"),

@@ -432,4 +432,4 @@ def main() -> None:
 try:
     main()
 except Exception as exc:  # noqa: BLE001 - the page shows a message, never a traceback
-    st.error(ui.tr("error_generic", msg=f"{type(exc).__name__}: {exc}"), icon="🚫")
+    st.error(ui.tr("error_generic", msg=f"{type(exc).__name__}: {exc}"), icon=":material/error:")

@@ -219,12 +219,12 @@ def check_ranges(dataset: str, norm: str) -> None:
     k_max, k_eps = _k("eps_max"), _k("eps")
     if float(st.session_state[k_max]) > limit:
         st.warning(ui.tr("rb_eps_max_range", got=float(st.session_state[k_max]), hi=limit,
-                         ds=dataset_name(dataset), norm=ui.tr(f"rb_norm_{norm}")), icon="⚠️")
+                         ds=dataset_name(dataset), norm=ui.tr(f"rb_norm_{norm}")), icon=":material/warning:")
         st.session_state[k_max] = limit
     top = float(st.session_state[k_max])
     if float(st.session_state[k_eps]) > top:
         if first:
-                st.warning(ui.tr("rb_eps_range", got=float(st.session_state[k_eps]), hi=top), icon="⚠️")
+                st.warning(ui.tr("rb_eps_range", got=float(st.session_state[k_eps]), hi=top), icon=":material/warning:")
         st.session_state[k_eps] = top
 
 
@@ -246,7 +246,7 @@ def main() -> None:
     n_all = len(ds.x_test)
     n = min(int(v["points"]), n_all)
     if int(v["points"]) > n_all:
-        st.info(ui.tr("rb_points_capped", want=int(v["points"]), n=n_all), icon="ℹ️")
+        st.info(ui.tr("rb_points_capped", want=int(v["points"]), n=n_all), icon=":material/info:")
     acc = float(np.mean(predict(trained.model, ds.x_test) == ds.y_test))
     m = st.columns(4)
     m[0].metric(ui.tr("rb_clean_acc"), f"{acc:.1%}", help=ui.tr("rb_clean_acc_help", n=n_all))
@@ -265,7 +265,7 @@ def analysis(ds, trained, model_key, n) -> None:
     try:
         _analysis(ds, trained, model_key, n)
     except Exception as exc:  # noqa: BLE001 - a fragment rerun is not covered by the page's guard
-        st.error(ui.tr("error_generic", msg=f"{type(exc).__name__}: {exc}"), icon="🚫")
+        st.error(ui.tr("error_generic", msg=f"{type(exc).__name__}: {exc}"), icon=":material/error:")
 
 
 def _analysis(ds, trained, model_key, n) -> None:
@@ -308,7 +308,7 @@ def _analysis(ds, trained, model_key, n) -> None:
 
     curves = None
     if not attacks:
-        st.warning(ui.tr("rb_no_attack"), icon="⚠️")
+        st.warning(ui.tr("rb_no_attack"), icon=":material/warning:")
     else:
         curves = compute_curves(trained.model, model_key, x, y, dkey, attacks, eps_grid, norm, clip, seed,
                                 ds.n_classes)
@@ -387,9 +387,9 @@ def explain(text: str) -> None:
     aside: plain markdown in a frame takes the presenter's large text, which
     an alert box does not."""
     if ui.presenter():
-        st.container(border=True).markdown("🔎 " + text)
+        st.container(border=True).markdown(":material/search: " + text)
     else:
-        st.info(text, icon="🔎")
+        st.info(text, icon=":material/search:")
 
 
 def shape_text(s, curves, ds) -> str:
@@ -428,7 +428,7 @@ def minimal_section(model, model_key, x, y, dkey, clip, norm, eps, ds, lang, pre
     correct = ~np.isnan(dist["deepfool"])
     d_ok = {a: d[correct] for a, d in dist.items()}
     if not correct.any():
-        st.warning(ui.tr("rb_min_none"), icon="⚠️")
+        st.warning(ui.tr("rb_min_none"), icon=":material/warning:")
         return
     mark = eps if norm == "l2" else None
     m = st.columns(4)
@@ -554,4 +554,4 @@ def _cell(val) -> str:
 try:
     main()
 except Exception as exc:  # noqa: BLE001 - the page shows a message, never a traceback
-    st.error(ui.tr("error_generic", msg=f"{type(exc).__name__}: {exc}"), icon="🚫")
+    st.error(ui.tr("error_generic", msg=f"{type(exc).__name__}: {exc}"), icon=":material/error:")

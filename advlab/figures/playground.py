@@ -45,8 +45,9 @@ def decision_map(xs, ys, proba, *, lang: str = "en", presenter: bool = False, ti
     img = _blend_image(proba)
     dx = float(xs[1] - xs[0])
     dy = float(ys[1] - ys[0])
-    # rows are stored bottom-up (ys ascending); an image source is drawn top-down
-    fig.add_trace(go.Image(source=png_data_uri(img[::-1]), x0=float(xs[0]) - dx / 2, dx=dx,
+    # rows are stored bottom-up (ys ascending) and plotly draws them that way on
+    # this ascending axis; the browser test reads the pixels to keep it so
+    fig.add_trace(go.Image(source=png_data_uri(img), x0=float(xs[0]) - dx / 2, dx=dx,
                            y0=float(ys[-1]) + dy / 2, dy=-dy, hoverinfo="skip", name=t("fig_probability", lang)))
     pred = proba.argmax(-1)
     # boundary: where the predicted class changes, drawn as contour lines of each class indicator
@@ -161,7 +162,7 @@ def perturbation_histogram(linf, l2, *, eps: float | None = None, lang: str = "e
                                hovertemplate=t("fig_hist_hover", lang) + "<extra></extra>"), 1, 2)
     if eps is not None:
         fig.add_vline(x=eps, line=dict(color=VERMILLION, dash="dash"), row=1, col=1,
-                      annotation_text="ε", annotation_position="top")
+                      annotation_text="ε", annotation_position="top right")
     fig.update_xaxes(title_text=t("fig_size", lang))
     fig.update_yaxes(title_text=t("fig_count", lang), col=1)
     fig.update_layout(bargap=0.05)
