@@ -99,6 +99,7 @@ def bind(state: PageState) -> None:
     if _RERUN_AS_APP:
         _RERUN_AS_APP = False
         st.rerun()
+    init_globals()  # a page run on its own (tests, embedding) still reads lang/present
     page = state.page
     shadow = st.session_state.setdefault("_shadow", {}).setdefault(page, {})
     first = f"_init_{page}" not in st.session_state
