@@ -67,8 +67,8 @@ def init_globals() -> None:
         return
     st.session_state["_globals_init"] = True
     values, notes = GLOBAL_FIELDS.from_query(_query())
-    st.session_state["lang"] = values["lang"]
-    st.session_state["present"] = values["present"]
+    st.session_state.setdefault("lang", values["lang"])
+    st.session_state.setdefault("present", values["present"])
     st.session_state.setdefault("_notes", []).extend(notes)
 
 
