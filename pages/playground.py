@@ -37,6 +37,8 @@ STATE = PageState("pg", [
     Field("step", -1, "int", -1, 500),
 ])
 GRID_RES = 150
+# under the map, so the square plot gets the column's whole width
+MAP_LEGEND = dict(orientation="h", yanchor="top", y=-0.16, xanchor="center", x=0.5)
 
 
 def sidebar_controls() -> None:
@@ -156,7 +158,7 @@ def main() -> None:
         figures.add_points(fig, ds.x_test, ds.y_test, split="test", lang=ui.lang(), presenter=ui.presenter(),
                            class_names=names)
         # the map keeps a 1:1 aspect, so on a projector (one chart per row) only height makes it bigger
-        fig.update_layout(height=720 if ui.presenter() else 440)
+        fig.update_layout(height=720 if ui.presenter() else 520, legend=MAP_LEGEND)
         ui.chart(fig, key="pg_map", filename="advlab-decision-boundary")
     with right:
         st.subheader(ui.tr("pg_training_title"))
@@ -220,7 +222,11 @@ def _attack_section(ds, trained, model_key, xs, ys, p, names) -> None:
         if st.session_state.get(kp, 0) >= n_test:
             st.warning(ui.tr("pg_point_range", i=st.session_state[kp], n=n_test - 1), icon=":material/warning:")
             st.session_state[kp] = 0
-        st.number_input(ui.tr("pg_point"), 0, n_test - 1, step=1, key=kp)
+        c_in, c_next = st.columns([2, 1], vertical_alignment="bottom")
+        c_in.number_input(ui.tr("pg_point"), 0, n_test - 1, step=1, key=kp)
+        fooled_idx = [int(j) for j in np.nonzero(res.pred_adv != res.y)[0]]
+        c_next.button(ui.tr("pg_next_fooled"), key="pg_next_fooled", width="stretch", disabled=not fooled_idx,
+                      on_click=_next_fooled, args=(fooled_idx,))
         i = int(st.session_state[kp])
         steps_avail = 0 if res.path is None else res.path.shape[0] - 1
         step = None
@@ -255,7 +261,7 @@ def _attack_section(ds, trained, model_key, xs, ys, p, names) -> None:
         norm_draw = cfg["norm"] if spec.uses_eps else "l2"
         figures.add_path(fig, path, res.x[i], eps=eps_draw, norm=norm_draw, lang=ui.lang(), presenter=ui.presenter(),
                          upto=step)
-        fig.update_layout(height=760 if ui.presenter() else 480)
+        fig.update_layout(height=760 if ui.presenter() else 580, legend=MAP_LEGEND)
         st.caption(ui.tr("pg_attack_map_caption", attack=ui.tr(f"attack_{cfg['attack']}"), paper=spec.paper,
                          url=spec.url))
         ui.chart(fig, key="pg_attack_map", filename="advlab-attack-map", on_select=_pick_point,
@@ -286,6 +292,14 @@ def adversarial_csv(res) -> str:
                     f"{res.x_adv[i, 0]:.6f},{res.x_adv[i, 1]:.6f},{res.pred_adv[i]},"
                     f"{int(res.pred_adv[i] != res.y[i])},{res.linf[i]:.6f},{res.l2[i]:.6f}")
     return "\n".join(rows) + "\n"
+
+
+def _next_fooled(fooled: list[int]) -> None:
+    """Jump to the next test point the attack fools (wrapping around)."""
+    k = ui.wkey("pg", "point")
+    cur = st.session_state.get(k, 0)
+    st.session_state[k] = next((j for j in fooled if j > cur), fooled[0])
+    st.session_state[ui.wkey("pg", "step")] = -1
 
 
 def _step_by(delta: int, n: int) -> None:

@@ -146,8 +146,9 @@ def add_path(fig: go.Figure, path: np.ndarray, x0, *, eps: float, norm: str, lan
                              customdata=steps,
                              hovertemplate=t("fig_path_hover", lang) + "<extra></extra>"))
     fig.add_trace(go.Scatter(x=[x0[0]], y=[x0[1]], mode="markers", name=t("fig_chosen", lang),
-                             marker=dict(size=16 if presenter else 12, symbol="circle-open",
-                                         line=dict(width=3, color=BLACK)), hoverinfo="skip"))
+                             # an open symbol is stroked with the marker colour, not the line colour
+                             marker=dict(size=18 if presenter else 14, symbol="circle-open", color=BLACK,
+                                         line=dict(width=3)), hoverinfo="skip"))
     return fig
 
 
