@@ -14,11 +14,9 @@ import streamlit as st
 from advlab import defenses, figures, metrics, models, ui
 from advlab.data import TWO_D
 from advlab.figures import defense as dfig
-from advlab.pages_common import cached_attack
+from advlab.pages_common import BATCHES, LRS, cached_attack, data_key, load_data, mlp_fields, net_kw
 from advlab.state import Field, PageState
 
-LRS = ("0.0001", "0.0003", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3", "10")
-BATCHES = ("8", "16", "32", "64", "128")
 DATASETS = (*TWO_D, "blog", "digits")
 TEMPS = ("1", "10", "100", "1000", "10000", "100000")
 SOURCES = ("same", "other")
@@ -28,18 +26,7 @@ SWEEP_POINTS = 7
 GRID_RES = 120
 
 STATE = PageState("df", [
-    Field("dataset", "moons", "choice", choices=DATASETS),
-    Field("noise", 0.1, "float", 0.0, 1.0),
-    Field("n", 400, "int", 50, 2000),
-    Field("classes", 3, "int", 2, 5),
-    Field("dseed", 0, "int", 0, 9999),
-    Field("layers", 2, "int", 1, 4),
-    Field("width", 32, "int", 2, 128),
-    Field("act", "relu", "choice", choices=models.ACTIVATIONS),
-    Field("epochs", 100, "int", 1, 500),
-    Field("lr", "0.01", "choice", choices=LRS),
-    Field("batch", "32", "choice", choices=BATCHES),
-    Field("seed", 0, "int", 0, 9999),
+    *mlp_fields(datasets=DATASETS, dataset="moons", noise=0.1),
     Field("method", "pgd", "choice", choices=defenses.METHODS),
     Field("teps", 0.4, "float", 0.0, 1.0),
     Field("ratio", 0.5, "float", 0.0, 1.0),
@@ -112,30 +99,6 @@ def training_controls() -> None:
 
 
 # ---------------------------------------------------------- data, models ---
-
-def data_key(v: dict) -> tuple:
-    name = v["dataset"]
-    if name == "blog":
-        return ("blog",)
-    if name == "digits":
-        return ("digits", int(v["dseed"]))
-    k = int(v["classes"]) if name == "blobs" else 2
-    return (name, int(v["n"]), round(float(v["noise"]), 4), int(v["dseed"]), k)
-
-
-def load_data(v: dict):
-    key = data_key(v)
-    if key[0] == "blog":
-        return ui.dataset("blog")
-    if key[0] == "digits":
-        return ui.dataset("digits", seed=key[1])
-    return ui.dataset(key[0], key[1], key[2], key[3], key[4])
-
-
-def net_kw(v: dict) -> dict:
-    return dict(hidden=tuple([int(v["width"])] * int(v["layers"])), activation=v["act"], epochs=int(v["epochs"]),
-                batch_size=int(v["batch"]), lr=float(v["lr"]), seed=int(v["seed"]))
-
 
 def std_key(v: dict, seed_offset: int = 0) -> tuple:
     kw = net_kw(v)

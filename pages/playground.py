@@ -10,11 +10,9 @@ import streamlit as st
 from advlab import figures, metrics, models, snippets, ui
 from advlab.attacks import ATTACKS
 from advlab.data import TWO_D
-from advlab.pages_common import active_fields, attack_controls, attack_fields, cached_attack
+from advlab.pages_common import BATCHES, LRS, active_fields, attack_controls, attack_fields, cached_attack
 from advlab.state import Field, PageState
 
-LRS = ("0.0001", "0.0003", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3", "10")
-BATCHES = ("8", "16", "32", "64", "128")
 L2S = ("0", "0.0001", "0.001", "0.01", "0.1")
 
 STATE = PageState("pg", [

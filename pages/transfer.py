@@ -14,11 +14,19 @@ from advlab import metrics, models, transfer, ui
 from advlab.attacks import ATTACKS
 from advlab.data import TWO_D
 from advlab.figures import defense as dfig
-from advlab.pages_common import active_fields, attack_controls, attack_fields
+from advlab.pages_common import (
+    BATCHES,
+    LRS,
+    active_fields,
+    attack_controls,
+    attack_fields,
+    data_key,
+    load_data,
+    mlp_fields,
+    net_kw,
+)
 from advlab.state import Field, PageState
 
-LRS = ("0.0001", "0.0003", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3", "10")
-BATCHES = ("8", "16", "32", "64", "128")
 DATASETS = (*TWO_D, "blog", "digits")
 CURVE_POINTS = 11
 GALLERY_RES = 90
@@ -28,18 +36,7 @@ _fields = attack_fields("pgd", eps=0.3)
 # only attacks with an epsilon budget can be swept over epsilon and crafted at full budget
 _fields[0] = Field("attack", "pgd", "choice", choices=transfer.CRAFT_ATTACKS)
 STATE = PageState(K, [
-    Field("dataset", "blog", "choice", choices=DATASETS),
-    Field("noise", 0.2, "float", 0.0, 1.0),
-    Field("n", 400, "int", 50, 2000),
-    Field("classes", 3, "int", 2, 5),
-    Field("dseed", 0, "int", 0, 9999),
-    Field("layers", 2, "int", 1, 4),
-    Field("width", 32, "int", 2, 128),
-    Field("act", "relu", "choice", choices=models.ACTIVATIONS),
-    Field("epochs", 100, "int", 1, 500),
-    Field("lr", "0.01", "choice", choices=LRS),
-    Field("batch", "32", "choice", choices=BATCHES),
-    Field("seed", 0, "int", 0, 9999),
+    *mlp_fields(datasets=DATASETS, dataset="blog", noise=0.2),
     Field("targets", tuple(range(len(transfer.TARGETS))), "ints", 0, len(transfer.TARGETS) - 1),
     Field("tseed", 1, "int", 0, 9999),
     Field("twidth", 128, "int", 2, 256),
@@ -106,30 +103,6 @@ def target_picker() -> None:
 
 
 # ---------------------------------------------------------- data, models ---
-
-def data_key(v: dict) -> tuple:
-    name = v["dataset"]
-    if name == "blog":
-        return ("blog",)
-    if name == "digits":
-        return ("digits", int(v["dseed"]))
-    k = int(v["classes"]) if name == "blobs" else 2
-    return (name, int(v["n"]), round(float(v["noise"]), 4), int(v["dseed"]), k)
-
-
-def load_data(v: dict):
-    key = data_key(v)
-    if key[0] == "blog":
-        return ui.dataset("blog")
-    if key[0] == "digits":
-        return ui.dataset("digits", seed=key[1])
-    return ui.dataset(key[0], key[1], key[2], key[3], key[4])
-
-
-def net_kw(v: dict) -> dict:
-    return dict(hidden=tuple([int(v["width"])] * int(v["layers"])), activation=v["act"], epochs=int(v["epochs"]),
-                batch_size=int(v["batch"]), lr=float(v["lr"]), seed=int(v["seed"]))
-
 
 def surrogate_key(v: dict) -> tuple:
     return ("tf-surrogate", data_key(v), tuple(sorted(net_kw(v).items())))
