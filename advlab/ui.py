@@ -56,8 +56,9 @@ def presenter() -> bool:
     return bool(st.session_state.get("present", False))
 
 
-def tr(key: str, **fmt) -> str:
-    """``t(key)`` in the session's language."""
+def tr(key: str, /, **fmt) -> str:
+    """``t(key)`` in the session's language (``key`` is positional-only, so a
+    placeholder may be called ``key`` too)."""
     return t(key, lang(), **fmt)
 
 

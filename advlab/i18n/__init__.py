@@ -35,7 +35,8 @@ def t(key: str, lang: str = "en", /, **fmt) -> str:
     """The string for ``key`` in ``lang``, formatted with ``fmt``.
 
     A missing key shows as the key itself in brackets (visible, not a crash);
-    the test suite makes sure none is missing.
+    the test suite makes sure none is missing. ``key`` and ``lang`` are
+    positional-only, so placeholders may carry any name, ``key`` included.
     """
     table = TABLES.get(lang) or TABLES["en"]
     s = table.get(key)
