@@ -1,5 +1,5 @@
-"""Random noise of the attack's size: the baseline that shows adversarial
-directions are special."""
+"""Random noise within the attack's budget: the baseline that shows
+adversarial directions are special."""
 
 from __future__ import annotations
 
@@ -12,9 +12,12 @@ from . import _engine as E
 def noise(model, x, y, *, eps: float, norm: str = "linf", seed: int = 0, clip=None) -> np.ndarray:
     """Random perturbation with the same budget as an attack.
 
-    ``norm="linf"``: uniform in the box ``[-eps, eps]^D``; ``norm="l2"``: a
-    Gaussian direction scaled to L2 length exactly ``eps``. Then clipped to
-    ``clip``. No gradient is used: comparing it with FGSM/PGD at the same
+    ``norm="linf"``: uniform in the box ``[-eps, eps]^D``, so within the
+    budget but not of the attack's size: its L2 length is about
+    ``eps * sqrt(D / 3)``, against ``eps * sqrt(D)`` for an FGSM step (a
+    corner of the box). ``norm="l2"``: a Gaussian direction scaled to L2
+    length exactly ``eps``. Then clipped to ``clip``. No gradient is used:
+    comparing it with FGSM/PGD at the same
     epsilon shows that high-dimensional models are robust to random noise
     yet fragile along a few chosen directions (Szegedy et al. 2014,
     https://arxiv.org/abs/1312.6199; Fawzi et al. 2016,
