@@ -43,7 +43,7 @@ test: $(VENV)/.installed-dev browser
 	$(BIN)/python -m pytest -q
 
 bench: $(VENV)/.installed-dev
-	$(BIN)/python -m advlab.bench
+	$(BIN)/python -m benchmarks.bench
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check advlab pages tests app.py

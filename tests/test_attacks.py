@@ -11,10 +11,11 @@ import re
 import numpy as np
 import pytest
 
-from advlab import attacks, bench, models
+from advlab import attacks, models
 from advlab._tf import keras, tf
 from advlab.attacks import ATTACKS, NORMS, run_attack
 from advlab.attacks._engine import engine_for
+from benchmarks import bench
 
 EPS_ATTACKS = [k for k, s in ATTACKS.items() if s.uses_eps]
 TARGETED = [k for k, s in ATTACKS.items() if s.targeted]

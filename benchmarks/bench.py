@@ -1,4 +1,4 @@
-"""Benchmarks: ``python -m advlab.bench`` (``make bench``).
+"""Benchmarks: ``python -m benchmarks.bench`` (``make bench``).
 
 Prints markdown tables. Timings are medians of several repeats and are also
 given as ratios to references measured in the same run (Keras' own
@@ -10,17 +10,19 @@ slower machine is not blamed on the code. A budget that is missed prints
 ``FAIL``; the exit code stays 0 so the numbers are always seen.
 
 More rows: append ``(name, fn)`` to :data:`SECTIONS` (``fn(ctx) -> list[Row]``),
-or put a module in :mod:`advlab.bench_extra` defining
+or put a module in :mod:`benchmarks.rows` defining
 ``rows(ref_seconds) -> list[dict]`` (keys ``case``, ``seconds``,
-``budget_seconds``, ``note``), or a module ``advlab.bench_pages`` defining
-``extra_rows()`` (optionally taking ``ref_seconds``) returning the same dicts.
+``budget_seconds``, ``note``).
+
+The benchmarks live beside the package, not in it: ``advlab`` never imports
+them, and only :mod:`benchmarks.rows.pages` touches a page (through
+Streamlit's AppTest, from outside).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import inspect
 import math
 import os
@@ -35,8 +37,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import attacks, data, models
-from ._tf import keras, tf
+from advlab import attacks, data, models
+from advlab._tf import keras, tf
 
 BLOG_EPS, BLOG_STEPS, BLOG_STEP_SIZE = 0.25, 40, 0.025
 N_ATTACK_POINTS = 200
@@ -222,7 +224,7 @@ def section_grid(ctx: Context) -> list[Row]:
     ds = data.load("moons", n_samples=400, seed=0)
     model = models.train_mlp(ds.x_train, ds.y_train, epochs=30)
     try:
-        from . import metrics
+        from advlab import metrics
 
         fn, how = (lambda: metrics.boundary_grid(model, res=200)), "`metrics.boundary_grid`"
     except (ImportError, AttributeError):
@@ -293,20 +295,13 @@ def section_attacks(ctx: Context) -> list[Row]:
 
 
 def _extra_module_rows(ctx: Context) -> list[Row]:
-    """Rows other modules contribute (see the module docstring)."""
-    sources = []
-    try:
-        pkg = importlib.import_module(f"{__package__}.bench_extra")
-        for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-            sources.append((f"bench_extra.{info.name}", f"{pkg.__name__}.{info.name}", "rows"))
-    except ImportError:
-        pass
-    if importlib.util.find_spec(f"{__package__}.bench_pages") is not None:
-        sources.append(("bench_pages", f"{__package__}.bench_pages", "extra_rows"))
+    """Rows the modules of :mod:`benchmarks.rows` contribute (see the module docstring)."""
+    pkg = importlib.import_module(f"{__package__ or 'benchmarks'}.rows")
     rows = []
-    for label, modname, attr in sources:
+    for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
+        label = f"rows.{info.name}"
         try:
-            fn = getattr(importlib.import_module(modname), attr)
+            fn = importlib.import_module(f"{pkg.__name__}.{info.name}").rows
             takes_ref = len(inspect.signature(fn).parameters) > 0
             out = fn(ctx.keras_fit_seconds) if takes_ref else fn()
             rows += [_as_row(r) for r in out]
@@ -386,7 +381,7 @@ def render(rows: list[Row], checks: list[Check], ref: float) -> tuple[str, list[
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m advlab.bench", description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.bench", description=__doc__.split("\n\n")[0])
     ap.add_argument("--repeats", type=int, default=7, help="timed repeats per case (median is reported)")
     ap.add_argument("--no-extra", action="store_true", help="skip rows contributed by other modules")
     args = ap.parse_args(argv)

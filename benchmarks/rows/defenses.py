@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from .. import data, defenses, models, transfer
+from advlab import data, defenses, models, transfer
 
 REPEATS = 5
 BUDGET_RATIO = 10.0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from .. import data, models, robustness
+from advlab import data, models, robustness
 
 BUDGET_SECONDS = 3.0
 N_POINTS = 200
