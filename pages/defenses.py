@@ -125,36 +125,29 @@ def _trainer(ds, v: dict, key: tuple, eps: float):
         clip=ds.clip, on_epoch=on_epoch, **kw)
 
 
-def train(key: tuple, fit, label: str, epochs: int, *, bar=None, part=(0, 1)):
-    """A stored model, or train it with a progress bar (``part``: i of n in a sweep)."""
-    item = ui.stored_model(key)
-    if item is not None:
-        return item
-    slot = None
-    if bar is None:
-        slot = st.empty()
-        bar = slot.progress(0.0, text=label)
-    last = [0.0]
-    last_epoch = [0.0]
-    i, n = part
+def training(fit, epochs: int):
+    """A shared job for ``fit``; its time is the training loop alone (building the
+    Keras model afterwards costs the same for both kinds of training, and far
+    more on a process's first model)."""
+    def compute(job):
+        last_epoch = [0.0]
 
-    def on_epoch(ep, logs):
-        now = time.perf_counter()
-        last_epoch[0] = now
-        if ep == epochs or now - last[0] > 0.1:
-            last[0] = now
-            bar.progress(min(1.0, (i + ep / epochs) / n),
-                         text=ui.tr("df_training_now", what=label, ep=ep, n=epochs, acc=logs["accuracy"]))
+        def on_epoch(ep, logs):
+            last_epoch[0] = time.perf_counter()
+            job.report(ep / epochs, epoch=ep, epochs=epochs, accuracy=logs["accuracy"])
 
-    t0 = time.perf_counter()
-    trained = fit(on_epoch)
-    # the training loop alone: building the Keras model afterwards costs the same for both
-    # kinds of training, and far more on a process's first model
-    trained = dataclasses.replace(trained, seconds=last_epoch[0] - t0 if last_epoch[0] else trained.seconds)
-    if slot is not None:
-        slot.empty()
-    ui.store_model(key, trained)
-    return trained
+        t0 = time.perf_counter()
+        trained = fit(on_epoch)
+        return dataclasses.replace(trained, seconds=last_epoch[0] - t0 if last_epoch[0] else trained.seconds)
+    return compute
+
+
+def train(key: tuple, fit, label: str, epochs: int):
+    """The model for ``key``: stored, joined, or trained now with a progress bar."""
+    def text(job) -> str:
+        i = job.info
+        return ui.tr("df_training_now", what=label, ep=i.get("epoch", 0), n=epochs, acc=i.get("accuracy", 0.0))
+    return ui.shared(key, training(fit, epochs), text=text)
 
 
 def method_label(v: dict, eps: float) -> str:
@@ -322,26 +315,20 @@ def tradeoff_section(ds, v: dict, keys, std) -> None:
         return
     train_eps = eps_grid(v["emax"], SWEEP_POINTS)
     epochs = int(v["epochs"])
-    todo = [e for e in train_eps if ui.stored_model(adv_key(v, e)) is None]
-    trained, sweep_keys = [], []
-    slot = st.empty()
-    bar = slot.progress(0.0, text=ui.tr("df_sweep_now", i=0, n=len(todo), eps="")) if todo else None
-    done = 0
-    for e in train_eps:
-        key = adv_key(v, e)
-        item = ui.stored_model(key)
-        if item is None:
-            label = ui.tr("df_sweep_now", i=done + 1, n=len(todo), eps=f"{e:g}")
-            try:
-                item = train(key, _trainer(ds, v, key, e), label, epochs, bar=bar, part=(done, len(todo)))
-            except models.TrainingDiverged as exc:
-                slot.empty()
-                st.warning(ui.tr("df_sweep_diverged", eps=f"{e:g}", epoch=exc.epoch), icon=":material/warning:")
-                return
-            done += 1
-        trained.append(item)
-        sweep_keys.append(key)
-    slot.empty()
+    sweep_keys = [adv_key(v, e) for e in train_eps]
+    items = [(k, training(_trainer(ds, v, k, e), epochs)) for k, e in zip(sweep_keys, train_eps)]
+    eps_of = dict(zip(sweep_keys, train_eps))
+
+    def text(done, n, job) -> str:
+        return ui.tr("df_sweep_now", i=done + 1, n=n, eps=f"{eps_of.get(job.key, 0):g}")
+
+    trained = ui.shared_all(items, text=text)
+    for e, item in zip(train_eps, trained):
+        if isinstance(item, models.TrainingDiverged):
+            st.warning(ui.tr("df_sweep_diverged", eps=f"{e:g}", epoch=item.epoch), icon=":material/warning:")
+            return
+        if isinstance(item, BaseException):
+            raise item
     ev = float(v["eval_eps"])
     res = tradeoff_scores(tuple(t.model for t in trained), tuple(sweep_keys), ds, train_eps, ev, int(v["seed"]),
                           tuple(round(t.seconds, 4) for t in trained))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+from functools import partial
 
 import numpy as np
 import streamlit as st
@@ -49,26 +49,10 @@ def train_key(v: dict) -> tuple:
 
 def train(ds, v: dict) -> tuple[tuple, models.Trained]:
     key = train_key(v)
-    item = ui.stored_model(key)
-    if item is not None:
-        return key, item
     epochs = int(v["epochs"])
-    slot = st.empty()
-    bar = slot.progress(0.0, text=tr("dg_training_now", ep=0, n=epochs))
-    last = [0.0]
-
-    def on_epoch(ep, logs):
-        now = time.perf_counter()
-        if ep == epochs or now - last[0] > 0.08:
-            last[0] = now
-            bar.progress(ep / epochs, text=tr("dg_training_now", ep=ep, n=epochs)
-                         + f" · loss {logs['loss']:.3f} · acc {logs['accuracy']:.2f}")
-
-    trained = models.fit_mlp(ds.x_train, ds.y_train, hidden=key[2], activation="relu", epochs=epochs,
-                             batch_size=32, lr=1e-3, seed=int(v["seed"]), on_epoch=on_epoch)
-    slot.empty()
-    ui.store_model(key, trained)
-    return key, trained
+    fit = partial(models.fit_mlp, ds.x_train, ds.y_train, hidden=key[2], activation="relu", epochs=epochs,
+                  batch_size=32, lr=1e-3, seed=int(v["seed"]))
+    return key, ui.shared(key, ui.train_job(fit, epochs), text=ui.train_text("dg_training_now", acc=True))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from functools import partial
 
 import numpy as np
 import streamlit as st
@@ -78,43 +79,27 @@ def cached_grid(_model, model_key, lim: tuple, res: int):
 
 
 def train(ds, v: dict, key: tuple, lim: tuple):
-    """Train (with progress and, if asked, a live boundary) or fetch the stored model."""
-    item = ui.stored_model(key)
-    if item is not None:
-        return item
+    """The model for these settings: stored, joined while another session trains it, or trained now
+    (with progress and, if asked, a live boundary)."""
     epochs = int(v["epochs"])
-    slot = st.empty()
-    box = slot.container(border=True)
-    bar = box.progress(0.0, text=ui.tr("pg_training_now", ep=0, n=epochs))
-    live = box.empty() if v["watch"] else None
+    spec = models.MLPSpec(2, key[2], v["act"], models.n_outputs(ds.n_classes))
     xs, ys, pts = metrics.grid_points(lim, 60)
-    every = max(1, epochs // 25)
-    last = [0.0]
-    spec_holder = {}
 
-    def on_epoch(ep, logs):
-        now = time.perf_counter()
-        if ep == epochs or now - last[0] > 0.08:
-            last[0] = now
-            bar.progress(ep / epochs, text=ui.tr("pg_training_now", ep=ep, n=epochs) + f" · loss {logs['loss']:.3f}"
-                         f" · acc {logs['accuracy']:.2f}")
-        if live is not None and (ep % every == 0 or ep == epochs):
-            spec = spec_holder.setdefault("spec", models.MLPSpec(2, tuple([int(v["width"])] * int(v["layers"])),
-                                                                 v["act"], models.n_outputs(ds.n_classes)))
-            p = metrics.probs_from_logits(models.numpy_logits(spec, logs["weights"], pts)).reshape(60, 60, -1)
-            fig = figures.decision_map(xs, ys, p, lang=ui.lang(), presenter=ui.presenter(),
-                                       title=ui.tr("pg_watch_title", ep=ep, n=epochs))
-            figures.add_points(fig, ds.x_train, ds.y_train, split="train", lang=ui.lang())
-            fig.update_layout(height=420, showlegend=False)
-            live.plotly_chart(fig, width="stretch", key=f"live-{ep}")
-            time.sleep(0.04)  # let the learner see each frame
+    def live(job) -> None:
+        ep, w = job.info.get("epoch", 0), job.info.get("weights")
+        if w is None:
+            return
+        p = metrics.probs_from_logits(models.numpy_logits(spec, w, pts)).reshape(60, 60, -1)
+        fig = figures.decision_map(xs, ys, p, lang=ui.lang(), presenter=ui.presenter(),
+                                   title=ui.tr("pg_watch_title", ep=ep, n=epochs))
+        figures.add_points(fig, ds.x_train, ds.y_train, split="train", lang=ui.lang())
+        fig.update_layout(height=420, showlegend=False)
+        st.plotly_chart(fig, width="stretch", key=f"live-{ep}")
 
-    trained = models.fit_mlp(ds.x_train, ds.y_train, hidden=key[2], activation=v["act"], epochs=epochs,
-                             batch_size=int(v["batch"]), lr=float(v["lr"]), l2=float(v["l2"]), seed=int(v["seed"]),
-                             on_epoch=on_epoch)
-    slot.empty()
-    ui.store_model(key, trained)
-    return trained
+    fit = partial(models.fit_mlp, ds.x_train, ds.y_train, hidden=key[2], activation=v["act"], epochs=epochs,
+                  batch_size=int(v["batch"]), lr=float(v["lr"]), l2=float(v["l2"]), seed=int(v["seed"]))
+    return ui.shared(key, ui.train_job(fit, epochs, frames=25 if v["watch"] else 0), text=ui.train_text("pg_training_now", acc=True),
+                     live=live if v["watch"] else None)
 
 
 def model_for(ds, v: dict, lim: tuple):

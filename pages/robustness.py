@@ -7,6 +7,7 @@ import math
 import threading
 import time
 from collections import OrderedDict
+from functools import partial
 
 import numpy as np
 import streamlit as st
@@ -90,25 +91,9 @@ def load_data(v: dict):
 
 def train(ds, key: tuple):
     """Train with a progress bar, or fetch the model trained earlier with these settings."""
-    item = ui.stored_model(key)
-    if item is not None:
-        return item
     _, _, hidden, epochs, lr, seed = key
-    slot = st.empty()
-    bar = slot.progress(0.0, text=ui.tr("rb_training_now", ep=0, n=epochs))
-    last = [0.0]
-
-    def on_epoch(ep, logs):
-        now = time.perf_counter()
-        if ep == epochs or now - last[0] > 0.08:
-            last[0] = now
-            bar.progress(ep / epochs, text=ui.tr("rb_training_now", ep=ep, n=epochs))
-
-    trained = models.fit_mlp(ds.x_train, ds.y_train, hidden=hidden, epochs=epochs, lr=lr, seed=seed,
-                             on_epoch=on_epoch)
-    slot.empty()
-    ui.store_model(key, trained)
-    return trained
+    fit = partial(models.fit_mlp, ds.x_train, ds.y_train, hidden=hidden, epochs=epochs, lr=lr, seed=seed)
+    return ui.shared(key, ui.train_job(fit, epochs), text=ui.train_text("rb_training_now", loss=False))
 
 
 # ---------------------------------------------------------------- caches ---

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 
 import numpy as np
 import streamlit as st
@@ -121,46 +120,47 @@ def target_label(v: dict, name: str, short: bool = False) -> str:
 
 def train_all(ds, v: dict, names: list[str]):
     """The surrogate and the chosen targets: stored ones at once, the rest trained
-    with one progress bar. A target that cannot be trained is reported and skipped."""
+    together on the shared pool under one progress bar. A target that cannot be
+    trained is reported and skipped."""
     skey = surrogate_key(v)
-    todo = ([("surrogate", skey)] if ui.stored_model(skey) is None else [])
-    todo += [(n, target_key(v, n)) for n in names if ui.stored_model(target_key(v, n)) is None]
-    slot = st.empty()
-    bar = slot.progress(0.0) if todo else None
     epochs = int(v["epochs"])
-    last = [0.0]
-    for i, (name, key) in enumerate(todo):
-        label = ui.tr("tf_surrogate_label") if name == "surrogate" else target_label(v, name)
-        text = ui.tr("tf_training_now", i=i + 1, n=len(todo), what=label)
-        bar.progress(i / len(todo), text=text)
+    wanted = [("surrogate", skey)] + [(n, target_key(v, n)) for n in names]
+    labels = {key: ui.tr("tf_surrogate_label") if n == "surrogate" else target_label(v, n) for n, key in wanted}
 
-        def on_epoch(ep, logs, i=i, text=text):
-            now = time.perf_counter()
-            if ep == epochs or now - last[0] > 0.1:
-                last[0] = now
-                bar.progress(min(1.0, (i + ep / epochs) / len(todo)), text=text + f" · {ep}/{epochs}")
+    def job_for(name):
+        def compute(job):
+            def on_epoch(ep, logs):
+                job.report(ep / epochs, epoch=ep, epochs=epochs)
+            if name == "surrogate":
+                return models.fit_mlp(ds.x_train, ds.y_train, on_epoch=on_epoch, **net_kw(v)).model
+            return transfer.train_target(name, ds.x_train, ds.y_train, other_seed=int(v["tseed"]),
+                                         other_width=int(v["twidth"]), knn_k=int(v["knn_k"]), on_epoch=on_epoch,
+                                         **net_kw(v))
+        return compute
 
-        try:
+    def text(done, n, job) -> str:
+        return (ui.tr("tf_training_now", i=done + 1, n=n, what=labels.get(job.key, ""))
+                + f" · {job.info.get('epoch', 0)}/{epochs}")
+
+    results = ui.shared_all([(key, job_for(n)) for n, key in wanted], text=text)
+    sur, targets = None, {}
+    for (name, key), item in zip(wanted, results):
+        if isinstance(item, models.TrainingDiverged):
             if name == "surrogate":
-                item = models.fit_mlp(ds.x_train, ds.y_train, on_epoch=on_epoch, **net_kw(v)).model
-            else:
-                item = transfer.train_target(name, ds.x_train, ds.y_train, other_seed=int(v["tseed"]),
-                                             other_width=int(v["twidth"]), knn_k=int(v["knn_k"]), on_epoch=on_epoch,
-                                             **net_kw(v))
-        except models.TrainingDiverged as e:
-            slot.empty()
+                raise item
+            st.warning(ui.tr("tf_target_diverged", what=labels[key], lr=v["lr"], epoch=item.epoch),
+                       icon=":material/warning:")
+        elif isinstance(item, ValueError):
             if name == "surrogate":
-                raise
-            st.warning(ui.tr("tf_target_diverged", what=label, lr=v["lr"], epoch=e.epoch), icon=":material/warning:")
-            continue
-        except ValueError as e:
-            st.warning(ui.tr("tf_target_failed", what=label, msg=str(e)), icon=":material/warning:")
-            continue
-        ui.store_model(key, item)
-    slot.empty()
-    sur = ui.stored_model(skey)
-    targets = {n: ui.stored_model(target_key(v, n)) for n in names}
-    return skey, sur, {n: m for n, m in targets.items() if m is not None}
+                raise item
+            st.warning(ui.tr("tf_target_failed", what=labels[key], msg=str(item)), icon=":material/warning:")
+        elif isinstance(item, BaseException):
+            raise item
+        elif name == "surrogate":
+            sur = item
+        else:
+            targets[name] = item
+    return skey, sur, targets
 
 
 def surrogate_or_last_good(ds, v: dict, names: list[str]):

@@ -55,7 +55,7 @@ def assert_ok(at) -> None:
 def stored_models() -> int:
     from advlab import ui
 
-    return len(ui._model_store()["models"])
+    return len(ui.WORKSHOP.store)
 
 
 @pytest.fixture

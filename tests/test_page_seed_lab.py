@@ -27,7 +27,7 @@ def _figures(at) -> list[dict]:
 def _stored_models() -> int:
     from advlab import ui
 
-    return len(ui._model_store()["models"])
+    return len(ui.WORKSHOP.store)
 
 
 @pytest.fixture(scope="module")

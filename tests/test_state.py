@@ -216,12 +216,12 @@ def test_playground_address_reproduces_the_page(pg_state):
     import streamlit as st
 
     from advlab import ui
-    ui._model_store()["models"].clear()
+    ui.WORKSHOP.store.clear()
     st.cache_data.clear()
     again = AppTest.from_file(str(PLAYGROUND), default_timeout=120)
     again.query_params.update(q)
     again.run()
-    assert len(ui._model_store()["models"]) == 1, "the second run trained its own model"
+    assert len(ui.WORKSHOP.store) == 1, "the second run trained its own model"
     assert not again.exception and not again.warning
     assert [(m.label, m.value) for m in again.metric] == numbers
     assert dict(again.query_params) == q

@@ -10,15 +10,17 @@ model's key and the settings, so moving back to an earlier epsilon is instant.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
+import time
 from collections.abc import Callable
 
 import streamlit as st
 
-from . import data as data_mod
-from .i18n import LANG_NAMES, LANGS, t
-from .state import Field, PageState
+from .. import data as data_mod
+from ..i18n import LANG_NAMES, LANGS, t
+from ..state import Field, PageState
+from . import service
+
+service.keep_keras_state()
 
 
 def _leave_pages_directory_mode() -> bool:
@@ -195,31 +197,125 @@ def dataset(name: str, n_samples: int = 400, noise: float | None = None, seed: i
     return data_mod.load(name, n_samples=n_samples, noise=noise, seed=seed, n_classes=n_classes)
 
 
-@st.cache_resource(show_spinner=False)
-def _model_store() -> dict:
-    return {"models": OrderedDict(), "lock": threading.Lock()}
+WORKSHOP = service.Workshop()
 
 
-MAX_MODELS = 64
+def stored_model(key):
+    """A trained model (or other read-only result) stored under ``key``, or None."""
+    return WORKSHOP.store.get(key)
 
 
-def stored_model(key: tuple):
-    """A trained model (or other read-only resource) stored under ``key``, or None."""
-    store = _model_store()
-    with store["lock"]:
-        item = store["models"].get(key)
-        if item is not None:
-            store["models"].move_to_end(key)
-        return item
+def store_model(key, item) -> None:
+    WORKSHOP.store.put(key, item)
 
 
-def store_model(key: tuple, item) -> None:
-    store = _model_store()
-    with store["lock"]:
-        store["models"][key] = item
-        store["models"].move_to_end(key)
-        while len(store["models"]) > MAX_MODELS:
-            store["models"].popitem(last=False)
+def shared(key, compute: Callable[[service.Job], object], *, text: Callable[[service.Job], str],
+           live: Callable[[service.Job], None] | None = None, where=None, store: bool = True):
+    """The result of ``compute`` for ``key``, computed once for every session.
+
+    A stored result is returned at once. Otherwise the work runs on the shared
+    pool (joining the same job if another session started it) while this
+    session shows a progress bar: "waiting for the server (k ahead of you)"
+    while queued, then ``text(job)`` as the job reports progress;
+    ``live(job)`` may draw more (the live decision boundary) on each report.
+    """
+    hit = WORKSHOP.store.get(key) if store else None
+    if hit is not None:
+        return hit
+    job = WORKSHOP.submit(key, compute, store=store)
+    if job.done:
+        return job.future.result()
+    slot = (where or st).empty()
+    box = slot.container()
+    bar = box.progress(0.0, text=tr("queue_waiting_soon"))
+    live_slot = box.empty() if live is not None else None
+    seen = {"fraction": -1.0, "info": None}
+
+    def show(j: service.Job, ahead: int) -> None:
+        if ahead > 0:
+            bar.progress(0.0, text=tr("queue_waiting", k=ahead))
+            return
+        if j.fraction != seen["fraction"]:
+            seen["fraction"] = j.fraction
+            bar.progress(j.fraction, text=text(j))
+        if live is not None and j.info is not seen["info"] and j.info:
+            seen["info"] = j.info
+            with live_slot.container():
+                live(j)
+
+    try:
+        return WORKSHOP.wait(job, show)
+    finally:
+        slot.empty()
+
+
+def shared_all(items: list[tuple], *, text: Callable[[int, int, service.Job], str]) -> list:
+    """Several shared results at once (a sweep): every missing one is submitted
+    to the pool together, one progress bar follows them all.
+
+    ``items`` holds ``(key, compute)`` pairs; ``text(done, n, job)`` labels the
+    bar by the first unfinished job. Returns each result, or the exception its
+    job raised (a sweep reports a failed member and goes on with the rest).
+    """
+    jobs = [WORKSHOP.submit(key, compute) for key, compute in items]
+    pending = [j for j in jobs if not j.done]
+    if pending:
+        slot = st.empty()
+        bar = slot.progress(0.0, text=tr("queue_waiting_soon"))
+        try:
+            while True:
+                left = [j for j in pending if not j.done]
+                if not left:
+                    break
+                ahead = WORKSHOP.ahead(left[0])
+                done = len(pending) - len(left)
+                if ahead > 0 and not any(j.started for j in left):
+                    bar.progress(done / len(pending), text=tr("queue_waiting", k=ahead))
+                else:
+                    frac = (done + sum(j.fraction for j in left)) / len(pending)
+                    cur = next((j for j in left if j.started), left[0])
+                    bar.progress(min(frac, 1.0), text=text(done, len(pending), cur))
+                time.sleep(0.12)
+        finally:
+            slot.empty()
+    out = []
+    for j in jobs:
+        exc = j.future.exception()
+        out.append(exc if exc is not None else j.future.result())
+    return out
+
+
+def train_job(fit: Callable, epochs: int, *, frames: int = 0) -> Callable[[service.Job], object]:
+    """A job running ``fit(on_epoch=...)`` that reports each epoch's logs.
+
+    ``frames > 0`` paces training to about that many visible steps (for
+    "watch it learn"), so a learner sees the boundary move instead of a jump.
+    """
+    every = max(1, epochs // frames) if frames else 0
+
+    def compute(job: service.Job):
+        def on_epoch(ep, logs):
+            info = dict(logs, epoch=ep, epochs=epochs)
+            if "weights" in info:
+                info["weights"] = [w.copy() for w in info["weights"]]
+            job.report(ep / max(epochs, 1), **info)
+            if every and ep % every == 0:
+                time.sleep(0.06)
+        return fit(on_epoch=on_epoch)
+    return compute
+
+
+def train_text(msg_key: str, *, loss: bool = True, acc: bool = False) -> Callable[[service.Job], str]:
+    """Progress text of a training job: ``msg_key`` (with ``ep``, ``n``) then loss/accuracy."""
+    def text(job: service.Job) -> str:
+        i = job.info
+        out = tr(msg_key, ep=i.get("epoch", 0), n=i.get("epochs", 0))
+        if loss and "loss" in i:
+            out += f" · loss {i['loss']:.3f}"
+        if acc and "accuracy" in i:
+            out += f" · acc {i['accuracy']:.2f}"
+        return out
+    return text
 
 
 def presenter_css() -> None:

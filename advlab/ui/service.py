@@ -1,0 +1,234 @@
+"""Shared work for many sessions: trained models, admission of heavy jobs, and
+Keras' global state.
+
+A class opens the same link at once. Training and sweeps run in one bounded
+pool of worker threads sized to the machine's cores, never in a session's own
+script thread, so:
+
+* thirty sessions asking for the same model start one job and all watch its
+  progress (single flight, keyed by the lesson's settings);
+* a session that asks while the pool is busy sees its place in the queue
+  ("k ahead of you") instead of a frozen page;
+* a student who leaves mid-training does not cancel the job the rest of the
+  class is waiting for: the result is stored when it finishes.
+
+Finished models live in one store bounded by count and by memory. Everything
+here is safe to call from many script threads at once.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Job", "ModelStore", "Workshop", "keep_keras_state", "workers"]
+
+
+def workers() -> int:
+    """Worker threads for heavy jobs: one per core this process may use
+    (``ADVLAB_WORKERS`` overrides it)."""
+    env = os.environ.get("ADVLAB_WORKERS", "")
+    if env.strip().isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+# ------------------------------------------------------------------ store ---
+
+def _nbytes(item: Any) -> int:
+    """Rough memory of a stored item: the arrays it holds (weights, curves)."""
+    seen = 0
+    model = getattr(item, "model", item)
+    for w in getattr(model, "weights", ()) or ():
+        seen += 4 * math.prod(int(d) for d in getattr(w, "shape", ()))
+    # a Keras model object costs far more than its weights (layers, graphs)
+    return seen + 200_000
+
+
+class ModelStore:
+    """Least-recently-used store of read-only items, bounded by count and bytes."""
+
+    def __init__(self, max_items: int = 64, max_bytes: int = 256 * 2**20):
+        self.max_items = max_items
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable):
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is None:
+                return None
+            self._items.move_to_end(key)
+            return hit[0]
+
+    def put(self, key: Hashable, item: Any) -> None:
+        size = _nbytes(item)
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= old[1]
+            self._items[key] = (item, size)
+            self._bytes += size
+            while len(self._items) > 1 and (len(self._items) > self.max_items or self._bytes > self.max_bytes):
+                _, (_, s) = self._items.popitem(last=False)
+                self._bytes -= s
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)
+
+    @property
+    def nbytes(self) -> int:
+        with self._lock:
+            return self._bytes
+
+
+# ------------------------------------------------------------------- jobs ---
+
+@dataclass
+class Job:
+    """One heavy computation, shared by every session that asked for it."""
+
+    key: Hashable
+    seq: int
+    future: Future = field(default_factory=Future)
+    started: bool = False
+    fraction: float = 0.0
+    info: dict = field(default_factory=dict)  # the last progress report (epoch, loss, weights...)
+
+    def report(self, fraction: float, **info) -> None:
+        """Called by the job itself as it goes (any thread)."""
+        self.fraction = float(min(max(fraction, 0.0), 1.0))
+        self.info = info
+
+    @property
+    def done(self) -> bool:
+        return self.future.done()
+
+
+class Workshop:
+    """A bounded pool of workers with single-flight jobs and a visible queue."""
+
+    def __init__(self, n_workers: int | None = None, store: ModelStore | None = None):
+        self.n_workers = n_workers or workers()
+        self.store = store or ModelStore()
+        self._pool = ThreadPoolExecutor(self.n_workers, thread_name_prefix="advlab-work")
+        self._jobs: dict[Hashable, Job] = {}
+        self._lock = threading.Lock()
+        self._seq = 0
+        self.runs = 0  # jobs actually computed (tests count single flight with it)
+
+    def submit(self, key: Hashable, fn: Callable[[Job], Any], *, store: bool = True) -> Job:
+        """The job computing ``key`` (joining one under way), or a finished one
+        from the store. ``fn(job)`` runs on a worker and may call ``job.report``."""
+        with self._lock:
+            if store:
+                hit = self.store.get(key)
+                if hit is not None:
+                    job = Job(key, -1, started=True, fraction=1.0)
+                    job.future.set_result(hit)
+                    return job
+            job = self._jobs.get(key)
+            if job is not None:
+                return job
+            self._seq += 1
+            job = self._jobs[key] = Job(key, self._seq)
+        self._pool.submit(self._run, job, fn, store)
+        return job
+
+    def _run(self, job: Job, fn, store: bool) -> None:
+        job.started = True
+        try:
+            with self._lock:
+                self.runs += 1
+            result = fn(job)
+        except BaseException as exc:  # noqa: BLE001 - handed to every waiting session
+            with self._lock:
+                self._jobs.pop(job.key, None)
+            job.future.set_exception(exc)
+            return
+        with self._lock:
+            if store:
+                self.store.put(job.key, result)
+            self._jobs.pop(job.key, None)
+        job.fraction = 1.0
+        job.future.set_result(result)
+
+    def ahead(self, job: Job) -> int:
+        """How many jobs run or wait before ``job`` (0 once it runs)."""
+        if job.started:
+            return 0
+        with self._lock:
+            return sum(1 for j in self._jobs.values() if j.seq < job.seq)
+
+    def wait(self, job: Job, on_progress: Callable[[Job, int], None] | None = None, poll: float = 0.12):
+        """Block until ``job`` is done, calling ``on_progress(job, ahead)`` while it
+        waits or runs; return its result or raise its error."""
+        while not job.done:
+            if on_progress is not None:
+                on_progress(job, self.ahead(job))
+            try:
+                return job.future.result(timeout=poll)
+            except TimeoutError:
+                continue
+        return job.future.result()
+
+    def run(self, key: Hashable, fn: Callable[[Job], Any], *, on_progress=None, store: bool = True):
+        """``submit`` then ``wait``."""
+        return self.wait(self.submit(key, fn, store=store), on_progress)
+
+
+# ------------------------------------------------------------ keras state ---
+
+def keep_keras_state() -> bool:
+    """Stop Streamlit from resetting Keras after every script run.
+
+    After each run Streamlit calls ``keras.backend.clear_session()`` (its
+    ``script_runner._clean_problem_modules``). In a server where many sessions
+    run at once that resets Keras' global state (its layer-name counters among
+    it) under the feet of a session that is building a model, which is what
+    made concurrent sessions fail with "All layers added to a Sequential model
+    should have unique names"; it also costs about 0.15 s of CPU per rerun,
+    more than the rest of an epsilon move. advlab never relies on it: models
+    get explicit layer names and nothing is added to Keras' global graph.
+    Matplotlib's cleanup, the function's other job, is kept. Returns whether
+    the hook was found (a test fails the day Streamlit renames it).
+    """
+    try:
+        from streamlit.runtime.scriptrunner import script_runner
+    except ImportError:  # pragma: no cover
+        return False
+    if not hasattr(script_runner, "_clean_problem_modules"):
+        return False
+    if getattr(script_runner._clean_problem_modules, "_advlab", False):
+        return True
+
+    def _clean_problem_modules() -> None:
+        plt = sys.modules.get("matplotlib.pyplot")
+        if plt is not None:
+            try:
+                plt.close("all")
+            except Exception:  # noqa: BLE001, S110 - never break a run over a plot cleanup
+                pass
+
+    _clean_problem_modules._advlab = True
+    script_runner._clean_problem_modules = _clean_problem_modules
+    return True
+
