@@ -5,11 +5,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
+N      ?= 2
 
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test bench lint browser clean
+.PHONY: run test bench lint browser clean serve-replicas nginx
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +40,22 @@ browser:
 		! fc-list 2>/dev/null | grep -qi cjk; then \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-noto-cjk >/dev/null 2>&1 || true; fi
 
-test: $(VENV)/.installed-dev browser
+# N replicas of the app behind nginx on $(PORT), one session per browser pinned to one
+# replica (deploy/replicas.py): make serve-replicas N=4 PORT=8080
+serve-replicas: $(VENV)/.installed-run nginx
+	$(BIN)/python -m deploy.replicas --replicas $(N) --port $(PORT)
+
+# The deployment tests and serve-replicas use Debian's nginx. As root on Debian/Ubuntu it
+# is installed when missing; elsewhere those tests skip with a message (never with CI=true).
+nginx:
+	@if [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's nginx for the deployment tests and serve-replicas..."; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx >/dev/null 2>&1 || \
+		{ apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx >/dev/null; }; \
+	else echo "nginx not found and cannot be installed here: the replica tests will skip."; fi
+
+test: $(VENV)/.installed-dev browser nginx
 	$(BIN)/python -m pytest -q
 
 bench: $(VENV)/.installed-dev

@@ -1,0 +1,1 @@
+"""Deployment of advlab beyond one process: replicas behind nginx, Docker, Kubernetes."""

@@ -1,0 +1,425 @@
+"""N advlab replicas behind nginx on one machine.
+
+    python -m deploy.replicas --replicas 2 --port 8080      (make serve-replicas N=2 PORT=8080)
+
+Starts N Streamlit servers (``python -m advlab.serve``) on free ports of 127.0.0.1,
+each with ``ADVLAB_TF_THREADS=1`` so that the replicas share the cores instead of
+fighting over them, waits until every one answers ``/_stcore/health``, then runs
+Debian's nginx in front of them with ``deploy/nginx.conf.template``: one session per
+browser stays on one replica (an ``advlab_replica`` cookie set by nginx), websockets
+are passed through with a day-long idle timeout, and the access log names the
+replica behind every request. Ctrl-C or SIGTERM stops nginx and every replica.
+
+Everything nginx and the replicas write (config, logs, temp files) goes to one
+directory, removed on exit unless ``--dir`` names one to keep. It works the same
+as root (nginx's workers then run as ``nobody``) and as an ordinary user.
+
+Tests use the context manager::
+
+    with replicas(2) as cluster:
+        cluster.url, cluster.replica_urls, cluster.access_log_path
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import grp
+import os
+import pwd
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE = Path(__file__).with_name("nginx.conf.template")
+COOKIE = "advlab_replica"
+REPLICA_HOST = "127.0.0.1"
+STARTUP_TIMEOUT_S = 180.0
+STOP_TIMEOUT_S = 15.0
+
+# one access log line, as written by the `advlab` log_format of the template
+_LOG_LINE = re.compile(
+    r'^(?P<client>\S+) \[(?P<time>[^\]]+)\] "(?P<request>[^"]*)" (?P<status>\d+) (?P<bytes>\d+) '
+    r"upstream=(?P<upstream>.*?) replica=(?P<replica>\S*) cookie=(?P<cookie>\S*) "
+    r"rt=(?P<rt>\S+) urt=(?P<urt>.*)$")
+
+
+def find_nginx() -> str | None:
+    """Path of the nginx binary (Debian puts it in /usr/sbin, often not on a user's PATH)."""
+    found = shutil.which("nginx")
+    if found:
+        return found
+    for candidate in ("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx"):
+        if os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def free_port(host: str = REPLICA_HOST) -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def replica_name(index: int) -> str:
+    """The cookie value that pins a browser to replica ``index``."""
+    return f"r{index}"
+
+
+def _worker_user() -> str:
+    """nginx's ``user`` line: as root the workers drop to nobody; otherwise there is nothing to drop."""
+    if os.geteuid() != 0:
+        return "# not started as root: the workers run as the current user"
+    try:
+        pw = pwd.getpwnam("nobody")
+        group = grp.getgrgid(pw.pw_gid).gr_name
+    except KeyError:
+        return "user root;   # no 'nobody' account on this system"
+    return f"user nobody {group};"
+
+
+def render_nginx_conf(replica_ports: list[int], *, listen: str, prefix: Path,
+                      replica_host: str = REPLICA_HOST) -> str:
+    """The nginx config for replicas on ``replica_host:port`` for each port, nginx listening on ``listen``."""
+    if not replica_ports:
+        raise ValueError("at least one replica is needed")
+    addrs = [f"{replica_host}:{p}" for p in replica_ports]
+    names = [replica_name(i) for i in range(len(addrs))]
+    server = "        server {} max_fails=1 fail_timeout=10s;"
+    groups = []
+    for i, (name, addr) in enumerate(zip(names, addrs, strict=True)):
+        lines = [f"    upstream advlab_{name} {{", server.format(addr)]
+        lines += [f"        server {other} backup;" for j, other in enumerate(addrs) if j != i]
+        lines.append("    }")
+        groups.append("\n".join(lines))
+    values = {
+        "PREFIX": str(prefix),
+        "USER": _worker_user(),
+        "LISTEN": listen,
+        "GROUP_MAP": "\n".join(f"        {name} advlab_{name};" for name in names),
+        # "a, b" after a failover: the last address is the one that answered
+        "SERVED_MAP": "\n".join(f'        "~(^|, ){re.escape(addr)}$" {name};' for name, addr in zip(names, addrs,
+                                                                                                    strict=True)),
+        "NEW_SERVERS": "\n".join(server.format(addr) for addr in addrs),
+        "REPLICA_GROUPS": "\n\n".join(groups),
+    }
+    text = TEMPLATE.read_text(encoding="utf-8")
+    for key, value in values.items():
+        text = text.replace("{{" + key + "}}", value)
+    left = re.findall(r"\{\{\w+\}\}", text)
+    if left:
+        raise ValueError(f"unfilled markers in {TEMPLATE.name}: {left}")
+    return text
+
+
+def parse_access_log(path: Path) -> list[dict[str, str]]:
+    """The access log's lines as dicts: method, path, status, upstream, replica, cookie, ..."""
+    entries = []
+    if not path.exists():
+        return entries
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        m = _LOG_LINE.match(line)
+        if not m:
+            continue
+        e = m.groupdict()
+        parts = e["request"].split(" ")
+        e["method"], e["path"] = (parts[0], parts[1]) if len(parts) >= 2 else ("", e["request"])
+        entries.append(e)
+    return entries
+
+
+def _healthy(url: str, timeout: float = 2.0) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=timeout) as r:
+            return r.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _tail(path: Path, chars: int = 3000) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")[-chars:]
+    except OSError:
+        return ""
+
+
+def _stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
+    """Stop a child started in its own process group, and everything it started."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, sig)
+        proc.wait(timeout=STOP_TIMEOUT_S)
+    except ProcessLookupError:
+        pass
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=STOP_TIMEOUT_S)
+
+
+@dataclass
+class Replica:
+    index: int
+    port: int
+    process: subprocess.Popen
+    log_path: Path
+
+    @property
+    def name(self) -> str:
+        return replica_name(self.index)
+
+    @property
+    def addr(self) -> str:
+        return f"{REPLICA_HOST}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.addr}"
+
+
+@dataclass
+class Cluster:
+    """Running replicas and the nginx in front of them."""
+
+    url: str
+    directory: Path
+    replicas: list[Replica]
+    nginx: subprocess.Popen | None = None
+    warm_s: float | None = None
+    _open_logs: list = field(default_factory=list, repr=False)
+
+    @property
+    def replica_urls(self) -> list[str]:
+        return [r.url for r in self.replicas]
+
+    @property
+    def access_log_path(self) -> Path:
+        return self.directory / "access.log"
+
+    @property
+    def error_log_path(self) -> Path:
+        return self.directory / "error.log"
+
+    @property
+    def conf_path(self) -> Path:
+        return self.directory / "nginx.conf"
+
+    def access_log(self) -> list[dict[str, str]]:
+        return parse_access_log(self.access_log_path)
+
+    def replica_for(self, upstream_addr: str) -> Replica | None:
+        """The replica that answered a request logged with this $upstream_addr (its last address)."""
+        last = upstream_addr.split(",")[-1].strip()
+        return next((r for r in self.replicas if r.addr == last), None)
+
+    def stop_replica(self, index: int) -> None:
+        """Stop one replica (to watch nginx fail over to the others)."""
+        _stop(self.replicas[index].process)
+
+    def dead(self) -> list[str]:
+        """Names of the children that have exited."""
+        out = [r.name for r in self.replicas if r.process.poll() is not None]
+        if self.nginx is not None and self.nginx.poll() is not None:
+            out.append("nginx")
+        return out
+
+    def close(self) -> None:
+        # nginx first, so no request reaches a replica that is going away
+        procs = ([self.nginx] if self.nginx is not None else []) + [r.process for r in self.replicas]
+        for p in procs:
+            if p.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(p.pid, signal.SIGTERM)
+        for p in procs:
+            _stop(p)
+        for f in self._open_logs:
+            f.close()
+        self._open_logs.clear()
+
+
+def _start_replica(cluster: Cluster, index: int, port: int, env: dict[str, str]) -> Replica:
+    log_path = cluster.directory / f"replica-{index}.log"
+    log = open(log_path, "w", encoding="utf-8")  # noqa: SIM115 - closed by Cluster.close
+    cluster._open_logs.append(log)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "advlab.serve", "--server.port", str(port), "--server.address", REPLICA_HOST,
+         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        start_new_session=True)
+    return Replica(index, port, proc, log_path)
+
+
+def _wait_until(check, what: str, deadline: float, failed) -> None:
+    while not check():
+        problem = failed()
+        if problem:
+            raise RuntimeError(problem)
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what} did not become healthy in time")
+        time.sleep(0.25)
+
+
+def _warm_up(cluster: Cluster, deadline: float) -> float:
+    """One first run of the app in every replica at once; the seconds it took."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from deploy.probe import visit
+
+    def one(r: Replica) -> None:
+        with visit(r.url, timeout_s=max(1.0, deadline - time.monotonic())):
+            pass
+
+    t0 = time.monotonic()
+    with ThreadPoolExecutor(len(cluster.replicas)) as pool:
+        for r, fut in [(r, pool.submit(one, r)) for r in cluster.replicas]:
+            try:
+                fut.result()
+            except Exception as e:
+                raise RuntimeError(f"replica {r.name} failed its first run: {e}; end of {r.log_path}:\n"
+                                   + _tail(r.log_path)) from e
+    return time.monotonic() - t0
+
+
+@contextlib.contextmanager
+def replicas(n: int = 2, port: int | None = None, *, host: str = "127.0.0.1", tf_threads: int = 1,
+             directory: str | Path | None = None, nginx: str | None = None, warm: bool = True,
+             startup_timeout_s: float = STARTUP_TIMEOUT_S) -> Iterator[Cluster]:
+    """Start ``n`` replicas and nginx on ``host:port`` (a free port when None); stop them all on exit.
+
+    With ``warm``, each replica runs the first page once before nginx starts, so the
+    first students do not wait for TensorFlow to load (``Cluster.warm_s`` says how long
+    that took).
+
+    Raises FileNotFoundError when nginx is not installed, RuntimeError when a child
+    exits during start-up (with the end of its log), TimeoutError when one does not
+    become healthy within ``startup_timeout_s``.
+    """
+    if n < 1:
+        raise ValueError("n must be at least 1")
+    nginx = nginx or find_nginx()
+    if nginx is None:
+        raise FileNotFoundError("nginx not found: install it (Debian: apt-get install nginx, or `make nginx` as root)")
+    keep = directory is not None
+    path = Path(directory) if keep else Path(tempfile.mkdtemp(prefix="advlab-replicas-"))
+    path.mkdir(parents=True, exist_ok=True)
+    path = path.resolve()
+    (path / "tmp").mkdir(exist_ok=True)
+    if os.geteuid() == 0:
+        # nginx's workers (nobody) must reach their temp directories
+        path.chmod(0o711)
+        (path / "tmp").chmod(0o711)
+    port = port or free_port(host)
+    cluster = Cluster(url=f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}",
+                      directory=path, replicas=[])
+    env = {**os.environ, "ADVLAB_TF_THREADS": str(tf_threads), "TF_CPP_MIN_LOG_LEVEL": "2",
+           "PYTHONUNBUFFERED": "1",
+           # one secret for all: Streamlit's XSRF cookie issued by one replica stays valid on the others
+           "STREAMLIT_SERVER_COOKIE_SECRET": os.environ.get("STREAMLIT_SERVER_COOKIE_SECRET",
+                                                            secrets.token_hex(32))}
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        env.setdefault(var, str(tf_threads))
+    try:
+        ports: list[int] = []
+        for i in range(n):
+            p = free_port()
+            while p in ports or p == port:
+                p = free_port()
+            ports.append(p)
+            cluster.replicas.append(_start_replica(cluster, i, p, env))
+        deadline = time.monotonic() + startup_timeout_s
+        for r in cluster.replicas:
+            _wait_until(lambda r=r: _healthy(r.url), f"replica {r.name} ({r.url})", deadline,
+                        lambda r=r: r.process.poll() is not None and
+                        f"replica {r.name} exited with code {r.process.returncode}; end of {r.log_path}:\n"
+                        + _tail(r.log_path))
+        if warm:
+            cluster.warm_s = _warm_up(cluster, deadline)
+        listen = f"{host}:{port}" if host not in ("", "0.0.0.0") else str(port)
+        cluster.conf_path.write_text(render_nginx_conf(ports, listen=listen, prefix=path), encoding="utf-8")
+        nginx_out = open(path / "nginx.out", "w", encoding="utf-8")  # noqa: SIM115 - closed by Cluster.close
+        cluster._open_logs.append(nginx_out)
+        cluster.nginx = subprocess.Popen(
+            [nginx, "-p", str(path), "-e", str(cluster.error_log_path), "-c", str(cluster.conf_path),
+             "-g", f"daemon off; pid {path / 'nginx.pid'};"],
+            stdout=nginx_out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        _wait_until(lambda: _healthy(cluster.url), f"nginx ({cluster.url})", deadline,
+                    lambda: cluster.nginx.poll() is not None and
+                    f"nginx exited with code {cluster.nginx.returncode}:\n{_tail(path / 'nginx.out')}"
+                    f"{_tail(cluster.error_log_path)}")
+        yield cluster
+    finally:
+        cluster.close()
+        if not keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m deploy.replicas", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--replicas", "-n", type=int, default=2, help="number of Streamlit servers (default 2; "
+                        "one per core is the rule of thumb)")
+    parser.add_argument("--port", type=int, default=8080, help="port nginx listens on (default 8080)")
+    parser.add_argument("--host", default="0.0.0.0",
+                        help="address nginx listens on (default 0.0.0.0, every interface, like `make run`; "
+                             "127.0.0.1 for this machine only)")
+    parser.add_argument("--tf-threads", type=int, default=1, help="ADVLAB_TF_THREADS of each replica (default 1)")
+    parser.add_argument("--no-warm", dest="warm", action="store_false",
+                        help="do not run the app once in each replica before serving")
+    parser.add_argument("--dir", help="directory for the nginx config and the logs, kept on exit "
+                        "(default: a temporary one, removed on exit)")
+    args = parser.parse_args(argv)
+
+    def _stop_signal(signum, frame):
+        # once: a second Ctrl-C must not interrupt the clean-up that stops the children
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, _stop_signal)
+    signal.signal(signal.SIGTERM, _stop_signal)
+    print(f"Starting {args.replicas} replica(s) and nginx...", flush=True)
+    try:
+        with replicas(args.replicas, args.port, host=args.host, tf_threads=args.tf_threads,
+                      directory=args.dir, warm=args.warm) as cluster:
+            print(f"advlab is served at {cluster.url} by {args.replicas} replica(s) behind nginx", flush=True)
+            if cluster.warm_s is not None:
+                print(f"  (each replica ran the app once to warm up: {cluster.warm_s:.1f} s)", flush=True)
+            for r in cluster.replicas:
+                print(f"  {r.name}: {r.url}  (log {r.log_path})", flush=True)
+            print(f"  nginx access log (which replica served what): {cluster.access_log_path}", flush=True)
+            print("Ctrl-C stops everything.", flush=True)
+            reported: set[str] = set()
+            while True:
+                dead = cluster.dead()
+                if "nginx" in dead:
+                    print(f"nginx exited; end of its error log:\n{_tail(cluster.error_log_path)}", file=sys.stderr)
+                    return 1
+                for name in set(dead) - reported:
+                    print(f"replica {name} exited: nginx sends its students to the others", file=sys.stderr)
+                    reported.add(name)
+                if len(reported) == len(cluster.replicas):
+                    print("every replica has exited", file=sys.stderr)
+                    return 1
+                time.sleep(1.0)
+    except KeyboardInterrupt:
+        print("Stopped.", flush=True)
+        return 0
+    except (FileNotFoundError, RuntimeError, TimeoutError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
