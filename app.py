@@ -11,6 +11,7 @@ import streamlit as st
 import advlab._tf  # noqa: F401 - configure TensorFlow before any page touches it
 from advlab import ui
 from advlab.presets import PRESETS
+from advlab.state import shown
 
 # (file, title key, icon, url path, state name)
 PAGES = [
@@ -68,9 +69,11 @@ if ui.presenter():
     ui.presenter_css()
 
 goto = st.session_state.pop("_goto_preset", None) or first_preset
-if goto:
-    if goto in PRESETS:
-        open_preset(goto)
+if goto is not None:
+    # like any other link value: spaces around it are forgiven; anything else
+    # that names no preset (an empty one too) gets a note, its text quoted safely
+    if goto.strip() in PRESETS:
+        open_preset(goto.strip())
     else:
-        st.warning(ui.tr("preset_unknown", key=goto, allowed=", ".join(PRESETS)), icon=":material/warning:")
+        st.warning(ui.tr("preset_unknown", key=shown(goto), allowed=", ".join(PRESETS)), icon=":material/warning:")
 nav.run()

@@ -9,9 +9,33 @@ with a note saying which value was ignored and why.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+SHOWN_MAX = 60  # characters of an ignored URL value that a note quotes
+
+
+def shown(raw: str, limit: int = SHOWN_MAX) -> str:
+    """URL text as a note quotes it, inside a markdown code span.
+
+    Whatever a link carries stays literal there, provided it cannot end the
+    span: a backtick would close it (and let the rest render as markdown, a
+    link or an image), a line break could end its paragraph. Backticks become
+    a look-alike, control and format characters (line breaks, NUL,
+    right-to-left overrides) become U+FFFD, and a long value is cut.
+    """
+    out = []
+    for ch in str(raw)[:limit]:
+        if ch == "`":
+            ch = "\u02cb"
+        elif ch == "\t":
+            ch = " "
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"):
+            ch = "\ufffd"
+        out.append(ch)
+    return "".join(out) + ("…" if len(str(raw)) > limit else "")
 
 
 @dataclass(frozen=True)
@@ -87,7 +111,7 @@ class Field:
 
 @dataclass(frozen=True)
 class Note:
-    """A URL value that was ignored, and why."""
+    """A URL value that was ignored, and why (``raw`` as :func:`shown` quotes it)."""
 
     field: str
     raw: str
@@ -113,7 +137,7 @@ class PageState:
             try:
                 values[name] = f.parse(raw)
             except ValueError as e:
-                notes.append(Note(name, str(raw), str(e)))
+                notes.append(Note(name, shown(raw), str(e)))
         return values, notes
 
     def to_query(self, values: Mapping[str, Any]) -> dict[str, str]:
