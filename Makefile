@@ -10,7 +10,7 @@ N      ?= 2
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test bench lint browser clean serve-replicas nginx
+.PHONY: run test bench loadtest lint browser clean serve-replicas nginx
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,12 @@ test: $(VENV)/.installed-dev browser nginx
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks.bench
+
+# Simulated students over Streamlit's websocket protocol, on a server of its own;
+# e.g. make loadtest LOADTEST_ARGS="--url http://127.0.0.1:8501 --ramp 5,10,20,30"
+LOADTEST_ARGS ?= --scenario all
+loadtest: $(VENV)/.installed-dev
+	$(BIN)/python -m benchmarks.loadtest $(LOADTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check advlab pages tests app.py

@@ -1,0 +1,125 @@
+"""The load test's protocol client against real servers: advlab's, and tiny apps that fail."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import sys
+import textwrap
+from urllib.parse import parse_qs
+
+import pytest
+from streamlit.proto.Element_pb2 import Element
+
+from benchmarks import loadtest
+from benchmarks.loadtest import EPS_MOVE, FIRST_LOAD, Drawn, Report, Session
+
+
+@pytest.fixture(scope="module")
+def advlab_server():
+    with loadtest.serve() as (url, pid):
+        yield url, pid
+
+
+def serve_script(tmp_path, source: str):
+    script = tmp_path / "app_under_test.py"
+    script.write_text(textwrap.dedent(source))
+    return loadtest.serve([sys.executable, "-m", "streamlit", "run", str(script)], timeout_s=60)
+
+
+def test_three_students_on_the_same_link(advlab_server):
+    url, pid = advlab_server
+    rep = loadtest.run(url, students=3, scenario="same-link", actions=3, think_s=0.2, timeout_s=60, pid=pid)
+    assert rep.errors == []
+    assert rep.timeouts == 0
+    assert rep.finished == 3
+    assert len(rep.latencies[FIRST_LOAD]) == 3
+    assert len(rep.latencies[EPS_MOVE]) == 9
+    assert all(t > 0 for t in rep.latencies[EPS_MOVE])
+    assert rep.fragment_runs == 9  # the ε slider lives in a fragment: moving it reruns only that
+    assert rep.server_cpu_s is not None and rep.server_cpu_s > 0
+    assert rep.rss_end_mb and rep.rss_end_mb > 50
+    table = rep.table()
+    assert "| same-link | 3 | ε move | 9 |" in table
+    assert "3/3" in table
+
+
+def test_eps_moves_change_what_the_page_shows(advlab_server):
+    url, _ = advlab_server
+
+    async def visit():
+        async with Session(url, timeout_s=60) as tab:
+            first = await tab.load("")
+            assert first.errors == [] and first.status == 0
+            assert parse_qs(tab.query)["eps"] == ["0.2"]  # the app wrote its state into the URL
+            shown = {}
+            for eps in (0.0, 0.5):
+                res = await tab.set_value(tab.eps_slider(), eps)
+                assert res.errors == [] and res.fragment_run
+                assert tab.slider_value(tab.eps_slider()) == eps
+                shown[eps] = (tab.metric("clean accuracy"), tab.metric("adversarial accuracy"))
+                assert parse_qs(tab.query)["eps"] == [f"{eps:g}"]
+            return shown
+
+    shown = asyncio.run(visit())
+    assert shown[0.0][1] == shown[0.0][0]  # no budget, no attack: adversarial accuracy is the clean one
+    assert shown[0.5][1] != shown[0.0][1]
+    assert shown[0.5][0] == shown[0.0][0]
+
+
+def test_page_errors_are_counted(tmp_path):
+    # the first load shows st.error; moving ε off 0.5 raises
+    source = """
+        import streamlit as st
+        eps = st.slider("ε", 0.0, 1.0, 0.5, step=0.1, key="demo.eps")
+        if eps != 0.5:
+            raise RuntimeError("boom")
+        st.error("an error alert")
+    """
+    with serve_script(tmp_path, source) as (url, _):
+        rep = loadtest.run(url, students=2, scenario="same-link", actions=2, think_s=0.05, timeout_s=30)
+    assert rep.timeouts == 0 and rep.finished == 2
+    assert rep.action_errors[FIRST_LOAD] == 2
+    assert any("st.error: an error alert" in e for e in rep.errors)
+    assert rep.action_errors[EPS_MOVE] >= 2  # every student's first move leaves 0.5
+    assert any("exception" in e for e in rep.errors)
+    assert not rep.meets_targets()
+    assert "an error alert" in rep.table()
+
+
+def test_slow_pages_time_out(tmp_path):
+    source = """
+        import time
+        import streamlit as st
+        st.title("slow")
+        time.sleep(4)
+    """
+    with serve_script(tmp_path, source) as (url, _):
+        rep = loadtest.run(url, students=2, scenario="same-link", actions=1, think_s=0, timeout_s=1)
+    assert rep.timeouts == 2
+    assert rep.action_timeouts[FIRST_LOAD] == 2
+    assert rep.finished == 0
+    assert not rep.meets_targets()
+
+
+def test_other_slider_value_moves_on_the_grid():
+    el = Element()
+    el.slider.id, el.slider.min, el.slider.max, el.slider.step = "x-pg.eps", 0.0, 1.0, 0.01
+    widget = Drawn(el, "")
+    rng = random.Random(0)
+    values = {loadtest.other_slider_value(widget, 0.2, rng) for _ in range(500)}
+    assert 0.2 not in values
+    assert min(values) >= 0.0 and max(values) <= 1.0
+    assert all(abs(v * 100 - round(v * 100)) < 1e-9 for v in values)
+    assert {0.0, 1.0} <= values
+
+
+def test_targets_and_percentiles():
+    assert loadtest.percentile([3, 1, 2, 4], 50) == 2
+    assert loadtest.percentile(list(range(1, 101)), 95) == 95
+    rep = Report(students=2, finished=2, latencies={FIRST_LOAD: [1.0, 2.0], EPS_MOVE: [0.2] * 19 + [3.0]})
+    assert rep.meets_targets()  # one slow move in twenty is above the 95th percentile
+    rep.latencies[EPS_MOVE] += [3.0, 3.0]
+    assert not rep.meets_targets()
+    assert not Report(students=2, finished=1).meets_targets()
+    assert not Report(students=1, finished=1, timeouts=1).meets_targets()
