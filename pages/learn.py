@@ -41,9 +41,15 @@ TEX_DUAL = (r"\max_{\|\delta\|_\infty \le \varepsilon} g^\top \delta = \varepsil
             r"\big(\delta = \varepsilon \operatorname{sign}(g)\big), \qquad "
             r"\max_{\|\delta\|_2 \le \varepsilon} g^\top \delta = \varepsilon \|g\|_2 \;\; "
             r"\Big(\delta = \varepsilon \tfrac{g}{\|g\|_2}\Big)")
-TEX_PGD = (r"x^{t+1} = \Pi_{\mathcal{B}_p(x,\varepsilon)}\Big(x^t + \alpha \cdot "
-           r"\operatorname{sign}\big(\nabla_x L(\theta, x^t, y)\big)\Big), \qquad "
+TEX_PGD = (r"L_\infty\colon\quad x^{t+1} = \operatorname{clip}_{[0,1]^d}\Big(\Pi_{\mathcal{B}_\infty(x,\varepsilon)}"
+           r"\big(x^t + \alpha \cdot \operatorname{sign}(\nabla_x L(\theta, x^t, y))\big)\Big), \qquad "
            r"x^0 = x + \mathcal{U}(-\varepsilon, \varepsilon)^d")
+TEX_PGD_L2 = (r"L_2\colon\quad x^{t+1} = \operatorname{clip}_{[0,1]^d}\Big(\Pi_{\mathcal{B}_2(x,\varepsilon)}"
+              r"\Big(x^t + \alpha\, \frac{g^t}{\|g^t\|_2}\Big)\Big), \quad g^t = \nabla_x L(\theta, x^t, y), \qquad "
+              r"x^0 = x + \delta^0,\;\; \delta^0 \sim \mathcal{U}\big(\mathcal{B}_2(0, \varepsilon)\big)")
+TEX_MIM = (r"g^{t+1} = \mu\, g^t + \frac{\nabla_x L(\theta, x^t, y)}{\|\nabla_x L(\theta, x^t, y)\|_1}, \qquad "
+           r"x^{t+1} = \operatorname{clip}_{x,\varepsilon}\big(x^t + \alpha \cdot \operatorname{sign}(g^{t+1})\big), "
+           r"\qquad g^0 = 0")
 TEX_PROJ = (r"\Pi_\infty(x') = \operatorname{clip}(x',\, x - \varepsilon,\, x + \varepsilon), \qquad "
             r"\Pi_2(x') = x + (x' - x) \cdot \min\Big(1,\, \frac{\varepsilon}{\|x' - x\|_2}\Big)")
 TEX_DF = r"r^\star = -\frac{f(x)}{\|w\|_2^2}\, w, \qquad \|r^\star\|_2 = \frac{|f(x)|}{\|w\|_2}"
@@ -57,6 +63,8 @@ TEX_CW = (r"\min_\delta \; \|\delta\|_2^2 + c \cdot g(x + \delta), \qquad "
 TEX_CW_BOX = r"x + \delta = \tfrac{1}{2}\big(\tanh(w) + 1\big) \in [0, 1]^d"
 TEX_MINMAX = (r"\min_\theta \; \mathbb{E}_{(x,y) \sim \mathcal{D}} "
               r"\Big[\max_{\|\delta\|_p \le \varepsilon} L(\theta,\, x + \delta,\, y)\Big]")
+TEX_TRADES = (r"\min_\theta \; \mathbb{E}_{(x,y) \sim \mathcal{D}} \Big[ L(\theta, x, y) + \beta "
+              r"\max_{\|\delta\|_p \le \varepsilon} \operatorname{KL}\big(f_\theta(x) \,\|\, f_\theta(x + \delta)\big) \Big]")
 TEX_MIX = (r"\tilde L(\theta, x, y) = \alpha\, L(\theta, x, y) + (1 - \alpha)\, "
            r"L\big(\theta,\, x + \varepsilon \operatorname{sign}(\nabla_x L(\theta, x, y)),\, y\big)")
 
@@ -67,7 +75,8 @@ TEX_MIX = (r"\tilde L(\theta, x, y) = \alpha\, L(\theta, x, y) + (1 - \alpha)\, 
 CONTENT: dict[str, dict] = {
     "threat": {"lead": [("md", "ln_threat_lead"), ("tex", TEX_BALL), ("md", "ln_threat_lead2")],
                "more": [("ln_threat_more_label", [("md", "ln_threat_more"), ("tex", TEX_NORMS),
-                                                  ("md", "ln_threat_more2")])]},
+                                                  ("md", "ln_threat_more2"), ("md", "ln_threat_more3")]),
+                        ("ln_threat_assume_label", [("md", "ln_threat_assume")])]},
     "inner": {"lead": [("md", "ln_inner_lead"), ("tex", TEX_INNER), ("md", "ln_inner_lead2")],
               "more": [("ln_inner_more_label", [("md", "ln_inner_more"), ("tex", TEX_BOUND),
                                                 ("md", "ln_inner_more2")])]},
@@ -75,7 +84,9 @@ CONTENT: dict[str, dict] = {
              "more": [("ln_fgsm_more_label", [("md", "ln_fgsm_more"), ("tex", TEX_LINEAR), ("md", "ln_fgsm_more2"),
                                               ("tex", TEX_DUAL), ("md", "ln_fgsm_more3")])]},
     "pgd": {"lead": [("md", "ln_pgd_lead"), ("tex", TEX_PGD), ("md", "ln_pgd_lead2")],
-            "more": [("ln_pgd_more_label", [("md", "ln_pgd_more"), ("tex", TEX_PROJ), ("md", "ln_pgd_more2")])]},
+            "more": [("ln_pgd_more_label", [("md", "ln_pgd_more"), ("tex", TEX_PGD_L2), ("md", "ln_pgd_more_proj"),
+                                            ("tex", TEX_PROJ), ("md", "ln_pgd_more2")]),
+                     ("ln_pgd_mim_label", [("md", "ln_pgd_mim"), ("tex", TEX_MIM), ("md", "ln_pgd_mim2")])]},
     "deepfool": {"lead": [("md", "ln_deepfool_lead"), ("tex", TEX_DF), ("md", "ln_deepfool_lead2")],
                  "more": [("ln_deepfool_more_label", [("md", "ln_deepfool_more"), ("tex", TEX_DF_ITER),
                                                       ("md", "ln_deepfool_more2"), ("tex", TEX_DF_MULTI),
@@ -84,7 +95,9 @@ CONTENT: dict[str, dict] = {
            "more": [("ln_cw_more_label", [("md", "ln_cw_more"), ("tex", TEX_CW_BOX), ("md", "ln_cw_more2")])]},
     "advtrain": {"lead": [("md", "ln_advtrain_lead"), ("tex", TEX_MINMAX), ("md", "ln_advtrain_lead2")],
                  "more": [("ln_advtrain_more_label", [("md", "ln_advtrain_more"), ("tex", TEX_MIX),
-                                                      ("md", "ln_advtrain_more2")])]},
+                                                      ("md", "ln_advtrain_more2")]),
+                          ("ln_advtrain_beyond_label", [("md", "ln_advtrain_beyond"), ("tex", TEX_TRADES),
+                                                        ("md", "ln_advtrain_beyond2")])]},
     "faq_why": {"lead": [("md", "ln_faq_why_q"), ("md", "ln_faq_why_lead")],
                 "more": [("ln_faq_why_more_label", [("md", "ln_faq_why_more")])]},
     "faq_how": {"lead": [("md", "ln_faq_how_q"), ("md", "ln_faq_how_lead")],
@@ -97,16 +110,20 @@ CONTENT: dict[str, dict] = {
 
 ARXIV = "https://arxiv.org/abs/"
 PAPERS: dict[str, list[tuple[str, str]]] = {
-    "threat": [("Szegedy et al. 2014", ARXIV + "1312.6199"), ("Biggio et al. 2013", ARXIV + "1708.06131")],
+    "threat": [("Szegedy et al. 2014", ARXIV + "1312.6199"), ("Biggio et al. 2013", ARXIV + "1708.06131"),
+               ("Papernot et al. 2016 (JSMA)", ARXIV + "1511.07528"), ("Su et al. 2019", ARXIV + "1710.08864")],
     "inner": [("Madry et al. 2018", ARXIV + "1706.06083"), ("Carlini et al. 2019", ARXIV + "1902.06705"),
               ("Athalye et al. 2018", ARXIV + "1802.00420")],
     "fgsm": [("Goodfellow et al. 2015", ARXIV + "1412.6572")],
-    "pgd": [("Madry et al. 2018", ARXIV + "1706.06083"), ("Kurakin et al. 2017", ARXIV + "1607.02533")],
+    "pgd": [("Madry et al. 2018", ARXIV + "1706.06083"), ("Kurakin et al. 2017", ARXIV + "1607.02533"),
+            ("Croce & Hein 2020 (AutoAttack)", ARXIV + "2003.01690"),
+            ("Croce et al. 2021 (RobustBench)", ARXIV + "2010.09670"), ("Dong et al. 2018", ARXIV + "1710.06081")],
     "deepfool": [("Moosavi-Dezfooli et al. 2016", ARXIV + "1511.04599")],
     "cw": [("Carlini & Wagner 2017", ARXIV + "1608.04644"), ("Papernot et al. 2016", ARXIV + "1511.04508")],
     "advtrain": [("Madry et al. 2018", ARXIV + "1706.06083"), ("Goodfellow et al. 2015", ARXIV + "1412.6572"),
                  ("Tsipras et al. 2019", ARXIV + "1805.12152"), ("Tramèr et al. 2018", ARXIV + "1705.07204"),
-                 ("Wong et al. 2020", ARXIV + "2001.03994")],
+                 ("Wong et al. 2020", ARXIV + "2001.03994"), ("Zhang et al. 2019 (TRADES)", ARXIV + "1901.08573"),
+                 ("Gowal et al. 2018", ARXIV + "1810.12715"), ("Cohen et al. 2019", ARXIV + "1902.02918")],
     "faq_why": [("Biggio & Roli 2018", ARXIV + "1712.03141"), ("Carlini et al. 2019", ARXIV + "1902.06705"),
                 ("Ilyas et al. 2019", ARXIV + "1905.02175"), ("Shan et al. 2020", ARXIV + "2002.08327"),
                 ("Goodfellow et al. 2015", ARXIV + "1412.6572")],
@@ -129,7 +146,7 @@ PAPERS: dict[str, list[tuple[str, str]]] = {
 # table to update when a page's fields change.
 TRY_LINKS: dict[str, list[tuple[str, dict[str, str], str]]] = {
     "threat": [("playground", {"dataset": "moons", "attack": "noise", "eps": "0.3"}, "ln_try_threat_noise"),
-               ("playground", {"dataset": "moons", "attack": "fgsm", "eps": "0.3", "norm": "l2"},
+               ("playground", {"dataset": "moons", "attack": "noise", "eps": "0.3", "norm": "l2"},
                 "ln_try_threat_l2")],
     "inner": [("robustness", {}, "ln_try_inner")],  # the page draws every attack's curve by default
     "fgsm": [("playground", {"attack": "fgsm", "eps": "0.3", "dataset": "moons"}, "ln_try_fgsm"),

@@ -147,3 +147,38 @@ def test_missing_key_shows_itself_and_unknown_language_falls_back():
     assert t("no_such_key_anywhere") == "[no_such_key_anywhere]"
     assert t("pg_title", "xx") == EN["pg_title"]
     assert t("pg_title", "zh") == ZH["pg_title"] != EN["pg_title"]
+
+
+URL = re.compile(r"https?://[^\s)\]]+")
+# what a translation must carry over unchanged: links, anchors, inline code and maths, list and paragraph structure
+STRUCTURE = {
+    "links": lambda s: sorted(URL.findall(s)),
+    "anchors": lambda s: sorted(re.findall(r"\]\(#[^)]+\)", s)),
+    "inline code": lambda s: sorted(re.findall(r"`[^`]+`", s)),
+    "inline maths": lambda s: s.count("$"),
+    "list items": lambda s: len(re.findall(r"(?m)^\s*(?:- |\d+\. )", s)),
+    "paragraphs": lambda s: s.count("\n\n"),
+}
+
+
+@pytest.mark.parametrize("what", STRUCTURE)
+def test_both_languages_have_the_same_structure(what):
+    f = STRUCTURE[what]
+    bad = {k: (f(EN[k]), f(ZH[k])) for k in EN if k in ZH and f(EN[k]) != f(ZH[k])}
+    assert bad == {}
+
+
+# one term per idea in Chinese: the left-hand words were used on some pages for what the others call the right-hand ones
+ZH_TERMS = {
+    "有目标": "定向", "无目标": "非定向",  # targeted / untargeted attack
+    "双月数据": "双月牙",  # the two-moons dataset (its name in the dataset menu)
+    "越界系数": "过冲系数",  # DeepFool's overshoot
+    "把握": "置信度",  # a model's confidence
+    r"(?<![A-Za-z])P（": "P(",  # probabilities use half-width brackets, as in formulas
+}
+
+
+@pytest.mark.parametrize("avoid", ZH_TERMS)
+def test_chinese_uses_one_term_per_idea(avoid):
+    used = sorted(k for k, v in ZH.items() if re.search(avoid, v))
+    assert used == [], f"use {ZH_TERMS[avoid]!r} instead of {avoid!r}"

@@ -40,7 +40,8 @@ def links(at: AppTest) -> list:
 
 
 def latex(at: AppTest) -> list[str]:
-    return [el.proto.body for el in at.get("latex")]
+    """The formulas, without the ``$$`` that st.latex wraps them in."""
+    return [el.proto.body.strip().removeprefix("$$").removesuffix("$$").strip() for el in at.get("latex")]
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -62,17 +63,65 @@ def test_every_section_renders_in_order_with_an_anchor(page):
 
 def test_theory_formulas_are_typeset(page):
     tex = latex(page)
-    assert len(tex) >= 14
+    assert len(tex) >= 17
     joined = "\n".join(tex)
     for piece in (r"\|x' - x\|_p \le \varepsilon",  # the epsilon-ball
                   r"\arg\max_{\|\delta\|_p \le \varepsilon}",  # the inner maximization
                   r"\varepsilon \cdot \operatorname{sign}\big(\nabla_x L",  # FGSM
                   r"\varepsilon \|g\|_1",  # the dual norm
-                  r"\Pi_{\mathcal{B}_p(x,\varepsilon)}",  # PGD's projection
+                  r"L_\infty\colon\quad x^{t+1} = \operatorname{clip}_{[0,1]^d}\Big(\Pi_{\mathcal{B}_\infty(x,\varepsilon)}",
+                  r"L_2\colon\quad x^{t+1} = \operatorname{clip}_{[0,1]^d}\Big(\Pi_{\mathcal{B}_2(x,\varepsilon)}",
+                  r"\delta^0 \sim \mathcal{U}\big(\mathcal{B}_2(0, \varepsilon)\big)",  # PGD: L-inf and L2, clipped
+                  r"\|\nabla_x L(\theta, x^t, y)\|_1}",  # MI-FGSM's normalized gradient
+                  r"\operatorname{KL}\big(f_\theta(x)",  # TRADES
                   r"\frac{|f(x)|}{\|w\|_2}",  # DeepFool, linear case
                   r"-\kappa",  # C&W
                   r"\min_\theta"):  # adversarial training as min-max
         assert piece in joined, piece
+
+
+def test_the_sign_step_is_labelled_linf_and_never_shown_for_a_general_norm(page):
+    for body in latex(page):
+        if r"\operatorname{sign}" in body and "x^{t+1}" in body and "g^{t+1}" not in body:
+            assert body.startswith(r"L_\infty\colon"), body
+
+
+@pytest.fixture(scope="module")
+def katex_js() -> Path:
+    """Streamlit's own KaTeX bundle (what the browser uses for st.latex), run by Node."""
+    import shutil
+
+    import streamlit
+
+    if shutil.which("node") is None:
+        pytest.skip("Node.js is not installed")
+    found = sorted((Path(streamlit.__file__).parent / "static").rglob("katex.*.js"))
+    if not found:
+        pytest.skip("no KaTeX bundle in this Streamlit")
+    return found[0]
+
+
+def test_every_formula_typesets_without_a_katex_error(page, katex_js, tmp_path):
+    import json
+    import subprocess
+
+    script = tmp_path / "check.mjs"
+    script.write_text(
+        "import { readFileSync } from 'node:fs';\n"
+        "const katex = (await import(process.argv[2])).default;\n"
+        "const bad = {};\n"
+        "for (const tex of JSON.parse(readFileSync(process.argv[3], 'utf8'))) {\n"
+        "  try { katex.renderToString(tex, { displayMode: true, throwOnError: true }); }\n"
+        "  catch (e) { bad[tex] = String(e.message); }\n"
+        "}\n"
+        "console.log(JSON.stringify(bad));\n")
+    formulas = tmp_path / "tex.json"
+    broken = r"\frac{1}{"  # proves that the check can fail
+    formulas.write_text(json.dumps([*latex(page), broken]))
+    out = subprocess.run(["node", str(script), katex_js.as_uri(), str(formulas)], capture_output=True, text=True,
+                         timeout=60, check=True)
+    bad = json.loads(out.stdout)
+    assert set(bad) == {broken}, bad
 
 
 def test_details_are_folded_and_papers_are_cited(page):
@@ -82,7 +131,11 @@ def test_details_are_folded_and_papers_are_cited(page):
     text = " ".join(c.value for c in page.caption)
     for url in ("arxiv.org/abs/1412.6572", "arxiv.org/abs/1706.06083", "arxiv.org/abs/1511.04599",
                 "arxiv.org/abs/1608.04644", "arxiv.org/abs/1707.07328", "arxiv.org/abs/1707.08945",
-                "doi.org/10.1126/science.aaw4399"):
+                "doi.org/10.1126/science.aaw4399",
+                "arxiv.org/abs/2003.01690", "arxiv.org/abs/2010.09670",  # AutoAttack, RobustBench
+                "arxiv.org/abs/1710.06081",  # MI-FGSM
+                "arxiv.org/abs/1901.08573", "arxiv.org/abs/1810.12715", "arxiv.org/abs/1902.02918",  # TRADES, IBP, smoothing
+                "arxiv.org/abs/1511.07528", "arxiv.org/abs/1710.08864"):  # sparse attacks
         assert url in text, url
 
 
@@ -95,6 +148,16 @@ def test_try_it_links_are_relative_with_the_settings_that_show_the_idea(page):
         assert "://" not in u and not u.startswith("/"), u
         assert u.split("?")[0] in APP_PAGES, u
         assert "lang=" not in u  # English is the default
+
+
+def test_the_l2_link_changes_only_the_norm(page):
+    """The threat model's second link shows the same thing measured in L2, nothing else."""
+    from urllib.parse import parse_qs, urlsplit
+
+    urls = [b.proto.url for b in links(page)][:2]
+    linf, l2 = (parse_qs(urlsplit(u).query) for u in urls)
+    assert l2.pop("norm") == ["l2"] and linf.pop("norm", ["linf"]) == ["linf"]
+    assert linf == l2
 
 
 def test_chinese_page_is_translated_and_links_keep_the_language():

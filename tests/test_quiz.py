@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -118,3 +119,30 @@ def test_unknown_question_is_an_error_not_a_silent_zero():
         quiz.check("nope", 1)
     with pytest.raises(KeyError):
         quiz.score({"nope": 1})
+
+
+def _plain(x: float, decimals: int) -> str:
+    """``x`` as a reader writes it: 1, 0.1, 0.447."""
+    return f"{x:.{decimals}f}".rstrip("0").rstrip(".")
+
+
+@pytest.mark.parametrize("q", NUMBER, ids=ids(NUMBER))
+def test_numeric_explanation_arrives_at_the_accepted_answer(q):
+    shown = _plain(q.answer, q.decimals)
+    number = re.compile(rf"(?<![\d.]){re.escape(shown)}(?!\d|\.\d)")
+    for lang in ("en", "zh"):
+        assert number.search(TABLES[lang][q.explanation]), f"{lang}: the explanation never reaches {shown}"
+
+
+def test_deepfool_question_asks_for_the_distance_without_the_overshoot():
+    # the explanation mentions the 1.02 overshoot: the question must say it is not part of the answer
+    assert "overshoot" in TABLES["en"]["ln_q_deepfool"]
+    assert "过冲" in TABLES["zh"]["ln_q_deepfool"]
+    assert quiz.check("deepfool", 1.0)
+    assert not quiz.check("deepfool", 1.02)
+
+
+def test_danskin_is_not_oversold():
+    # the gradient at an attack's output is only approximately the gradient of the inner maximum
+    assert "approximately" in TABLES["en"]["ln_q_advtrain_why"]
+    assert "近似" in TABLES["zh"]["ln_q_advtrain_why"]

@@ -341,7 +341,7 @@ def test_class_bars_name_true_and_target():
 def test_accuracy_chart_marks_the_current_epsilon():
     fig = figs.accuracy_vs_eps(np.linspace(0, 1, 5), [0.9, 0.7, 0.5, 0.3, 0.1], baseline=[0.9] * 5, attack="pgd",
                                eps=0.25, now=0.7)
-    assert {tr.name for tr in fig.data} >= {"PGD", "random noise (same size)", "current ε"}
+    assert {tr.name for tr in fig.data} >= {"PGD", "random noise (same budget)", "current ε"}
     assert any("70.0%" in a.text for a in fig.layout.annotations)
 
 

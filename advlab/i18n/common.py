@@ -142,7 +142,7 @@ ZH = {
     "param_steps": "步数",
     "param_restarts": "随机重启次数",
     "param_decay": "动量衰减 μ",
-    "param_overshoot": "越界系数",
+    "param_overshoot": "过冲系数",
     "param_c": "权衡系数 c（初值）",
     "param_kappa": "置信度 κ",
     "param_binary_steps": "c 的二分搜索轮数",

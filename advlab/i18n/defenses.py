@@ -30,8 +30,9 @@ EN = {
     "df_sweep": "run the trade-off sweep",
     "df_sweep_help": "Train 7 models, one per training ε (each only once; later visits are instant).",
     # training controls
-    "df_controls_intro": "**Adversarial training** (Madry et al. 2018): at every training step, part of the batch "
-                         "is replaced by adversarial examples against the network as it is at that moment.",
+    "df_controls_intro": "**Adversarial training**: at every training step, a share of the batch (set below) is replaced "
+                         "by adversarial examples against the network as it is at that moment. Madry et al. (2018) train "
+                         "on adversarial examples only.",
     "df_method": "attack used in training",
     "df_method_help": "FGSM: one step of size ε (fast, Goodfellow et al. 2015). PGD: several smaller steps from a "
                       "random start (stronger; the usual choice).",
@@ -39,8 +40,9 @@ EN = {
     "df_teps_help": "How far the training attack may move each point (L∞, in standard deviations of the features; "
                     "pixel units for digits).",
     "df_ratio": "share of adversarial examples per batch",
-    "df_ratio_help": "0.5: half of every batch is adversarial, half clean (Goodfellow et al.). "
-                     "1: only adversarial examples (Madry et al.). 0: standard training.",
+    "df_ratio_help": "0.5: half of every batch is replaced by adversarial examples, as Kurakin et al. (2017) did on "
+                     "ImageNet (Goodfellow et al. 2015 instead mix the clean and the adversarial loss of every "
+                     "example, half and half). 1: only adversarial examples (Madry et al. 2018). 0: standard training.",
     "df_steps": "PGD steps in training",
     "df_steps_help": "More steps: a stronger training attack, and slower training (about one extra pass per step).",
     "df_eval_eps": "evaluation ε",
@@ -96,10 +98,12 @@ EN = {
     "df_csv_tradeoff": "Download trade-off sweep (CSV)",
     # gradient masking
     "df_mask_title": "Reported vs real robustness: gradient masking",
-    "df_mask_intro": "Take the **standard** model and multiply its output logits by a temperature T. No prediction "
-                     "changes (a positive factor keeps every sign and every ranking), so its real robustness cannot "
-                     "change either. Now attack it.",
-    "df_temp": "temperature T (logits × T)",
+    "df_mask_intro": "Take the **standard** model and multiply its output logits by a factor s, the *logit scale*. No "
+                     "prediction changes (a positive factor keeps every sign and every ranking), so its real "
+                     "robustness cannot change either. Now attack it. (Multiplying the logits by s is a softmax at "
+                     "temperature 1/s. Defensive distillation ends up the same way: a network trained at a high "
+                     "temperature T and then run at T = 1 has logits about T times too large.)",
+    "df_temp": "logit scale s (logits × s)",
     "df_temp_help": "1 is the standard model. From about 1,000 on, the sigmoid/softmax saturates in float32 and the "
                     "loss gradient becomes exactly zero.",
     "df_source": "transferred examples come from",
@@ -113,19 +117,22 @@ EN = {
     "df_m_mask_pgd": "PGD reports (ε={eps})",
     "df_m_mask_pgd_help": "Accuracy under PGD-40 on its own gradients (random start, then gradient steps).",
     "df_m_mask_transfer": "transfer shows (ε={eps})",
-    "df_m_mask_transfer_help": "Accuracy on PGD examples made on an ordinary model: attacks that do not need this "
-                               "model's gradients.",
+    "df_m_mask_transfer_help": "Accuracy on PGD examples made on an ordinary model: an attack that does not need this model's "
+                               "gradients. Like every attack it gives an upper bound: the real robust accuracy is at most this.",
     "df_m_zero_grad": "points with zero gradient",
     "df_m_zero_grad_help": "Share of test points where the scaled model's loss gradient is exactly 0 in every "
                            "feature: the gradient attacks have no direction to follow there.",
-    "df_mask_lie": "**Why the first number is a lie.** With T = {t} the loss gradient is exactly 0 at {z} of the "
-                   "test points, so FGSM's step sign(0) = 0 does not move them and PGD wanders at random: at ε = {ev} "
-                   "FGSM *reports* {f} accuracy and PGD {p}. Nothing about the decision boundary changed, and examples "
-                   "made on an ordinary model fool it as before: the real accuracy is about **{tr}**.\n\n"
-                   "Red flags of gradient masking: a one-step attack does as well as an iterative one, accuracy "
-                   "does not fall to zero as ε grows, and transferred (black-box) attacks beat white-box ones.",
-    "df_mask_low_temp": "With T = {t} the gradients still carry information: the gradient attacks work and the "
-                        "three curves stay close. Raise T to 1,000 or more to watch the attacks go blind.",
+    "df_mask_lie": "**Why the first number is a lie.** With s = {t} the loss gradient is exactly 0 at {z} of the "
+                   "test points, so FGSM's update direction sign(0) = 0 does not move them and PGD reduces to its "
+                   "random start: at ε = {ev} FGSM *reports* {f} accuracy and PGD {p}. Nothing about the decision "
+                   "boundary changed, and examples made on an ordinary model fool it as before: the real accuracy "
+                   "is at most **{tr}** (the transfer attack is an attack too, so its number is an upper bound).\n"
+                   "\n"
+                   "Red flags of gradient masking (Athalye et al. 2018): a one-step attack does better than an "
+                   "iterative one, accuracy does not fall to zero as ε grows, and transferred (black-box) attacks "
+                   "beat white-box ones.",
+    "df_mask_low_temp": "With s = {t} the gradients still carry information: the gradient attacks work and the three "
+                        "curves stay close. Raise s to 1,000 or more to watch the attacks go blind.",
     "df_mask_no_gap": "At ε = {ev} the curves are close; move the evaluation ε up to see them part.",
     "df_mask_refs": "Athalye, Carlini & Wagner, “Obfuscated Gradients Give a False Sense of Security”, ICML 2018; "
                     "Carlini & Wagner, “Defensive Distillation is Not Robust to Adversarial Examples”, 2016.",
@@ -136,7 +143,7 @@ EN = {
               "- Switch the training attack to **FGSM**: faster, and on these small sets nearly as good.\n"
               "- Choose **digits** with the largest ε at 0.3: adversarial training changes the picture most in "
               "64 dimensions.\n"
-              "- Set the **temperature** to 1: the three robustness curves meet.",
+              "- Set the **logit scale** to 1: the three robustness curves meet.",
     # figures
     "df_fig_standard": "standard training",
     "df_fig_robust": "adversarial training",
@@ -149,7 +156,7 @@ EN = {
     "df_fig_tradeoff_hover": "{what}<br>training ε = %{{x:.3g}}<br>%{{y:.1%}}",
     "df_fig_mask_fgsm": "FGSM on the scaled model (reported)",
     "df_fig_mask_pgd": "PGD on the scaled model (reported)",
-    "df_fig_mask_transfer": "PGD transferred from a standard model (real)",
+    "df_fig_mask_transfer": "PGD transferred from a standard model (upper bound on the real accuracy)",
 }
 
 ZH = {
@@ -177,13 +184,14 @@ ZH = {
     "df_emax_help": "准确率曲线从 ε = 0 画到这个值（如果训练 ε 或评估 ε 更大，就画到它们）；权衡扫描在 0 到这个值之间取 7 个训练 ε，各训练一个模型。",
     "df_sweep": "运行权衡扫描",
     "df_sweep_help": "训练 7 个模型，每个训练 ε 一个（每个只训练一次，之后再访问立即显示）。",
-    "df_controls_intro": "**对抗训练**（Madry 等，2018）：每一步训练时，把批次中的一部分替换为针对网络当前状态生成的对抗样本。",
+    "df_controls_intro": "**对抗训练**：每一步训练时，把批次中的一部分（比例在下面设置）替换为针对网络当前状态生成的对抗样本。Madry 等（2018）只在对抗样本上训练。",
     "df_method": "训练中使用的攻击",
     "df_method_help": "FGSM：一步走满 ε（快速，Goodfellow 等，2015）。PGD：从随机起点出发走多个小步（更强，通常的选择）。",
     "df_teps": "训练 ε",
     "df_teps_help": "训练时的攻击最多能把每个点移动多远（L∞，以特征的标准差为单位；手写数字为像素值单位）。",
     "df_ratio": "每批中对抗样本的比例",
-    "df_ratio_help": "0.5：每批一半是对抗样本，一半是干净样本（Goodfellow 等）。1：只用对抗样本（Madry 等）。0：标准训练。",
+    "df_ratio_help": "0.5：每批中一半替换为对抗样本，和 Kurakin 等（2017）在 ImageNet 上的做法一样（Goodfellow 等 2015 "
+                     "则是对每个样本把干净损失和对抗损失各取一半相加）。1：只用对抗样本（Madry 等，2018）。0：标准训练。",
     "df_steps": "训练中的 PGD 步数",
     "df_steps_help": "步数越多，训练时的攻击越强，训练也越慢（每一步大约多一次前向和反向计算）。",
     "df_eval_eps": "评估 ε",
@@ -225,9 +233,10 @@ ZH = {
                         "拟合数据的余地就变小了。ε 太大时，两类点的方框互相重叠，两种准确率都会下降。",
     "df_csv_tradeoff": "下载权衡扫描结果（CSV）",
     "df_mask_title": "报告的鲁棒性与真实的鲁棒性：梯度掩蔽",
-    "df_mask_intro": "取**标准**模型，把它输出的 logits 乘以一个温度 T。没有任何预测会改变（正的系数不改变符号，也不改变排序），"
-                     "所以它真实的鲁棒性也不可能改变。现在来攻击它。",
-    "df_temp": "温度 T（logits × T）",
+    "df_mask_intro": "取**标准**模型，把它输出的 logits 乘以一个系数 s，即 *logit "
+                     "缩放系数*。没有任何预测会改变（正的系数不改变符号，也不改变排序），所以它真实的鲁棒性也不可能改变。现在来攻击它。（把 logits 乘以 s，相当于温度为 1/s 的 "
+                     "softmax。防御性蒸馏最后也是这样：在高温 T 下训练、再在 T = 1 下运行的网络，其 logits 大约被放大了 T 倍。）",
+    "df_temp": "logit 缩放系数 s（logits × s）",
     "df_temp_help": "1 就是标准模型。大约从 1,000 起，float32 中的 sigmoid/softmax 饱和，损失的梯度恰好变成零。",
     "df_source": "迁移样本来自",
     "df_source_same": "缩放之前的同一个网络",
@@ -239,14 +248,15 @@ ZH = {
     "df_m_mask_pgd": "PGD 报告（ε={eps}）",
     "df_m_mask_pgd_help": "在用它自己的梯度计算的 PGD-40 攻击（随机起点，然后沿梯度走）下的准确率。",
     "df_m_mask_transfer": "迁移攻击显示（ε={eps}）",
-    "df_m_mask_transfer_help": "在普通模型上生成的 PGD 样本上的准确率：这种攻击不需要这个模型的梯度。",
+    "df_m_mask_transfer_help": "在普通模型上生成的 PGD 样本上的准确率：这种攻击不需要这个模型的梯度。和任何攻击一样，它给出的是上界：真实的鲁棒准确率至多为这个值。",
     "df_m_zero_grad": "梯度为零的点",
     "df_m_zero_grad_help": "缩放后模型的损失梯度在所有特征上都恰好为 0 的测试点比例：梯度攻击在这些点上无方向可循。",
-    "df_mask_lie": "**为什么第一个数字是假的。** 当 T = {t} 时，{z} 的测试点上损失梯度恰好为 0，"
-                   "于是 FGSM 的步长 sign(0) = 0 根本不移动它们，PGD 只能随机游走：在 ε = {ev} 下，FGSM *报告*的准确率是 {f}，PGD 是 {p}。"
-                   "决策边界没有任何变化，在普通模型上生成的样本照样能骗过它：真实的准确率约为 **{tr}**。\n\n"
-                   "梯度掩蔽的危险信号：一步攻击和迭代攻击效果一样好；ε 增大时准确率不降到零；迁移（黑盒）攻击比白盒攻击更有效。",
-    "df_mask_low_temp": "T = {t} 时梯度仍然有信息：梯度攻击有效，三条曲线相互接近。把 T 调到 1,000 或更高，就能看到攻击“失明”。",
+    "df_mask_lie": "**为什么第一个数字是假的。** 当 s = {t} 时，{z} 的测试点上损失梯度恰好为 0，于是 FGSM 的更新方向 sign(0) = 0 根本不移动它们，PGD "
+                   "只剩下它的随机起点：在 ε = {ev} 下，FGSM *报告*的准确率是 {f}，PGD 是 {p}。决策边界没有任何变化，在普通模型上生成的样本照样能骗过它：真实的准确率至多为 "
+                   "**{tr}**（迁移攻击也是一种攻击，所以它的数字是上界）。\n"
+                   "\n"
+                   "梯度掩蔽的危险信号（Athalye 等，2018）：一步攻击比迭代攻击效果更好；ε 增大时准确率不降到零；迁移（黑盒）攻击比白盒攻击更有效。",
+    "df_mask_low_temp": "s = {t} 时梯度仍然有信息：梯度攻击有效，三条曲线相互接近。把 s 调到 1,000 或更高，就能看到攻击“失明”。",
     "df_mask_no_gap": "在 ε = {ev} 处几条曲线很接近；调大评估 ε，就能看到它们分开。",
     "df_mask_refs": "Athalye、Carlini 与 Wagner，《Obfuscated Gradients Give a False Sense of Security》，ICML 2018；"
                     "Carlini 与 Wagner，《Defensive Distillation is Not Robust to Adversarial Examples》，2016。",
@@ -256,7 +266,7 @@ ZH = {
               "- 把**训练 ε** 调到 0.6：鲁棒准确率上升，代价是干净准确率。\n"
               "- 把训练中的攻击换成 **FGSM**：更快，而且在这些小数据集上几乎一样好。\n"
               "- 选择**手写数字**，并把最大 ε 设为 0.3：在 64 维中，对抗训练带来的变化最大。\n"
-              "- 把**温度**设为 1：三条鲁棒性曲线重合。",
+              "- 把 **logit 缩放系数**设为 1：三条鲁棒性曲线重合。",
     "df_fig_standard": "标准训练",
     "df_fig_robust": "对抗训练",
     "df_fig_train_eps_mark": "训练 ε",
@@ -268,5 +278,5 @@ ZH = {
     "df_fig_tradeoff_hover": "{what}<br>训练 ε = %{{x:.3g}}<br>%{{y:.1%}}",
     "df_fig_mask_fgsm": "缩放模型上的 FGSM（报告值）",
     "df_fig_mask_pgd": "缩放模型上的 PGD（报告值）",
-    "df_fig_mask_transfer": "从标准模型迁移的 PGD（真实值）",
+    "df_fig_mask_transfer": "从标准模型迁移的 PGD（真实准确率的上界）",
 }

@@ -2,9 +2,9 @@
 
 EN = {
     "rb_title": "Robustness: how much does it take?",
-    "rb_intro": "Train a network, then attack the same test points with growing budgets ε. How fast does accuracy "
-                "fall, attack by attack? How far is each point from the boundary? Compare with random noise of the "
-                "same size.",
+    "rb_intro": "Train a network, then attack the same test points with growing budgets ε. How fast does "
+                "accuracy fall, attack by attack? How far is each point from the boundary? Compare with random "
+                "noise within the same budget.",
     "rb_data": "Data",
     "rb_dataset": "dataset",
     "rb_ds_blobs": "blobs (3 classes)",
@@ -61,26 +61,28 @@ EN = {
                           "attack makes it get wrong.",
     "rb_band_hint": "Tick both random noise and PGD to shade the gap between them.",
     "rb_read_title": "How do I read this?",
-    "rb_read_curves": "- Each line is one attack on the same {n} test points; the x-axis is its budget ε in {norm}. "
-                      "At ε = 0 nothing moves, so every line starts at the clean accuracy.\n"
-                      "- **Grey dotted: random noise** of exactly the same size. It is the baseline: how much a "
-                      "push of size ε hurts when its direction is not chosen.\n"
-                      "- **The shaded band** between noise and PGD is what choosing the direction buys the "
-                      "attacker.\n"
-                      "- Lower means a stronger attack. The lowest line is the best estimate of the network's "
-                      "accuracy under attack, and still only an upper bound: a stronger attack could go lower.\n"
-                      "- Below the *chance* line the attack does more than erase what the network learned: it "
-                      "sends points to a wrong class on purpose.",
+    "rb_read_curves": "- Each line is one attack on the same {n} test points; the x-axis is its budget ε in {norm}. At "
+                      "ε = 0 nothing moves, so every line starts at the clean accuracy.\n"
+                      "- **Grey dotted: random noise** within the same budget. It is the baseline: how much a random "
+                      "push inside the ε-ball hurts when its direction is not chosen. In L2 the noise has length "
+                      "exactly ε; in L∞ it is drawn uniformly from the box, so with d features its typical L2 length "
+                      "is about ε·√(d/3), against ε·√d for an FGSM step.\n"
+                      "- **The shaded band** between noise and PGD is what choosing the direction buys the attacker.\n"
+                      "- Lower means a stronger attack. The lowest line is the best estimate of the network's accuracy "
+                      "under attack, and still only an upper bound: a stronger attack could go lower.\n"
+                      "- Below the *chance* line the attack does more than erase what the network learned: it sends "
+                      "points to a wrong class on purpose.",
     "rb_csv_curves": "Download curves (CSV)",
     # shapes
-    "rb_shape_rebound_fgsm": "**{attack}: accuracy rises again** — from {v0:.0%} at ε = {e0:.2f} back up to "
-                             "{v1:.0%} at ε = {e1:.2f}. FGSM takes a single step of full size ε in the direction "
-                             "the gradient points *at the clean point*. A small step crosses the nearest boundary; "
-                             "a large one jumps right over the wrong-class region and lands where the network is "
-                             "right again — the gradient only describes the network close to the point. Iterative "
-                             "attacks take small steps and keep the first point that fools the network, so they do "
-                             "not overshoot. (A similar rise on networks adversarially trained with FGSM is called "
-                             "*label leaking*: there the network learns to read the label from the perturbation.)",
+    "rb_shape_rebound_fgsm": "**{attack}: accuracy rises again** — from {v0:.0%} at ε = {e0:.2f} back up to {v1:.0%} at ε = "
+                             "{e1:.2f}. FGSM takes a single step of full size ε in the direction the gradient points *at the "
+                             "clean point*. A small step crosses the nearest boundary; a large one jumps right over the "
+                             "wrong-class region and lands where the network is right again — the gradient only describes the "
+                             "network close to the point. The iterative attacks in this app take small steps and keep the "
+                             "first point that fools the network, so they do not overshoot (that is this app's choice: PGD as "
+                             "Madry et al. define it returns its last step). (A similar rise on networks adversarially "
+                             "trained with FGSM is called *label leaking*: there the network learns to read the label from "
+                             "the perturbation.)",
     "rb_shape_rebound": "**{attack}: accuracy rises again** between ε = {e0:.2f} ({v0:.0%}) and ε = {e1:.2f} "
                         "({v1:.0%}). A bigger budget contains every smaller one, so the true worst case can only get "
                         "worse: the rise comes from the attack, not the network. Its steps grow with ε and can "
@@ -88,12 +90,16 @@ EN = {
     "rb_shape_zero": "**{attack} reaches 0% accuracy at ε = {eps:.2f}**: every test point is fooled, and the "
                      "success rate is 100%. Beyond that the curve cannot go lower, so the rest of the range shows "
                      "nothing new. Lower the largest ε to see the drop in more detail.",
-    "rb_shape_noise_flat": "**Random noise barely moves the accuracy** ({clean:.0%} → {noise:.0%} at ε = {eps:.2f}), "
-                           "while {attack} with the very same budget drives it to {best:.0%}. In {d} dimensions a "
-                           "random direction is almost perpendicular to the direction that crosses the boundary: "
-                           "the part of a random push that points toward the boundary is roughly √{d} ≈ {sqrt:.1f} "
-                           "times smaller than the attack's. Adversarial examples are about the *direction* of a "
-                           "change, not its size.",
+    "rb_shape_noise_flat": "**Random noise barely moves the accuracy** ({clean:.0%} → {noise:.0%} at ε = {eps:.2f}), while "
+                           "{attack} with the very same budget drives it to {best:.0%}. Only the part of a push that points "
+                           "across the boundary counts, and the attack puts its whole budget there. With an L2 budget, "
+                           "noise of length ε in a random direction has a part of typically only about ε/√{d} ≈ "
+                           "ε/{sqrt:.1f} along the attack's direction in {d} dimensions, and it points away from the "
+                           "boundary half of the time. With an L∞ budget, uniform noise has a part of about ε/√3 along any "
+                           "direction, in any dimension, while the sign step gains between ε and ε·√{d} ≈ {sqrt:.1f}·ε. "
+                           "Even in 2-D, random noise crosses a nearby flat boundary at most half as often as the attack: "
+                           "half of all random pushes point away from it. Adversarial examples are about the *direction* of "
+                           "a change, not its size.",
     "rb_shape_weaker": "**{attack} ends above {other}** at ε = {eps:.2f} ({v:.0%} against {v2:.0%}). A more "
                        "elaborate attack is not guaranteed to win: each gradient attack climbs the loss locally and "
                        "can stop at a poor local maximum (PGD's random start may land in a worse spot). The lowest "
@@ -159,9 +165,11 @@ EN = {
                     "arithmetic, so a gradient attack has no direction to follow (*gradient saturation*). That "
                     "is not robustness: random noise, or PGD's random start, moves those points, and a less "
                     "saturated loss (a margin on the logits, as in C&W) would find a direction.",
-    "rb_under_budget": "**Less than the budget**: {attacks} moved up to {share:.0%} of the points by clearly less "
-                       "than ε = {eps:.3g} ({norm}), which lowers the means in the table. Iterative attacks keep "
-                       "the first step that fools a point, so a point that flips early is not pushed any further.",
+    "rb_under_budget": "**Less than the budget**: {attacks} moved up to {share:.0%} of the points by clearly less than "
+                       "ε = {eps:.3g} ({norm}), which lowers the means in the table. The iterative attacks in this app "
+                       "keep the first step that fools a point, so a point that flips early is not pushed any further "
+                       "(this app's choice: PGD as Madry et al. define it returns its last step, which usually spends "
+                       "the whole budget).",
     "rb_clip_note": "**Fewer pixels change than the budget allows** ({attack}: {l0:.0f} of {d} on average). Pixels "
                     "must stay in [0, 1]: where the attack wants to push a pixel already at 0 lower, or one "
                     "already at 1 higher, it cannot move, so the change is cut off there. About half of the pixels "
@@ -189,8 +197,7 @@ EN = {
 
 ZH = {
     "rb_title": "鲁棒性：需要多大的扰动？",
-    "rb_intro": "训练一个网络，然后用逐渐增大的预算 ε 攻击同一批测试点。准确率随各种攻击下降得有多快？"
-                "每个点离决策边界有多远？再与同样大小的随机噪声比一比。",
+    "rb_intro": "训练一个网络，然后用逐渐增大的预算 ε 攻击同一批测试点。准确率随各种攻击下降得有多快？每个点离决策边界有多远？再与同样预算内的随机噪声比一比。",
     "rb_data": "数据",
     "rb_dataset": "数据集",
     "rb_ds_blobs": "高斯团（3 类）",
@@ -241,28 +248,26 @@ ZH = {
     "rb_success_caption": "成功率：在未受攻击时网络分类正确的测试点中，每种攻击让网络判错的比例。",
     "rb_band_hint": "同时勾选随机噪声和 PGD，即可用阴影显示两者之间的差距。",
     "rb_read_title": "怎么看这张图？",
-    "rb_read_curves": "- 每条线代表一种攻击，攻击的是同样的 {n} 个测试点；横轴是它在 {norm} 下的预算 ε。"
-                      "ε = 0 时什么都没动，所以每条线都从干净准确率出发。\n"
-                      "- **灰色点线：随机噪声**，大小与攻击完全相同。它是基线：方向不经挑选时，大小为 ε 的推动有多大伤害。\n"
+    "rb_read_curves": "- 每条线代表一种攻击，攻击的是同样的 {n} 个测试点；横轴是它在 {norm} 下的预算 ε。ε = 0 时什么都没动，所以每条线都从干净准确率出发。\n"
+                      "- **灰色点线：随机噪声**，预算与攻击相同。它是基线：在 ε 球内随机推一下、方向不经挑选时，有多大伤害。L2 下噪声长度恰好为 ε；L∞ 下噪声在方框内均匀抽取，所以在 d "
+                      "个特征上，它的 L2 长度一般约为 ε·√(d/3)，而 FGSM 的一步是 ε·√d。\n"
                       "- 噪声与 PGD 之间的**阴影带**，就是“挑选方向”给攻击者带来的收益。\n"
-                      "- 线越低，攻击越强。最低的那条线是网络在攻击下准确率的最佳估计，但它仍只是一个上界："
-                      "更强的攻击可能压得更低。\n"
+                      "- 线越低，攻击越强。最低的那条线是网络在攻击下准确率的最佳估计，但它仍只是一个上界：更强的攻击可能压得更低。\n"
                       "- 低于*随机猜测*线时，攻击不只是抹掉了网络学到的东西，而是故意把点送进错误的类别。",
     "rb_csv_curves": "下载曲线（CSV）",
-    "rb_shape_rebound_fgsm": "**{attack}：准确率又回升了**——从 ε = {e0:.2f} 时的 {v0:.0%} 回升到 ε = {e1:.2f} 时的 "
-                             "{v1:.0%}。FGSM 只沿着*干净点处*梯度所指的方向走一步，步长就是整个 ε。小步刚好越过最近的边界；"
-                             "大步却会直接跳过错误类别的区域，落到网络又判对的地方——梯度只描述点附近的网络。"
-                             "迭代攻击走小步，并保留第一个骗过网络的点，所以不会越过头。"
-                             "（在用 FGSM 做过对抗训练的网络上也会出现类似的回升，称为*标签泄漏*：网络学会了从扰动本身读出标签。）",
+    "rb_shape_rebound_fgsm": "**{attack}：准确率又回升了**——从 ε = {e0:.2f} 时的 {v0:.0%} 回升到 ε = {e1:.2f} 时的 {v1:.0%}。FGSM "
+                             "只沿着*干净点处*梯度所指的方向走一步，步长就是整个 "
+                             "ε。小步刚好越过最近的边界；大步却会直接跳过错误类别的区域，落到网络又判对的地方——梯度只描述点附近的网络。本应用中的迭代攻击走小步，并保留第一个骗过网络的点，所以不会越过头（这是本应用的选择：Madry "
+                             "等人定义的 PGD 返回的是最后一步）。（在用 FGSM 做过对抗训练的网络上也会出现类似的回升，称为*标签泄漏*：网络学会了从扰动本身读出标签。）",
     "rb_shape_rebound": "**{attack}：准确率又回升了**，在 ε = {e0:.2f}（{v0:.0%}）与 ε = {e1:.2f}（{v1:.0%}）之间。"
                         "更大的预算包含了所有更小的预算，真正的最坏情况只会更糟：回升来自攻击本身，而不是网络。"
                         "它的步长随 ε 增大，可能越过头；而且每个 ε 的随机起点都不同。增加步数通常能让曲线变平滑。",
     "rb_shape_zero": "**{attack} 在 ε = {eps:.2f} 时把准确率降到 0%**：每个测试点都被骗了，成功率为 100%。"
                      "此后曲线不可能再低，所以剩下的范围不会显示新东西。调小最大 ε 可以更细致地看清下降过程。",
-    "rb_shape_noise_flat": "**随机噪声几乎不影响准确率**（ε = {eps:.2f} 时 {clean:.0%} → {noise:.0%}），"
-                           "而预算完全相同的 {attack} 把它压到了 {best:.0%}。在 {d} 维空间里，随机方向几乎与越过边界的方向垂直："
-                           "随机推动中指向边界的分量，大约比攻击的小 √{d} ≈ {sqrt:.1f} 倍。"
-                           "对抗样本的关键在于改动的*方向*，而不是大小。",
+    "rb_shape_noise_flat": "**随机噪声几乎不影响准确率**（ε = {eps:.2f} 时 {clean:.0%} → {noise:.0%}），而预算完全相同的 {attack} 把它压到了 "
+                           "{best:.0%}。只有推动中指向边界另一侧的分量才起作用，而攻击把全部预算都用在了这个方向上。在 L2 预算下，长度为 ε、方向随机的噪声在 {d} 维中沿攻击方向的分量一般只有约 "
+                           "ε/√{d} ≈ ε/{sqrt:.1f}，而且有一半的时候背离边界。在 L∞ 预算下，均匀噪声沿任何方向的分量约为 ε/√3，与维度无关，而取符号的一步能沿梯度方向走 ε 到 ε·√{d} "
+                           "≈ {sqrt:.1f}·ε。即使在二维中，随机噪声越过附近平直边界的次数也至多是攻击的一半：有一半的随机推动背离边界。对抗样本的关键在于改动的*方向*，而不是大小。",
     "rb_shape_weaker": "**{attack} 最终高于 {other}**，在 ε = {eps:.2f} 处（{v:.0%} 对 {v2:.0%}）。"
                        "更复杂的攻击不一定更强：每种梯度攻击都只是在局部沿损失爬升，可能停在较差的局部极大值"
                        "（PGD 的随机起点可能落在更差的位置）。应以最低的曲线为准。增加随机重启次数通常能缩小差距（见上方攻击设置）。",
@@ -313,8 +318,9 @@ ZH = {
     "rb_saturated": "**{attack} 让 {share:.0%} 的正确分类点原地不动**。网络对这些点极其确定，损失的梯度在 32 位浮点运算中"
                     "被舍入成了恰好 0，梯度攻击因此没有方向可循（*梯度饱和*）。这并不是鲁棒性：随机噪声或 PGD 的随机起点"
                     "都能移动这些点，而饱和程度更低的损失（例如 C&W 那样基于 logit 间隔的损失）也能找到方向。",
-    "rb_under_budget": "**没有用满预算**：{attacks} 最多有 {share:.0%} 的点移动距离明显小于 ε = {eps:.3g}（{norm}），"
-                       "这拉低了表中的平均值。迭代攻击会保留第一个骗过网络的步骤，所以早早被翻转的点不会再被继续推动。",
+    "rb_under_budget": "**没有用满预算**：{attacks} 最多有 {share:.0%} 的点移动距离明显小于 ε = "
+                       "{eps:.3g}（{norm}），这拉低了表中的平均值。本应用中的迭代攻击会保留第一个骗过网络的步骤，所以早早被翻转的点不会再被继续推动（这是本应用的选择：Madry 等人定义的 PGD "
+                       "返回最后一步，通常会用满预算）。",
     "rb_clip_note": "**改动的像素比预算允许的少**（{attack}：平均 {d} 个中只有 {l0:.0f} 个）。像素必须保持在 [0, 1] 内："
                     "攻击想把已经是 0 的像素再降低、或把已经是 1 的像素再升高时，它们无法移动，改动在那里被截断了。"
                     "8×8 数字图像中大约一半的像素是值为 0 的空白背景。",

@@ -102,10 +102,11 @@ EN = {
     "sl_curve_title": "Accuracy as the budget grows",
     "sl_curve_running": "Attacking the test set at 21 budgets…",
     "sl_curve_caption": "Each point on the red curve attacks all 200 test points at that ε. Grey dashes: random noise "
-                        "of the same size, which the network barely notices. The black diamond is the current ε.",
-    "sl_curve_caption_noeps": "{attack} has no ε: it looks for the smallest change that flips each point. The curve "
-                              "counts a point as lost once that change fits within the budget. Grey dashes: random "
-                              "noise of the same size.",
+                        "within the same budget (drawn uniformly from the ε-box, so shorter than the attack's change), "
+                        "which the network barely notices. The black diamond is the current ε.",
+    "sl_curve_caption_noeps": "{attack} has no ε: it looks for the smallest change that flips each point. The curve counts a "
+                              "point as lost once that change fits within the budget. Grey dashes: random noise within the "
+                              "same budget.",
     "sl_curve_csv": "Download the curve (CSV)",
     "sl_pca_title": "Every test point, before and after (PCA view)",
     "sl_pca_caption": "PCA fit on the clean training data; its two axes hold {share} of the variance. Only about "
@@ -138,14 +139,14 @@ EN = {
                     "right angles to that. Colour is the network's probability of class 1 on the slice, the black "
                     "line is where its decision flips, the dashed outline is the ε-ball's cross-section. Along the "
                     "attack's direction the boundary is close; along a random one it is usually far, which is why "
-                    "random noise of the same size hardly matters.",
+                    "random noise within the same budget hardly matters.",
     "sl_csv": "Download the adversarial test points (CSV)",
     "sl_code_title": "4 · Show the code",
     "sl_code_caption": "Python that rebuilds this view (model, attack, all four charts) with your current settings. "
                        "Paste it into a notebook started in the advlab folder; each `fig.show()` draws a chart.",
     "sl_code_expander": "Code for the current view",
     # figures
-    "sl_fig_noise": "random noise (same size)",
+    "sl_fig_noise": "random noise (same budget)",
     "sl_fig_chance": "chance (50%)",
     "sl_fig_now": "current ε",
     "sl_fig_budget": "allowed change ({norm} length)",
@@ -181,7 +182,7 @@ EN = {
     "sl_view_head": "Rebuilds the Seed Lab view with the settings it was copied with",
     "sl_view_model": "The network (the blog's setting is hidden=(64, 32), epochs=10, seed=0)",
     "sl_view_attack": "Attack every test point",
-    "sl_view_curve": "Accuracy against the budget, with random noise of the same size as a baseline",
+    "sl_view_curve": "Accuracy against the budget, with random noise within the same budget as a baseline",
     "sl_view_point": "One test point: what the attack did to each feature",
     "sl_view_slice": "A 2-D slice of the decision function through that point",
     "sl_view_pca": "Clean and adversarial test points in the plane of the first two principal components",
@@ -274,10 +275,8 @@ ZH = {
                     "所以它的 L2 长度是 ε·√20 ≈ 4.5·ε。",
     "sl_curve_title": "准确率随预算增大的变化",
     "sl_curve_running": "正在用 21 个预算攻击测试集…",
-    "sl_curve_caption": "红色曲线上的每个点都在该 ε 下攻击全部 200 个测试点。灰色虚线：同样大小的随机噪声，"
-                        "网络几乎察觉不到它。黑色菱形是当前的 ε。",
-    "sl_curve_caption_noeps": "{attack} 没有 ε：它为每个点寻找能翻转预测的最小改动。一旦这个改动落在预算之内，"
-                              "曲线就把该点计为失守。灰色虚线：同样大小的随机噪声。",
+    "sl_curve_caption": "红色曲线上的每个点都在该 ε 下攻击全部 200 个测试点。灰色虚线：同样预算内的随机噪声（在 ε 方框内均匀抽取，所以比攻击的改动短），网络几乎察觉不到它。黑色菱形是当前的 ε。",
+    "sl_curve_caption_noeps": "{attack} 没有 ε：它为每个点寻找能翻转预测的最小改动。一旦这个改动落在预算之内，曲线就把该点计为失守。灰色虚线：同样预算内的随机噪声。",
     "sl_curve_csv": "下载曲线数据（CSV）",
     "sl_pca_title": "所有测试点，攻击前后（PCA 视图）",
     "sl_pca_caption": "PCA 在干净的训练数据上拟合；两个坐标轴共包含 {share} 的方差。一个典型扰动的长度只有大约 {inplane} "
@@ -288,8 +287,8 @@ ZH = {
     "sl_next_fooled": "下一个被骗的点 →",
     "sl_no_fooled": "在这些设置下没有测试点被骗；请增大 ε 或换一种更强的攻击。",
     "sl_point_range": "不存在第 {i} 个测试点：测试集的编号是 0 到 {n}。改为显示第 0 个点。",
-    "sl_point_status": "点 **#{i}**：真实类别 **{true}**。攻击前网络判为 **{before}**（把握 {pb}），"
-                       "攻击后判为 **{after}**（把握 {pa}）：{verdict}。移动 L∞ {linf:.3f}，L2 {l2:.3f}。",
+    "sl_point_status": "点 **#{i}**：真实类别 **{true}**。攻击前网络判为 **{before}**（置信度 {pb}），攻击后判为 **{after}**（置信度 "
+                       "{pa}）：{verdict}。移动 L∞ {linf:.3f}，L2 {l2:.3f}。",
     "sl_fooled": "**被骗了**",
     "sl_not_fooled": "没有被骗",
     "sl_wrong_already": "攻击前就已经判错了",
@@ -304,13 +303,13 @@ ZH = {
                     "任何屏幕都画不出来。切片图穿过所选的点切出一个平面：横向是攻击移动它的方向，"
                     "纵向是与之垂直的一个随机方向。颜色是网络在这个切面上判为类别 1 的概率，黑线是判断翻转的位置，"
                     "虚线轮廓是 ε 球的截面。沿攻击方向，边界近在咫尺；沿随机方向，它通常很远——"
-                    "这正是同样大小的随机噪声几乎无效的原因。",
+                    "这正是同样预算内的随机噪声几乎无效的原因。",
     "sl_csv": "下载对抗测试点（CSV）",
     "sl_code_title": "4 · 查看代码",
     "sl_code_caption": "用你当前的设置重建这个视图（模型、攻击和全部四张图）的 Python 代码。"
                        "把它粘贴到在 advlab 文件夹中启动的 notebook 里；每个 `fig.show()` 会画出一张图。",
     "sl_code_expander": "当前视图的代码",
-    "sl_fig_noise": "随机噪声（同样大小）",
+    "sl_fig_noise": "随机噪声（同样预算）",
     "sl_fig_chance": "随机猜测（50%）",
     "sl_fig_now": "当前 ε",
     "sl_fig_budget": "允许的改动（{norm} 长度）",
@@ -321,8 +320,8 @@ ZH = {
     "sl_fig_grad": "损失梯度（已缩放）",
     "sl_fig_feature": "特征（先信息特征，后冗余特征）",
     "sl_fig_change": "改动（标准差）",
-    "sl_fig_p1": "P（{c}）",
-    "sl_fig_slice_hover": "横向 %{x:.2f}，纵向 %{y:.2f}<br>P（类别 1）= %{z:.1%}",
+    "sl_fig_p1": "P({c})",
+    "sl_fig_slice_hover": "横向 %{x:.2f}，纵向 %{y:.2f}<br>P(类别 1) = %{z:.1%}",
     "sl_fig_ball": "ε 球（{norm}）截面",
     "sl_fig_clean_point": "干净的点",
     "sl_fig_adv_point": "对抗点",
@@ -345,7 +344,7 @@ ZH = {
     "sl_view_head": "按复制时的设置重建种子实验页面的视图",
     "sl_view_model": "网络（博客的设置是 hidden=(64, 32)、epochs=10、seed=0）",
     "sl_view_attack": "攻击每个测试点",
-    "sl_view_curve": "准确率随预算的变化，以同样大小的随机噪声作为基线",
+    "sl_view_curve": "准确率随预算的变化，以同样预算内的随机噪声作为基线",
     "sl_view_point": "一个测试点：攻击对每个特征做了什么",
     "sl_view_slice": "过该点的决策函数二维切片",
     "sl_view_pca": "干净和对抗测试点在前两个主成分平面上的位置",

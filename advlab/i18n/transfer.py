@@ -108,12 +108,15 @@ EN = {
               "often crosses the others (Papernot, McDaniel & Goodfellow 2016, "
               "[arXiv:1605.07277](https://arxiv.org/abs/1605.07277); Tramèr et al. 2017, "
               "[arXiv:1704.03453](https://arxiv.org/abs/1704.03453)).\n"
-              "- Transfer is usually *below* the white-box rate: the examples were aimed at the surrogate. Another "
-              "MLP shares the most; a k-NN or a forest, whose boundaries are shaped differently, the least.\n"
+              "- Transfer is usually *below* the white-box rate: the examples were aimed at the surrogate. "
+              "Which targets share the most is an empirical matter, not a rule: in Papernot et al.'s "
+              "cross-technique experiments, examples made on a neural network fooled some other kinds of model "
+              "more often than another neural network. The table above shows the ordering on this data.\n"
               "- Minimal examples sit on the surrogate's boundary and rarely cross anyone else's. Spending the "
               "whole budget, or adding momentum (MI-FGSM, Dong et al. 2018, "
               "[arXiv:1710.06081](https://arxiv.org/abs/1710.06081)), transfers better.\n"
-              "- This is why hiding a model's gradients is no defense: an attacker can attack a surrogate instead.",
+              "- This is why hiding a model's gradients is no defense: an attacker can attack a surrogate "
+              "instead.",
     # figures
     "tf_fig_success": "attack success rate",
     "tf_fig_success_hover": "success %{y:.1%}",
@@ -209,12 +212,12 @@ ZH = {
                           "边界相似的模型，对抗样本也相通。",
     "tf_why_title": "为什么对抗样本能够迁移？",
     "tf_why": "- 在同一份数据上训练的模型学到相似的边界，所以穿过一个边界的方向往往也穿过其他边界（Papernot、McDaniel 与 "
-              "Goodfellow，2016，[arXiv:1605.07277](https://arxiv.org/abs/1605.07277)；Tramèr 等，2017，"
-              "[arXiv:1704.03453](https://arxiv.org/abs/1704.03453)）。\n"
-              "- 迁移成功率通常*低于*白盒成功率：样本是针对替代模型生成的。另一个 MLP 共享的最多；k-NN 或随机森林的边界形状不同，"
-              "共享的最少。\n"
-              "- 最小的样本停在替代模型的边界上，很少能越过别的模型的边界。用满全部预算，或者加上动量（MI-FGSM，Dong 等，2018，"
-              "[arXiv:1710.06081](https://arxiv.org/abs/1710.06081)），迁移效果更好。\n"
+              "Goodfellow，2016，[arXiv:1605.07277](https://arxiv.org/abs/1605.07277)；Tramèr "
+              "等，2017，[arXiv:1704.03453](https://arxiv.org/abs/1704.03453)）。\n"
+              "- 迁移成功率通常*低于*白盒成功率：样本是针对替代模型生成的。哪些目标模型共享得最多，是要靠实验回答的问题，而不是规律：在 Papernot "
+              "等人的跨模型类型实验中，在神经网络上生成的样本骗过某些其他类型模型的次数，比骗过另一个神经网络还多。上面的表格显示的是这份数据上的排序。\n"
+              "- 最小的样本停在替代模型的边界上，很少能越过别的模型的边界。用满全部预算，或者加上动量（MI-FGSM，Dong "
+              "等，2018，[arXiv:1710.06081](https://arxiv.org/abs/1710.06081)），迁移效果更好。\n"
               "- 这就是为什么隐藏模型的梯度算不上防御：攻击者可以改为攻击一个替代模型。",
     "tf_fig_success": "攻击成功率",
     "tf_fig_success_hover": "成功率 %{y:.1%}",
