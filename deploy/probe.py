@@ -35,6 +35,7 @@ class Visit:
     seconds: float = 0.0  # from GET / to the end of the first run
     deltas: int = 0
     download_urls: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # what the page showed with st.error
 
     @property
     def replica(self) -> str | None:
@@ -101,9 +102,12 @@ def visit(url: str, *, cookies: dict[str, str] | None = None, query: str = "",
                 v.deltas += 1
                 if fm.delta.WhichOneof("type") == "new_element":
                     el = fm.delta.new_element
-                    if el.WhichOneof("type") == "download_button" and el.download_button.url:
+                    kind = el.WhichOneof("type")
+                    if kind == "download_button" and el.download_button.url:
                         v.download_urls.append(el.download_button.url)
-                    elif el.WhichOneof("type") == "exception":
+                    elif kind == "alert" and el.alert.format == el.alert.ERROR:
+                        v.errors.append(el.alert.body[:300])
+                    elif kind == "exception":
                         raise RuntimeError(f"the page raised {el.exception.type}: {el.exception.message}")
             elif kind == "script_finished":
                 v.status = ForwardMsg.ScriptFinishedStatus.Name(fm.script_finished)

@@ -3,8 +3,8 @@
     python -m deploy.replicas --replicas 2 --port 8080      (make serve-replicas N=2 PORT=8080)
 
 Starts N Streamlit servers (``python -m advlab.serve``) on free ports of 127.0.0.1,
-each with ``ADVLAB_TF_THREADS=1`` so that the replicas share the cores instead of
-fighting over them, waits until every one answers ``/_stcore/health``, then runs
+each with ``ADVLAB_TF_THREADS=1`` and ``ADVLAB_WORKERS=1`` so that the replicas share
+the cores instead of fighting over them (run one replica per core), waits until every one answers ``/_stcore/health``, then runs
 Debian's nginx in front of them with ``deploy/nginx.conf.template``: one session per
 browser stays on one replica (an ``advlab_replica`` cookie set by nginx), websockets
 are passed through with a day-long idle timeout, and the access log names the
@@ -279,8 +279,9 @@ def _warm_up(cluster: Cluster, deadline: float) -> float:
     from deploy.probe import visit
 
     def one(r: Replica) -> None:
-        with visit(r.url, timeout_s=max(1.0, deadline - time.monotonic())):
-            pass
+        with visit(r.url, timeout_s=max(1.0, deadline - time.monotonic())) as v:
+            for e in v.errors:
+                print(f"warning: replica {r.name}'s first run showed an error: {e}", file=sys.stderr, flush=True)
 
     t0 = time.monotonic()
     with ThreadPoolExecutor(len(cluster.replicas)) as pool:
@@ -329,6 +330,9 @@ def replicas(n: int = 2, port: int | None = None, *, host: str = "127.0.0.1", tf
            # one secret for all: Streamlit's XSRF cookie issued by one replica stays valid on the others
            "STREAMLIT_SERVER_COOKIE_SECRET": os.environ.get("STREAMLIT_SERVER_COOKIE_SECRET",
                                                             secrets.token_hex(32))}
+    # the cores are shared out between the replicas: each trains on one worker thread and
+    # keeps its BLAS to as many threads as TensorFlow
+    env.setdefault("ADVLAB_WORKERS", "1")
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(var, str(tf_threads))
     try:

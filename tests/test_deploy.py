@@ -1,0 +1,329 @@
+"""Deployment beyond one process: the Docker image, the Kubernetes manifest, and
+N replicas behind nginx (``deploy/``).
+
+The Dockerfile and the manifest are read, not run (no Docker engine or cluster is
+needed). The replica tests start two real replicas behind Debian's nginx on free
+ports of 127.0.0.1; without nginx they skip with a message, except under CI
+(``CI=true``), where a missing nginx is a failure.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import shlex
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from deploy import replicas as rep
+from deploy.probe import COOKIE, visit
+
+ROOT = Path(__file__).resolve().parents[1]
+HEALTH = "/_stcore/health"
+STREAM = "/_stcore/stream"
+DAY_S = 86400
+
+
+def _missing(what: str, how: str):
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{what} is missing: CI must run the deployment tests; {how}")
+    pytest.skip(f"{what} is missing: {how}")
+
+
+# ------------------------------------------------------------- Kubernetes ---
+
+@pytest.fixture(scope="module")
+def k8s() -> dict[str, dict]:
+    try:
+        import yaml
+    except ImportError:
+        _missing("PyYAML", "pip install -r requirements-dev.txt")
+    docs = [d for d in yaml.safe_load_all((ROOT / "deploy" / "kubernetes.yaml").read_text(encoding="utf-8")) if d]
+    kinds = [d["kind"] for d in docs]
+    assert len(kinds) == len(set(kinds)), f"one object of each kind expected, got {kinds}"
+    return {d["kind"]: d for d in docs}
+
+
+def _container(k8s) -> dict:
+    (c,) = k8s["Deployment"]["spec"]["template"]["spec"]["containers"]
+    return c
+
+
+def _cpu(v) -> float:
+    v = str(v)
+    return float(v[:-1]) / 1000 if v.endswith("m") else float(v)
+
+
+def test_k8s_has_deployment_service_ingress(k8s):
+    assert set(k8s) == {"Deployment", "Service", "Ingress"}
+    assert k8s["Deployment"]["spec"]["replicas"] >= 2
+
+
+def test_k8s_probes_use_streamlit_health(k8s):
+    c = _container(k8s)
+    ports = {p.get("name"): p["containerPort"] for p in c["ports"]}
+    for probe in ("readinessProbe", "livenessProbe"):
+        get = c[probe]["httpGet"]
+        assert get["path"] == HEALTH, probe
+        assert get["port"] in ports or get["port"] in ports.values(), probe
+    if "startupProbe" in c:
+        assert c["startupProbe"]["httpGet"]["path"] == HEALTH
+        # TensorFlow's import must fit in the start-up allowance
+        assert c["startupProbe"]["periodSeconds"] * c["startupProbe"]["failureThreshold"] >= 60
+
+
+def test_k8s_one_core_per_replica(k8s):
+    c = _container(k8s)
+    res = c["resources"]
+    assert 0.5 <= _cpu(res["requests"]["cpu"]) <= 2
+    assert 0.5 <= _cpu(res["limits"]["cpu"]) <= 2
+    assert "memory" in res["requests"] and "memory" in res["limits"]
+    env = {e["name"]: e.get("value") for e in c["env"]}
+    assert env["ADVLAB_TF_THREADS"] == "1"
+
+
+def test_k8s_runs_as_the_images_user(k8s):
+    pod = k8s["Deployment"]["spec"]["template"]["spec"]
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    docker_uid = re.search(r"--uid (\d+)", (ROOT / "Dockerfile").read_text(encoding="utf-8"))
+    assert docker_uid and pod["securityContext"]["runAsUser"] == int(docker_uid.group(1))
+
+
+def test_k8s_service_reaches_the_container_port(k8s):
+    c = _container(k8s)
+    svc = k8s["Service"]["spec"]
+    dep_labels = k8s["Deployment"]["spec"]["template"]["metadata"]["labels"]
+    assert svc["selector"].items() <= dep_labels.items()
+    (port,) = svc["ports"]
+    target = port["targetPort"]
+    by_name = {p.get("name"): p["containerPort"] for p in c["ports"]}
+    assert (by_name[target] if isinstance(target, str) else target) == 8501
+    assert svc["sessionAffinity"] == "ClientIP"
+    # the Ingress sends to this Service's port
+    backend = k8s["Ingress"]["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]
+    assert backend["name"] == k8s["Service"]["metadata"]["name"]
+    assert backend["port"].get("name") == port.get("name") or backend["port"].get("number") == port["port"]
+
+
+def test_k8s_ingress_sticky_cookie_and_long_timeouts(k8s):
+    ann = k8s["Ingress"]["metadata"]["annotations"]
+    p = "nginx.ingress.kubernetes.io/"
+    assert ann[p + "affinity"] == "cookie"
+    assert ann[p + "session-cookie-name"] == COOKIE
+    assert ann.get(p + "affinity-mode", "balanced") == "persistent"  # scaling up keeps sessions where they are
+    for t in ("proxy-read-timeout", "proxy-send-timeout"):
+        assert int(ann[p + t]) >= 3600, t
+    assert k8s["Ingress"]["spec"].get("ingressClassName") == "nginx"
+
+
+# ---------------------------------------------------------------- Docker ---
+
+def dockerfile() -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) of the Dockerfile, continuation lines joined."""
+    out, buf = [], ""
+    for line in (ROOT / "Dockerfile").read_text(encoding="utf-8").splitlines():
+        s = line.strip()
+        if not buf and (not s or s.startswith("#")):
+            continue
+        if s.startswith("#"):  # a comment inside a continued instruction
+            continue
+        if s.endswith("\\"):
+            buf += s[:-1] + " "
+            continue
+        full = buf + s
+        buf = ""
+        word, _, rest = full.partition(" ")
+        out.append((word.upper(), rest.strip()))
+    assert not buf, "the Dockerfile ends inside a continued line"
+    return out
+
+
+def _args(rest: str) -> list[str]:
+    return json.loads(rest) if rest.startswith("[") else shlex.split(rest)
+
+
+def test_dockerfile_base_and_requirements():
+    ins = dockerfile()
+    (base,) = [r for i, r in ins if i == "FROM"]
+    assert re.match(r"python:3\.11[.\d]*-slim", base), base
+    copies = [r for i, r in ins if i == "COPY"]
+    runs = " ".join(r for i, r in ins if i == "RUN")
+    assert any("requirements.txt" in c for c in copies)
+    assert re.search(r"pip install .*-r requirements\.txt", runs)
+    # CPU TensorFlow comes from requirements.txt: it must choose tensorflow-cpu on linux x86_64
+    req = (ROOT / "requirements.txt").read_text(encoding="utf-8")
+    assert re.search(r'^tensorflow-cpu==[\d.]+; sys_platform == "linux" and platform_machine == "x86_64"', req,
+                     re.MULTILINE)
+    assert "tensorflow" not in runs.replace("requirements.txt", "")  # no second TensorFlow install
+    for needed in ("app.py", "advlab", "pages", ".streamlit"):
+        assert any(needed in c for c in copies), needed
+
+
+def test_dockerfile_runs_the_app_as_a_user_with_a_health_check():
+    ins = dockerfile()
+    users = [r for i, r in ins if i == "USER"]
+    assert users and users[-1].split(":")[0] not in ("root", "0")
+    # the last USER comes after every RUN (nothing runs as root once it is set)
+    last_user = max(k for k, (i, _) in enumerate(ins) if i == "USER")
+    assert all(i != "RUN" for i, _ in ins[last_user:])
+    (hc,) = [r for i, r in ins if i == "HEALTHCHECK"]
+    assert HEALTH in hc and "8501" in hc
+    assert "8501" in next(r for i, r in ins if i == "EXPOSE").split()
+    (cmd,) = [_args(r) for i, r in ins if i == "CMD"]
+    assert cmd[:3] == ["python", "-m", "advlab.serve"]
+    assert cmd[cmd.index("--server.port") + 1] == "8501"
+    assert cmd[cmd.index("--server.address") + 1] == "0.0.0.0"
+    env = " ".join(r for i, r in ins if i == "ENV")
+    assert re.search(r"TF_CPP_MIN_LOG_LEVEL=2", env)
+
+
+def test_dockerignore_keeps_the_context_small():
+    lines = {x.strip().rstrip("/") for x in (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
+             if x.strip() and not x.startswith("#")}
+    for big in (".venv", ".git", "artifacts", ".pytest_cache"):
+        assert big in lines, big
+    for needed in ("app.py", "advlab", "pages", "requirements.txt", ".streamlit"):
+        assert needed not in lines, needed
+
+
+# ---------------------------------------------------------- nginx config ---
+
+def test_nginx_config_pins_by_cookie_and_passes_websockets(tmp_path):
+    conf = rep.render_nginx_conf([8601, 8602, 8603], listen="127.0.0.1:8080", prefix=tmp_path)
+    assert "listen 127.0.0.1:8080;" in conf
+    for i, port in enumerate((8601, 8602, 8603)):
+        group = re.search(rf"upstream advlab_r{i} \{{(.*?)\}}", conf, re.DOTALL).group(1)
+        servers = re.findall(r"server (\S+?)( backup)?[ ;]", group)
+        assert servers[0] == (f"127.0.0.1:{port}", "")  # its own replica first
+        assert sorted(a for a, b in servers[1:] if b) == sorted(f"127.0.0.1:{p}" for p in (8601, 8602, 8603)
+                                                                 if p != port)
+    stream = re.search(r"location /_stcore/stream \{(.*?)\}", conf, re.DOTALL).group(1)
+    assert f"proxy_read_timeout {DAY_S}s" in stream and f"proxy_send_timeout {DAY_S}s" in stream
+    assert "proxy_http_version 1.1;" in conf and "Upgrade" in conf and "$connection_upgrade" in conf
+    assert "$upstream_addr" in re.search(r"log_format advlab (.*?);", conf, re.DOTALL).group(1)
+    # nothing written outside the prefix
+    for path in re.findall(r"(?:_temp_path|error_log|access_log)\s+(\S+)", conf):
+        assert path.startswith(str(tmp_path)), path
+
+
+# ------------------------------------------------------ replicas + nginx ---
+
+@pytest.fixture(scope="module")
+def cluster():
+    if rep.find_nginx() is None:
+        _missing("nginx", "install Debian's nginx (apt-get install nginx), e.g. via `make nginx` as root")
+    with rep.replicas(2) as c:
+        yield c
+
+
+def _get(url: str, cookie: str | None = None) -> tuple[int, str | None]:
+    """(status, the advlab_replica value of a Set-Cookie or None) of a GET."""
+    req = urllib.request.Request(url, headers={"Cookie": f"{COOKIE}={cookie}"} if cookie else {})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            r.read()
+            status, headers = r.status, r.headers
+    except urllib.error.HTTPError as e:
+        status, headers = e.code, e.headers
+    for h in headers.get_all("Set-Cookie") or []:
+        m = re.match(rf"\s*{COOKIE}=([^;]*)", h)
+        if m:
+            return status, m.group(1)
+    return status, None
+
+
+def _new_log(cluster, since: int, path_prefix: str, count: int, timeout_s: float = 15.0) -> list[dict]:
+    """Access log entries after the first ``since`` for paths starting with ``path_prefix``, once
+    there are ``count`` of them (websockets are logged when they close)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        got = [e for e in cluster.access_log()[since:] if e["path"].startswith(path_prefix)]
+        if len(got) >= count or time.monotonic() > deadline:
+            return got
+        time.sleep(0.2)
+
+
+def test_replicas_healthy_through_nginx(cluster):
+    assert len(cluster.replica_urls) == 2
+    for url in [cluster.url, *cluster.replica_urls]:
+        assert _get(url + HEALTH)[0] == 200, url
+    assert cluster.warm_s is not None  # every replica ran the app once before nginx took students
+
+
+def test_first_visits_spread_and_the_cookie_pins(cluster):
+    since = len(cluster.access_log())
+    given = [_get(cluster.url + "/")[1] for _ in range(4)]
+    assert set(given) == {"r0", "r1"}, f"first visits should spread over both replicas: {given}"
+    log = _new_log(cluster, since, "/", 4)
+    for e, name in zip(log, given, strict=True):
+        # the cookie names the replica that answered
+        assert cluster.replica_for(e["upstream"]).name == name
+    # a browser that sends its cookie back stays on its replica and gets no new cookie
+    for name in ("r0", "r1"):
+        since = len(cluster.access_log())
+        for path in ("/", HEALTH, "/", HEALTH, "/", HEALTH):
+            assert _get(cluster.url + path, cookie=name) == (200, None)
+        served = {cluster.replica_for(e["upstream"]).name for e in _new_log(cluster, since, "/", 6)}
+        assert served == {name}
+
+
+def test_unknown_cookie_counts_as_a_first_visit(cluster):
+    for bogus in ("r9", "127.0.0.1:22", "advlab_r0", ""):
+        status, name = _get(cluster.url + "/", cookie=bogus)
+        assert status == 200 and name in ("r0", "r1"), bogus
+
+
+def test_sessions_land_on_both_replicas_and_stay(cluster):
+    """Several students open the app at once through nginx: both replicas serve sessions,
+    every session's websocket reaches the replica its cookie names, none fails."""
+    since = len(cluster.access_log())
+    students = 4
+    if importlib.util.find_spec("benchmarks.loadtest") is not None:
+        from benchmarks import loadtest
+
+        report = loadtest.run(cluster.url, students=students, scenario="same-link", actions=2, think_s=0.5,
+                              timeout_s=180.0)
+        assert report.errors == [] and report.timeouts == 0, (report.errors, report.timeouts)
+        assert report.finished == students
+    else:  # the same check with one plain visit per student
+        for _ in range(students):
+            with visit(cluster.url, timeout_s=180.0) as v:
+                assert v.replica in ("r0", "r1") and v.errors == []
+    streams = _new_log(cluster, since, STREAM, students)
+    assert len(streams) == students, streams
+    assert all(e["status"] == "101" for e in streams), streams
+    served = [cluster.replica_for(e["upstream"]).name for e in streams]
+    assert set(served) == {"r0", "r1"}, f"sessions should spread over both replicas: {served}"
+    for e, name in zip(streams, served, strict=True):
+        # a websocket that came with a cookie went to the replica it names
+        assert e["cookie"] in ("-", "", name), e
+
+
+def test_a_download_is_served_by_the_sessions_replica(cluster):
+    """Why the cookie matters: a page's download file lives in the replica that ran the page."""
+    # a data seed of its own makes the CSV (and its /media URL) unique to this session
+    with visit(cluster.url, query=f"dseed={int(time.time()) % 9000 + 1000}", timeout_s=180.0) as v:
+        if not v.download_urls:
+            pytest.skip("the Playground's first run shows no download button any more")
+        other = "r1" if v.replica == "r0" else "r0"
+        url = v.download_urls[0]
+        assert v.get(url) == 200
+        assert v.get(url, cookies={**v.cookies, COOKIE: other}) == 404
+
+
+def test_a_stopped_replica_hands_its_browsers_to_another(cluster):
+    """Runs last: stops replica r1. Its browsers are served by r0 and re-pinned there."""
+    cluster.stop_replica(1)
+    status, name = _get(cluster.url + HEALTH, cookie="r1")
+    assert (status, name) == (200, "r0")
+    assert _get(cluster.url + "/", cookie="r0") == (200, None)
+    for _ in range(3):  # first visits only go to the replica that is up
+        assert _get(cluster.url + "/") == (200, "r0")
+    with visit(cluster.url, cookies={COOKIE: "r1"}, timeout_s=180.0) as v:
+        assert v.replica == "r0" and v.status == "FINISHED_SUCCESSFULLY"
