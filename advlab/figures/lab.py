@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ..attacks import ATTACKS
 from ..i18n import t
@@ -238,17 +237,44 @@ def pca_scatter(proj, y, pred_adv, *, chosen: int | None = None, class_names=Non
 
 # -------------------------------------------------------------- Digits ---
 
-def _image_axes(fig, n: int, presenter: bool) -> None:
-    """Square pixels, row 0 on top, no ticks, a thin frame: every subplot."""
-    for i in range(1, n + 1):
-        sx = "x" if i == 1 else f"x{i}"
-        fig.layout[f"yaxis{'' if i == 1 else i}"].update(scaleanchor=sx, scaleratio=1, autorange="reversed",
-                                                           showticklabels=False, ticks="", showgrid=False,
-                                                           zeroline=False, constrain="domain", mirror=True,
-                                                           showline=True, linecolor="#9ca3af")
-        fig.layout[f"xaxis{'' if i == 1 else i}"].update(showticklabels=False, ticks="", showgrid=False,
-                                                           zeroline=False, constrain="domain", mirror=True,
-                                                           showline=True, linecolor="#9ca3af")
+_IMAGE_AXIS = dict(showticklabels=False, ticks="", showgrid=False, zeroline=False, constrain="domain", mirror=True,
+                   showline=True, linecolor="#9ca3af")
+
+
+def _image_grid(images: list[dict], *, nrows: int, ncols: int, titles: list[str], title_colors: list[str],
+                title_size: int, hspace: float, vspace: float, presenter: bool, height: int, margin: dict,
+                yshift: int = 0) -> go.Figure:
+    """Heatmaps in a grid of square-pixel subplots (row 0 on top, no ticks, a
+    thin frame), titled above each panel. The layout is written as one dict:
+    building it with ``make_subplots`` and per-axis updates cost hundreds of
+    milliseconds for a gallery, on every epsilon move."""
+    w = (1.0 - hspace * (ncols - 1)) / ncols
+    h = (1.0 - vspace * (nrows - 1)) / nrows
+    layout: dict = {"annotations": []}
+    data = []
+    for j, img in enumerate(images):
+        r, c = divmod(j, ncols)
+        x0 = c * (w + hspace)
+        y1 = 1.0 - r * (h + vspace)
+        sfx = "" if j == 0 else str(j + 1)
+        layout[f"xaxis{sfx}"] = dict(_IMAGE_AXIS, domain=[max(x0, 0.0), min(x0 + w, 1.0)], anchor=f"y{sfx}")
+        layout[f"yaxis{sfx}"] = dict(_IMAGE_AXIS, domain=[max(y1 - h, 0.0), min(y1, 1.0)], anchor=f"x{sfx}",
+                                     scaleanchor=f"x{sfx}",
+                                     scaleratio=1, autorange="reversed")
+        data.append(dict(img, type="heatmap", xaxis=f"x{sfx}", yaxis=f"y{sfx}"))
+        if j < len(titles):
+            layout["annotations"].append(dict(text=titles[j], x=x0 + w / 2, y=y1, xref="paper", yref="paper",
+                                              xanchor="center", yanchor="bottom", showarrow=False, yshift=yshift,
+                                              font=dict(size=title_size, color=title_colors[j])))
+    fig = go.Figure(data=data, layout=layout)
+    fig = style(fig, presenter=presenter, legend=False, height=height)
+    tick, title = (17, 19) if presenter else (12, 13)
+    for tr_ in fig.data:
+        if tr_.showscale is not False and "colorbar" in tr_:
+            tr_.colorbar.tickfont = dict(size=tick)
+            tr_.colorbar.title.font = dict(size=title)
+    fig.update_layout(margin=margin)
+    return fig
 
 
 def digit_views(x, x_adv, *, shape=(8, 8), titles: tuple[str, str, str], scale: float | None = None,
@@ -262,20 +288,18 @@ def digit_views(x, x_adv, *, shape=(8, 8), titles: tuple[str, str, str], scale: 
     d = xa - x
     m = float(scale) if scale else float(np.abs(d).max())
     m = max(m, 1e-3)
-    fig = make_subplots(rows=1, cols=3, subplot_titles=titles, horizontal_spacing=0.07)
     hov = t("dg_fig_pixel_hover", lang)
-    fig.add_trace(go.Heatmap(z=x, zmin=0, zmax=1, colorscale=INK, showscale=False, hovertemplate=hov), 1, 1)
-    fig.add_trace(go.Heatmap(z=d, zmin=-m, zmax=m, zmid=0, colorscale=DIVERGING, hovertemplate=hov,
-                             # under the middle panel: beside it, the labels would run into the third image
-                             colorbar=dict(orientation="h", x=0.5, xanchor="center", y=-0.04, yanchor="top",
-                                           len=0.26, thickness=10 if not presenter else 16, tickformat="+.2f",
-                                           tickvals=[-m, 0.0, m])), 1, 2)
-    fig.add_trace(go.Heatmap(z=xa, zmin=0, zmax=1, colorscale=INK, showscale=False, hovertemplate=hov), 1, 3)
-    _image_axes(fig, 3, presenter)
-    fig = _look(fig, presenter=presenter, legend=False, height=470 if presenter else 360)
-    fig.update_annotations(font=dict(size=22 if presenter else 15, color="#1b1f24"), yshift=8)
-    fig.update_layout(margin=dict(t=60, b=60 if presenter else 50))
-    return fig
+    images = [
+        dict(z=x, zmin=0, zmax=1, colorscale=INK, showscale=False, hovertemplate=hov),
+        # the colour bar under the middle panel: beside it, the labels would run into the third image
+        dict(z=d, zmin=-m, zmax=m, zmid=0, colorscale=DIVERGING, hovertemplate=hov,
+             colorbar=dict(orientation="h", x=0.5, xanchor="center", y=-0.04, yanchor="top", len=0.26,
+                           thickness=10 if not presenter else 16, tickformat="+.2f", tickvals=[-m, 0.0, m])),
+        dict(z=xa, zmin=0, zmax=1, colorscale=INK, showscale=False, hovertemplate=hov),
+    ]
+    return _image_grid(images, nrows=1, ncols=3, titles=list(titles), title_colors=["#1b1f24"] * 3,
+                       title_size=22 if presenter else 15, hspace=0.07, vspace=0.0, presenter=presenter,
+                       height=470 if presenter else 360, margin=dict(t=60, b=60 if presenter else 50), yshift=8)
 
 
 def class_bars(p_before, p_after, *, true: int, target: int | None = None, lang: str = "en",
@@ -315,29 +339,21 @@ def digit_gallery(x_adv, *, indices, y, pred_adv, conf_adv, shape=(8, 8), ncols:
     y = np.asarray(y)
     pred_adv = np.asarray(pred_adv)
     hit = (pred_adv == target) & (y != target) if target is not None else pred_adv != y
-    titles = []
+    titles, images = [], []
     for j in range(n):
         s = t("dg_fig_gallery_title", lang, i=int(indices[j]), true=int(y[j]), now=int(pred_adv[j]))
-        if hit[j]:
-            s = f"<b>{s}</b>"
-        titles.append(s)
-    fig = make_subplots(rows=nrows, cols=ncols, subplot_titles=titles, horizontal_spacing=0.012,
-                        vertical_spacing=0.12 if nrows > 1 else 0.05)
-    for j in range(n):
-        r, c = divmod(j, ncols)
+        titles.append(f"<b>{s}</b>" if hit[j] else s)
         hov = t("dg_fig_gallery_hover", lang, i=int(indices[j]), true=int(y[j]), now=int(pred_adv[j]),
                 conf=_pct(float(conf_adv[j])))
-        fig.add_trace(go.Heatmap(z=x_adv[j].reshape(shape), zmin=0, zmax=1, colorscale=INK, showscale=False,
-                                 hovertemplate=hov + "<extra></extra>"), r + 1, c + 1)
-    _image_axes(fig, n, presenter)
-    for j in range(n):
-        if hit[j]:
-            ax = "" if j == 0 else str(j + 1)
-            fig.add_shape(type="rect", xref=f"x{ax} domain", yref=f"y{ax} domain", x0=-0.03, x1=1.03, y0=-0.03,
-                          y1=1.03, line=dict(color=VERMILLION, width=5 if presenter else 4))
-    for j, ann in enumerate(fig.layout.annotations):
-        ann.font = dict(size=17 if presenter else 12, color=VERMILLION if hit[j] else "#1b1f24")
+        images.append(dict(z=x_adv[j].reshape(shape), zmin=0, zmax=1, colorscale=INK, showscale=False,
+                           hovertemplate=hov + "<extra></extra>"))
     row_h = 210 if presenter else 150
-    fig = _look(fig, presenter=presenter, legend=False, height=row_h * nrows + 30)
-    fig.update_layout(margin=dict(l=5, r=5, t=30, b=5))
+    fig = _image_grid(images, nrows=nrows, ncols=ncols, titles=titles,
+                      title_colors=[VERMILLION if h else "#1b1f24" for h in hit], title_size=17 if presenter else 12,
+                      hspace=0.012, vspace=0.12 if nrows > 1 else 0.05, presenter=presenter,
+                      height=row_h * nrows + 30, margin=dict(l=5, r=5, t=30, b=5))
+    fig.update_layout(shapes=[dict(type="rect", xref=f"x{'' if j == 0 else j + 1} domain",
+                                   yref=f"y{'' if j == 0 else j + 1} domain", x0=-0.03, x1=1.03, y0=-0.03, y1=1.03,
+                                   line=dict(color=VERMILLION, width=5 if presenter else 4))
+                            for j in range(n) if hit[j]])
     return fig
