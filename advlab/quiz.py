@@ -1,7 +1,8 @@
 """The Learn page's quiz: questions as data, and the code that scores answers.
 
 Each question names its text, options and explanation by translation key
-(``advlab/i18n/learn.py``), so the quiz reads the same in every language, and
+(``ln_q_<id>…`` in ``advlab/locales/<lang>.toml``), so the quiz reads the same
+in every language, and
 holds its correct answer here, next to :func:`check`, the only code that
 decides whether an answer is right. Importable without streamlit.
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from advlab import data
+from advlab import data, i18n
 from advlab.attacks import ATTACKS
 from advlab.i18n import LANGS, TABLES, t
 
@@ -182,3 +182,78 @@ ZH_TERMS = {
 def test_chinese_uses_one_term_per_idea(avoid):
     used = sorted(k for k, v in ZH.items() if re.search(avoid, v))
     assert used == [], f"use {ZH_TERMS[avoid]!r} instead of {avoid!r}"
+
+
+# ------------------------------------------------------------ catalogues ---
+
+def test_strings_are_data_files_inside_the_package():
+    """One TOML catalogue per language and the lessons as Markdown, next to the code that reads them (the
+    app runs from its folder and the image copies advlab/ whole), and no Python string tables left."""
+    locales = ROOT / "advlab" / "locales"
+    for lang in LANGS:
+        assert (locales / f"{lang}.toml").is_file()
+        assert sorted(p.name for p in (locales / lang / "learn").glob("*.md"))
+    assert sorted(p.name for p in (ROOT / "advlab" / "i18n").glob("*.py")) == ["__init__.py"]
+    assert i18n.LOCALES == locales
+
+
+def test_every_lesson_block_is_a_markdown_file_in_both_languages():
+    page = (ROOT / "pages" / "learn.py").read_text(encoding="utf-8")
+    blocks = set(re.findall(r'\("md", "ln_([a-z0-9_]+)"\)', page))
+    assert len(blocks) > 30
+    for lang in LANGS:
+        files = {p.stem for p in (ROOT / "advlab" / "locales" / lang / "learn").glob("*.md")}
+        assert blocks <= files, f"{lang}: {sorted(blocks - files)}"
+        assert files - blocks <= {"faq_intro"}, f"{lang}: lessons no page shows: {sorted(files - blocks - {'faq_intro'})}"
+
+
+def test_markdown_lessons_read_without_their_final_line_break():
+    for lang in LANGS:
+        for p in (ROOT / "advlab" / "locales" / lang / "learn").glob("*.md"):
+            text = TABLES[lang]["ln_" + p.stem]
+            assert text == p.read_text(encoding="utf-8").removesuffix("\n")
+            assert text and not text.endswith("\n")
+
+
+def test_catalogues_are_read_once_and_shared_read_only():
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(8) as pool:
+        seen = list(pool.map(lambda _: i18n.table("zh"), range(32)))
+    assert all(s is seen[0] for s in seen)
+    assert i18n.table("zh") is TABLES["zh"] is seen[0]
+    with pytest.raises(TypeError):
+        TABLES["en"]["pg_title"] = "changed by one session for all"  # type: ignore[index]
+    with pytest.raises(KeyError, match="unknown language"):
+        i18n.table("xx")
+
+
+def test_a_key_in_both_a_catalogue_and_a_lesson_file_is_an_error(tmp_path, monkeypatch):
+    (tmp_path / "en" / "learn").mkdir(parents=True)
+    (tmp_path / "en.toml").write_text('ln_dup = "in the catalogue"\nother = """\nline one \\\nand on"""\n',
+                                      encoding="utf-8")
+    (tmp_path / "en" / "learn" / "dup.md").write_text("in a file\n", encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALES", tmp_path)
+    with pytest.raises(RuntimeError, match="ln_dup is defined twice"):
+        i18n._read("en")
+    (tmp_path / "en" / "learn" / "dup.md").unlink()
+    got = i18n._read("en")
+    assert got == {"ln_dup": "in the catalogue", "other": "line one and on"}  # a line-ending backslash joins lines
+
+
+def test_the_container_image_ships_the_catalogues():
+    dockerfile, ignore = ROOT / "Dockerfile", ROOT / ".dockerignore"
+    if not dockerfile.is_file():
+        pytest.skip("no Dockerfile")
+    assert re.search(r"(?m)^COPY advlab/ advlab/\s*$", dockerfile.read_text(encoding="utf-8"))
+    import fnmatch
+
+    lines = ignore.read_text(encoding="utf-8").splitlines() if ignore.is_file() else []
+    patterns = [p.strip() for p in lines if p.strip() and not p.startswith("#")]
+    for lang in LANGS:
+        for path in (f"advlab/locales/{lang}.toml", f"advlab/locales/{lang}/learn/threat_lead.md"):
+            parts = path.split("/")
+            prefixes = ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
+            hit = [p for p in patterns if not p.startswith("!") and any(
+                fnmatch.fnmatch(x, p.removeprefix("**/")) or fnmatch.fnmatch(x, p) for x in prefixes)]
+            assert hit == [], f"{path} excluded from the image by {hit}"
