@@ -22,8 +22,8 @@ import numpy as np
 
 from . import _validate as v
 
-__all__ = ["ACTIVATIONS", "MLPSpec", "Trained", "TrainingDiverged", "fit_mlp", "n_outputs", "to_keras",
-           "train_mlp"]
+__all__ = ["ACTIVATIONS", "MLPSpec", "NumpyMLP", "Trained", "TrainingDiverged", "fit_mlp", "n_outputs",
+           "numpy_logits", "to_keras", "train_mlp"]
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid")
 
@@ -64,25 +64,41 @@ class MLPSpec:
 
 
 class NumpyMLP:
-    """The MLP's parameters in one flat float32 buffer (so Adam is four vector ops)."""
+    """The one NumPy form of an MLP: its parameters in one flat float32 buffer
+    (so Adam is four vector ops), the forward pass, and the backward pass that
+    gives the weight gradients (training) or the input gradient (attacks during
+    adversarial training, :mod:`advlab.defenses`).
 
-    def __init__(self, spec: MLPSpec, rng: np.random.Generator):
+    ``NumpyMLP(spec, rng)`` draws Glorot-uniform kernels and zero biases, as
+    Keras' ``Dense`` does; ``NumpyMLP(spec, weights=...)`` holds given weights
+    (Keras' order: kernel, bias, per layer).
+    """
+
+    def __init__(self, spec: MLPSpec, rng: np.random.Generator | None = None, *,
+                 weights: list[np.ndarray] | None = None):
+        if (rng is None) == (weights is None):
+            raise ValueError("give NumpyMLP either rng (to draw initial weights) or weights")
         self.spec = spec
-        sizes = spec.sizes
         shapes = []
-        for a, b in itertools.pairwise(sizes):
+        for a, b in itertools.pairwise(spec.sizes):
             shapes += [(a, b), (b,)]
+        if weights is not None and [tuple(np.shape(w)) for w in weights] != shapes:
+            raise ValueError(f"weights must have the shapes {shapes} of {spec}, "
+                             f"got {[tuple(np.shape(w)) for w in weights]}")
         total = sum(math.prod(s) for s in shapes)
         self.flat = np.zeros(total, np.float32)
         self.grad = np.zeros(total, np.float32)
         self.params, self.grads, self.kernel_mask = [], [], np.zeros(total, bool)
         off = 0
-        for s in shapes:
+        for j, s in enumerate(shapes):
             n = math.prod(s)
             self.params.append(self.flat[off:off + n].reshape(s))
             self.grads.append(self.grad[off:off + n].reshape(s))
             if len(s) == 2:
                 self.kernel_mask[off:off + n] = True
+            if weights is not None:
+                self.params[-1][...] = weights[j]
+            elif len(s) == 2:
                 limit = math.sqrt(6.0 / (s[0] + s[1]))  # Glorot uniform, as Keras' Dense
                 self.params[-1][...] = rng.uniform(-limit, limit, size=s).astype(np.float32)
             off += n
@@ -102,6 +118,7 @@ class NumpyMLP:
         return [p.copy() for p in self.params]
 
     def forward(self, x):
+        """Every layer's output, input first and logits last."""
         acts = [x]
         a = x
         for i in range(self.n_layers):
@@ -117,35 +134,43 @@ class NumpyMLP:
     def logits(self, x):
         return self.forward(np.asarray(x, np.float32))[-1]
 
+    @staticmethod
+    def dlogits(z, y):
+        """Per-example gradient of the cross-entropy w.r.t. the logits ``z``
+        (``sigmoid(z) - y`` for one logit, ``softmax(z) - onehot(y)`` for K)."""
+        if z.shape[1] == 1:
+            return (_sigmoid(z[:, 0].copy()) - y.astype(np.float32))[:, None]
+        e = np.exp(z - z.max(1, keepdims=True))
+        d = e / e.sum(1, keepdims=True)
+        d[np.arange(len(y)), y] -= 1
+        return d
+
     def loss_and_dlogits(self, z, y):
-        """Mean cross-entropy and its gradient w.r.t. the logits (already / batch)."""
+        """Mean cross-entropy, its gradient w.r.t. the logits (already / batch), and the count of correct
+        predictions."""
         n = z.shape[0]
         if z.shape[1] == 1:
             zz = z[:, 0]
-            yf = y.astype(np.float32)
             # softplus(z) - y z, stable
-            loss = float(np.mean(np.maximum(zz, 0) - zz * yf + np.log1p(np.exp(-np.abs(zz)))))
-            d = (_sigmoid(zz.copy()) - yf) / n
+            loss = float(np.mean(np.maximum(zz, 0) - zz * y.astype(np.float32) + np.log1p(np.exp(-np.abs(zz)))))
             correct = int(np.sum((zz > 0) == (y == 1)))
-            return loss, d[:, None], correct
-        m = z.max(1, keepdims=True)
-        e = np.exp(z - m)
-        s = e.sum(1, keepdims=True)
-        logp = z - m - np.log(s)
-        idx = np.arange(n)
-        loss = float(-np.mean(logp[idx, y]))
-        d = e / s
-        d[idx, y] -= 1
+        else:
+            m = z.max(1, keepdims=True)
+            logp = z - m - np.log(np.exp(z - m).sum(1, keepdims=True))
+            loss = float(-np.mean(logp[np.arange(n), y]))
+            correct = int(np.sum(np.argmax(z, 1) == y))
+        d = self.dlogits(z, y)
         d /= n
-        correct = int(np.sum(np.argmax(z, 1) == y))
         return loss, d, correct
 
-    def backward(self, acts, d, want_input=False):
-        """Fill self.grad from dL/dlogits; optionally return dL/dx."""
+    def backward(self, acts, d, *, weight_grads: bool = True, want_input: bool = False):
+        """Back-propagate ``d`` (dL/dlogits) through the layers of ``acts`` (from :meth:`forward`):
+        fill ``self.grad`` with the weight gradients when ``weight_grads``, and return dL/dx when
+        ``want_input``."""
         for i in range(self.n_layers - 1, -1, -1):
-            a_in = acts[i]
-            np.matmul(a_in.T, d, out=self.grads[2 * i])
-            np.sum(d, axis=0, out=self.grads[2 * i + 1])
+            if weight_grads:
+                np.matmul(acts[i].T, d, out=self.grads[2 * i])
+                np.sum(d, axis=0, out=self.grads[2 * i + 1])
             if i > 0 or want_input:
                 d = d @ self.params[2 * i].T
                 if i > 0:
@@ -153,10 +178,10 @@ class NumpyMLP:
         return d if want_input else None
 
     def input_grad(self, x, y):
-        """dL/dx of the mean loss, times the batch size (per-example gradients)."""
-        acts = self.forward(x)
-        _, d, _ = self.loss_and_dlogits(acts[-1], y)
-        return self.backward(acts, d, want_input=True) * x.shape[0]
+        """Per-example gradient of the cross-entropy w.r.t. the input ``x`` (what FGSM and PGD
+        follow); the weight gradients are not computed."""
+        acts = self.forward(np.asarray(x, np.float32))
+        return self.backward(acts, self.dlogits(acts[-1], y), weight_grads=False, want_input=True)
 
 
 def _sigmoid(z, out=None):
@@ -291,10 +316,12 @@ def to_keras(spec: MLPSpec, weights: list[np.ndarray]):
     """A ``keras.Sequential`` of Dense layers (logits out) holding ``weights``."""
     from ._tf import keras
 
-    layers = [keras.Input((spec.n_in,))]
-    layers += [keras.layers.Dense(h, activation=spec.activation) for h in spec.hidden]
-    layers += [keras.layers.Dense(spec.n_out)]
-    model = keras.Sequential(layers)
+    # Explicit names: Keras' automatic ones come from a counter that concurrent
+    # server sessions share, and a Sequential refuses two layers of one name.
+    layers = [keras.Input((spec.n_in,), name="inputs")]
+    layers += [keras.layers.Dense(h, activation=spec.activation, name=f"hidden_{i}") for i, h in enumerate(spec.hidden)]
+    layers += [keras.layers.Dense(spec.n_out, name="logits")]
+    model = keras.Sequential(layers, name="mlp")
     model.set_weights(weights)
     return model
 
@@ -302,15 +329,4 @@ def to_keras(spec: MLPSpec, weights: list[np.ndarray]):
 def numpy_logits(spec: MLPSpec, weights: list[np.ndarray], x) -> np.ndarray:
     """Logits of an MLP given as a spec and weights (as ``on_epoch`` hands them
     out), in NumPy: draws the boundary mid-training without building a model."""
-    a = np.asarray(x, np.float32)
-    n_layers = len(weights) // 2
-    for i in range(n_layers):
-        a = a @ weights[2 * i] + weights[2 * i + 1]
-        if i < n_layers - 1:
-            if spec.activation == "relu":
-                a = np.maximum(a, 0)
-            elif spec.activation == "tanh":
-                a = np.tanh(a)
-            else:
-                a = _sigmoid(a)
-    return a
+    return NumpyMLP(spec, weights=weights).logits(x)

@@ -4,12 +4,14 @@ a progress callback, argument checks, and accuracy on par with Keras' own fit.""
 from __future__ import annotations
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
 
 from advlab import data, models
-from advlab._tf import keras
+from advlab._tf import keras, tf
 from advlab.attacks import predict
 
 
@@ -160,3 +162,66 @@ def test_accuracy_matches_keras_fit_on_the_blog_data():
     ours = models.train_mlp(ds.x_train, ds.y_train, hidden=(64, 32), epochs=10, batch_size=32, lr=1e-3)
     ours_acc = np.mean(predict(ours, ds.x_test) == ds.y_test)
     assert abs(ours_acc - keras_acc) <= 0.02, (ours_acc, keras_acc)
+
+
+def test_layers_have_explicit_names():
+    # Keras' automatic names come from a counter that Streamlit's clear_session() resets under the feet of
+    # other sessions; a Sequential with two layers of one name cannot be built.
+    ds = data.load("moons", seed=0)
+    m = models.train_mlp(ds.x_train, ds.y_train, hidden=(8, 4, 4), epochs=1)
+    assert [layer.name for layer in m.layers] == ["hidden_0", "hidden_1", "hidden_2", "logits"]
+    assert m.name == "mlp"
+
+
+def test_models_train_from_eight_threads_at_once_as_they_do_alone():
+    ds = data.load("moons", seed=0)
+    jobs = [dict(hidden=(8 + i % 3,) * (1 + i % 2), activation=models.ACTIVATIONS[i % 3], epochs=4, seed=i)
+            for i in range(8)]
+    jobs[7] = dict(jobs[0])  # two threads with the same architecture and seed at once
+    alone = [models.fit_mlp(ds.x_train, ds.y_train, **kw) for kw in jobs]
+    start = threading.Barrier(len(jobs))
+
+    def train(kw):
+        start.wait()
+        return models.fit_mlp(ds.x_train, ds.y_train, **kw)
+
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        together = list(pool.map(train, jobs))  # re-raises any thread's error
+    for a, b in zip(alone, together, strict=True):
+        assert weights_equal(a.model, b.model)
+        assert a.history == b.history
+        np.testing.assert_array_equal(a.model(ds.x_test, training=False).numpy(),
+                                      b.model(ds.x_test, training=False).numpy())
+
+
+@pytest.mark.parametrize(("activation", "k"), [("relu", 2), ("tanh", 3), ("sigmoid", 4)])
+def test_the_numpy_mlp_is_the_keras_model(activation, k):
+    # one NumPy model: the boundary drawn mid-training and the attacks inside adversarial training
+    # use the network the trainer trains, which is the Keras model it returns
+    rng = np.random.default_rng(0)
+    spec = models.MLPSpec(3, (16, 8), activation, models.n_outputs(k))
+    w = models.NumpyMLP(spec, rng).weights()
+    keras_model = models.to_keras(spec, w)
+    x = rng.normal(size=(50, 3)).astype(np.float32)
+    y = rng.integers(0, k, size=50)
+    z = keras_model(x, training=False)
+    np.testing.assert_allclose(models.numpy_logits(spec, w, x), z.numpy(), rtol=1e-5, atol=1e-5)
+    xt = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(xt)
+        z = keras_model(xt, training=False)
+        if k == 2:
+            ce = tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.constant(y, tf.float32), logits=z[:, 0])
+        else:
+            ce = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=tf.constant(y), logits=z)
+        total = tf.reduce_sum(ce)  # rows are independent: its gradient is each point's own
+    net = models.NumpyMLP(spec, weights=w)
+    np.testing.assert_allclose(net.input_grad(x, y), tape.gradient(total, xt).numpy(), rtol=1e-4, atol=1e-6)
+
+
+def test_numpy_mlp_checks_its_weights():
+    spec = models.MLPSpec(2, (4,), "relu", 1)
+    with pytest.raises(ValueError, match="shapes"):
+        models.NumpyMLP(spec, weights=[np.zeros((2, 4)), np.zeros(4)])
+    with pytest.raises(ValueError, match="either rng"):
+        models.NumpyMLP(spec)
