@@ -94,6 +94,7 @@ class Context:
     keras_fit_seconds: float = float("nan")
     keras_accuracies: list[float] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)  # conclusions printed under the tables
     current = None  # the running context, for Row.passed
 
 
@@ -220,6 +221,69 @@ def section_training(ctx: Context) -> list[Row]:
     ]
 
 
+# The rule of the training-loop decision: the Keras-native loop replaces the NumPy one only when
+# it is within this factor of it on the first call of an architecture AND on a warm retrain.
+KERAS_LOOP_RULE = 2.0
+
+
+def section_training_loops(ctx: Context) -> list[Row]:
+    """advlab's NumPy loop against the Keras-native compiled loop (:mod:`benchmarks.keras_loop`) on the
+    seed network: the blog's data, 20-64-32-1, 10 epochs of batch 32. Calls alternate between the two
+    loops, so a busy machine slows both alike. "New architecture" is the first call for hidden widths
+    never built in this process (the Keras loop traces its graph there); "warm" is a retrain of the
+    same architecture with another seed."""
+    from . import keras_loop
+
+    b = ctx.blog
+    loops = {"numpy": models.fit_mlp, "keras": keras_loop.fit}
+    for fit in loops.values():  # the process' first tf.function and Keras model are not the loops' cost
+        fit(b.x_train, b.y_train, hidden=(7,), epochs=1)
+        fit(b.x_train, b.y_train, hidden=(64, 32), epochs=1)
+    widths = iter(range(63, 32, -1))  # (w, 32): never built before in this process
+    first = {k: [] for k in loops}
+    warm = {k: [] for k in loops}
+    for i in range(max(3, ctx.repeats // 2)):
+        for name, fit in loops.items():
+            w = next(widths)
+            t0 = time.perf_counter()
+            fit(b.x_train, b.y_train, hidden=(w, 32), epochs=10, batch_size=32, seed=i)
+            first[name].append(time.perf_counter() - t0)
+    for i in range(ctx.repeats):
+        for name, fit in loops.items():
+            t0 = time.perf_counter()
+            fit(b.x_train, b.y_train, hidden=(64, 32), epochs=10, batch_size=32, lr=1e-3 * (1 + i % 3), seed=i + 1)
+            warm[name].append(time.perf_counter() - t0)
+    f = {k: statistics.median(v) for k, v in first.items()}
+    wm = {k: statistics.median(v) for k, v in warm.items()}
+    r_first, r_warm = f["keras"] / f["numpy"], wm["keras"] / wm["numpy"]
+
+    # the two loops do the same mathematics: the same seed gives the same network
+    a = models.fit_mlp(b.x_train, b.y_train, hidden=(64, 32), epochs=10, seed=0).model.get_weights()
+    k = keras_loop.fit(b.x_train, b.y_train, hidden=(64, 32), epochs=10, seed=0).model.get_weights()
+    diff = max(float(np.max(np.abs(u - v))) for u, v in zip(a, k, strict=True))
+    ctx.checks.append(Check("Keras-native loop's weights vs the NumPy loop's, same seed (max abs difference)",
+                            diff, 0.0, "<= 1e-4 (float32 rounding)", diff <= 1e-4,
+                            "same Glorot draw, batch order, Adam and loss"))
+    qualifies = r_first <= KERAS_LOOP_RULE and r_warm <= KERAS_LOOP_RULE
+    ctx.findings.append(
+        f"Training loop: the Keras-native compiled loop takes {r_first:.2f}x the NumPy loop's time on an "
+        f"architecture's first call (tracing included) and {r_warm:.2f}x on a warm retrain; the rule asks "
+        f"for at most {KERAS_LOOP_RULE:g}x on both. "
+        + ("It qualifies: training could move to Keras." if qualifies else
+           "It does not qualify: advlab keeps training in NumPy."))
+    setting = "blog data, 20-64-32-1 (first call: 20-w-32-1, w never built), 10 epochs, batch 32"
+    return [
+        Row("Training loop: NumPy `fit_mlp`, new architecture (first call)", f["numpy"],
+            note=f"{setting}; calls alternate with the Keras-native loop"),
+        Row("Training loop: Keras-native compiled epoch, new architecture (first call, tracing included)",
+            f["keras"], note=f"{r_first:.2f}x the NumPy loop (rule: <= {KERAS_LOOP_RULE:g}x); one `tf.function` "
+                             "per epoch, `stateless_call`, Keras `Adam.stateless_apply`"),
+        Row("Training loop: NumPy `fit_mlp` retrain, same architecture (warm)", wm["numpy"], note=setting),
+        Row("Training loop: Keras-native compiled epoch retrain, same architecture (warm)", wm["keras"],
+            note=f"{r_warm:.2f}x the NumPy loop (rule: <= {KERAS_LOOP_RULE:g}x)"),
+    ]
+
+
 def section_grid(ctx: Context) -> list[Row]:
     ds = data.load("moons", n_samples=400, seed=0)
     model = models.train_mlp(ds.x_train, ds.y_train, epochs=30)
@@ -324,6 +388,7 @@ def _as_row(r) -> Row:
 # Sections run in order; the training section must come first (it measures the reference).
 SECTIONS: list[tuple[str, Callable[[Context], list[Row]]]] = [
     ("training", section_training),
+    ("training loops", section_training_loops),
     ("decision grid", section_grid),
     ("attacks", section_attacks),
     ("extra", _extra_module_rows),
@@ -402,6 +467,9 @@ def main(argv=None) -> int:
     table, failed = render(rows, ctx.checks, ctx.keras_fit_seconds)
     print(table)
     print()
+    for line in ctx.findings:
+        print(line)
+        print()
     if failed:
         print(f"FAIL: {len(failed)} budget(s) missed: " + "; ".join(failed))
     else:
