@@ -26,9 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _validate as v
-from .attacks import ATTACKS, loss_gradient
+from .attacks import ATTACKS, iterate
 from .attacks import predict as _predict_keras
-from .attacks._engine import check_eps, check_inputs, check_norm, engine_for
+from .attacks._engine import check_eps, check_inputs, check_norm, engine_for, random_delta
 from .defenses import single_thread_blas
 from .models import fit_mlp
 
@@ -49,7 +49,6 @@ __all__ = [
 TARGETS = ("mlp_seed", "mlp_width", "logreg", "svm", "forest", "knn")
 # attacks with an epsilon budget the surrogate can be attacked with
 CRAFT_ATTACKS = ("fgsm", "bim", "pgd", "mim", "noise")
-_TINY = 1e-12
 
 
 def train_target(name: str, x, y, *, hidden=(32, 32), activation: str = "relu", epochs: int = 100,
@@ -124,32 +123,6 @@ def predict_proba(model, x, n_classes: int) -> np.ndarray:
     return np.eye(n_classes)[predict(model, x)]
 
 
-def _project(xa, x, eps, l2, lo, hi):
-    d = xa - x
-    if l2:
-        n = np.linalg.norm(d, axis=1, keepdims=True)
-        d *= np.minimum(1.0, eps / np.maximum(n, _TINY))
-    else:
-        np.clip(d, -eps, eps, out=d)
-    return np.clip(x + d, lo, hi).astype(np.float32)
-
-
-def _direction(g, l2):
-    if l2:
-        return g / np.maximum(np.linalg.norm(g, axis=1, keepdims=True), _TINY)
-    return np.sign(g)
-
-
-def _ce(model, x, labels) -> np.ndarray:
-    from .attacks import logits
-    z = logits(model, x).astype(np.float64)
-    if z.shape[1] == 1:
-        s = np.where(labels == 1, z[:, 0], -z[:, 0])
-        return np.logaddexp(0.0, -s)
-    z = z - z.max(1, keepdims=True)
-    return np.log(np.exp(z).sum(1)) - z[np.arange(len(z)), labels]
-
-
 def craft(surrogate, x, y, *, attack: str = "pgd", eps: float, norm: str = "linf", steps: int | None = None,
           step_size: float | None = None, restarts: int = 1, decay: float = 1.0, targeted: bool = False,
           target=None, clip=None, seed: int = 0, stop_early: bool = False) -> np.ndarray:
@@ -186,58 +159,32 @@ def craft(surrogate, x, y, *, attack: str = "pgd", eps: float, norm: str = "linf
         if attack == "mim":
             kw.update(decay=decay)
         return spec.fn(surrogate, x, y, **kw)
-    eng, _ = engine_for(surrogate)
-    x, y, t, lo, hi = check_inputs(eng, x, y, clip=clip, target=target, targeted=targeted)
-    return _full_budget(surrogate, x, t, np.full(len(x), eps, np.float32), attack=attack, norm=norm, steps=steps,
-                        step_size=step_size, restarts=restarts, decay=decay, targeted=targeted, lo=lo, hi=hi,
-                        seed=seed)
+    return _full_budget(surrogate, x, y, np.full(len(np.asarray(x)), eps, np.float32), attack=attack, norm=norm,
+                        steps=steps, step_size=step_size, restarts=restarts, decay=decay, targeted=targeted,
+                        target=target, clip=clip, seed=seed)
 
 
-def _full_budget(surrogate, x, t, eps, *, attack, norm, steps, step_size, restarts, decay, targeted, lo, hi,
+def _full_budget(surrogate, x, y, eps, *, attack, norm, steps, step_size, restarts, decay, targeted, target, clip,
                  seed, blocks: int = 1):
-    """The whole-budget iteration on validated arrays. ``eps`` is per point, so
-    several budgets run as one batch: ``x`` may hold ``blocks`` stacked copies
-    of the same points, and every copy then gets the same random start (scaled
-    by its own epsilon), exactly as if it ran alone."""
-    eps = eps.astype(np.float32)[:, None]
+    """The whole-budget iteration (:func:`advlab.attacks.iterate` with
+    ``keep="last"``). ``eps`` is per point, so several budgets run as one
+    batch: ``x`` may hold ``blocks`` stacked copies of the same points, and
+    every copy then gets the same random start (scaled by its own epsilon),
+    exactly as if it ran alone."""
+    eps = eps.astype(np.float32)
     if step_size is None:
         alpha = (2.5 if attack == "pgd" else 1.0) * eps / steps
     else:
         alpha = np.full_like(eps, v.number("step_size", step_size, lo=0.0, hi=100.0))
-    sgn = np.float32(-1.0 if targeted else 1.0)
-    l2 = norm == "l2"
-    mu = decay if attack == "mim" else 0.0
-    n = len(x) // blocks
-    best, best_loss = None, None
-    for r in range(restarts if attack == "pgd" else 1):
-        if attack == "pgd":
-            rng = np.random.default_rng([seed, r])
-            if l2:
-                g = rng.normal(size=(n, x.shape[1]))
-                g /= np.maximum(np.linalg.norm(g, axis=1, keepdims=True), _TINY)
-                unit = g * rng.uniform(0, 1, size=(n, 1)) ** (1.0 / x.shape[1])
-            else:
-                unit = rng.uniform(-1.0, 1.0, size=(n, x.shape[1]))
-            xa = _project(x + np.tile(unit, (blocks, 1)).astype(np.float32) * eps, x, eps, l2, lo, hi)
-        else:
-            xa = x.copy()
-        g_acc = np.zeros_like(x)
-        for _ in range(steps):
-            g = loss_gradient(surrogate, xa, t)
-            if mu > 0:
-                g_acc = mu * g_acc + g / np.maximum(np.abs(g).sum(1, keepdims=True), _TINY)
-                g = g_acc
-            xa = _project(xa + sgn * alpha * _direction(g, l2).astype(np.float32), x, eps, l2, lo, hi)
-        if best is None:
-            best = xa
-            if restarts > 1 and attack == "pgd":
-                best_loss = sgn * _ce(surrogate, xa, t)
-        else:
-            loss = sgn * _ce(surrogate, xa, t)
-            better = loss > best_loss
-            best = np.where(better[:, None], xa, best)
-            best_loss = np.where(better, loss, best_loss)
-    return np.where(eps > 0, best, x).astype(np.float32)
+    starts = [None]
+    if attack == "pgd":
+        shape = (len(x) // blocks, np.shape(x)[1])
+        starts = (np.tile(random_delta(np.random.default_rng([seed, r]), shape, eps=1.0, norm=norm),
+                          (blocks, 1)).astype(np.float32) * eps[:, None] for r in range(restarts))
+    out, _, _ = iterate(surrogate, x, y, eps=eps, step_size=alpha, steps=steps, norm=norm,
+                        decay=decay if attack == "mim" else 0.0, starts=starts, keep="last", targeted=targeted,
+                        target=target, clip=clip)
+    return out
 
 
 def _iter_params(attack, steps, restarts, decay):
@@ -345,13 +292,14 @@ def transfer_curve(surrogate, targets: Mapping[str, object], x, y, *, eps_values
         steps, restarts, decay = _iter_params(attack, params.get("steps"), params.get("restarts", 1),
                                               params.get("decay", 1.0))
         eng, _ = engine_for(surrogate)
-        x, y, t, lo, hi = check_inputs(eng, x, y, clip=clip, target=target, targeted=targeted)
+        x, y, t, _, _ = check_inputs(eng, x, y, clip=clip, target=target, targeted=targeted)
         if on_step is not None:
             on_step(0, 1)
-        big = _full_budget(surrogate, np.tile(x, (len(eps_values), 1)), np.tile(t, len(eps_values)),
-                           np.repeat(eps_values, n), attack=attack, norm=norm, steps=steps,
-                           step_size=params.get("step_size"), restarts=restarts, decay=decay, targeted=targeted,
-                           lo=lo, hi=hi, seed=int(seed), blocks=len(eps_values))
+        k = len(eps_values)
+        big = _full_budget(surrogate, np.tile(x, (k, 1)), np.tile(y, k), np.repeat(eps_values, n), attack=attack,
+                           norm=norm, steps=steps, step_size=params.get("step_size"), restarts=restarts, decay=decay,
+                           targeted=targeted, target=np.tile(t, k) if targeted else None, clip=clip, seed=int(seed),
+                           blocks=k)
         advs = [big[j * n:(j + 1) * n] for j in range(len(eps_values))]
     else:
         advs = []

@@ -8,9 +8,10 @@ by name with its bookkeeping.
 from ._engine import NORMS, logits, predict, proba
 from .cw import cw_l2
 from .deepfool import deepfool
-from .gradient import bim, fgsm, loss_gradient, mim, pgd
+from .gradient import bim, fgsm, iterate, loss_gradient, mim, pgd
 from .noise import noise
 from .registry import ATTACKS, EPS, AttackResult, AttackSpec, Param, norms, run_attack
 
 __all__ = ["ATTACKS", "EPS", "NORMS", "AttackResult", "AttackSpec", "Param", "bim", "cw_l2", "deepfool",
-           "fgsm", "logits", "loss_gradient", "mim", "noise", "norms", "pgd", "predict", "proba", "run_attack"]
+           "fgsm", "iterate", "logits", "loss_gradient", "mim", "noise", "norms", "pgd", "predict", "proba",
+           "run_attack"]

@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import _validate as v
 from .._tf import keras, tf
+from ..numerics import probs_from_logits
 
 NORMS = ("linf", "l2")
 _lock = threading.Lock()
@@ -145,13 +146,21 @@ def predict(model, x) -> np.ndarray:
 
 def proba(model, x) -> np.ndarray:
     """Class probabilities ``(N, K)`` (K = 2 for a one-logit model)."""
-    z = logits(model, x).astype(np.float64)
-    if z.shape[1] == 1:
-        p1 = 1 / (1 + np.exp(-z[:, 0]))
-        return np.stack([1 - p1, p1], 1)
-    z = z - z.max(1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(1, keepdims=True)
+    return probs_from_logits(logits(model, x))
+
+
+def random_delta(rng: np.random.Generator, shape: tuple[int, int], *, eps, norm: str,
+                 sphere: bool = False) -> np.ndarray:
+    """Random perturbations ``(N, D)`` (float64) of size at most ``eps``:
+    uniform in the L-inf box, or uniform in the L2 ball (``sphere=True``: on its
+    surface, L2 length exactly ``eps``). The start of PGD and the noise baseline."""
+    if norm == "linf":
+        return rng.uniform(-eps, eps, size=shape)
+    g = rng.normal(size=shape)
+    g /= np.maximum(np.linalg.norm(g, axis=1, keepdims=True), 1e-12)
+    if not sphere:
+        g *= rng.uniform(0, 1, size=(shape[0], 1)) ** (1.0 / shape[1])
+    return g * eps
 
 
 # ------------------------------------------------------------- validation ---

@@ -1,39 +1,56 @@
 """Gradient-sign and gradient-step attacks: FGSM/FGM, BIM, PGD, MI-FGSM.
 
-All four share one compiled loop (:func:`_iterate`): start (optionally at a
-random point of the ball), step along the loss gradient (its sign for L-inf,
-its unit direction for L2; momentum for MI-FGSM), project back onto the
-epsilon-ball, clip to the input domain. The loop keeps, per point, the first
+One gradient (:func:`loss_gradient`, the model's own cross-entropy) and one
+compiled loop (:func:`iterate`) serve them all, and the transfer and defense
+lessons too: start (optionally at a random point of the ball), step along the
+loss gradient (its sign for L-inf, its unit direction for L2; momentum for
+MI-FGSM), project back onto the epsilon-ball, clip to the input domain. With
+``keep="first"`` (the attacks here) the loop keeps, per point, the first
 iterate that fools the model, so a late step that wanders back across the
-boundary never undoes a success.
+boundary never undoes a success; with ``keep="last"`` every point spends the
+whole budget (examples meant to transfer to another model).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import numpy as np
 
 from .. import _validate as v
 from .._tf import tf
+from ..numerics import cross_entropy
 from . import _engine as E
 
 _TINY = 1e-12
+KEEPS = ("first", "last")
+
+
+def _loss_and_grad(e, w, x, labels):
+    """Inside a graph: logits at x and the gradient w.r.t. x of the summed cross-entropy at ``labels``."""
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        z = e.logits_fn(w, x)
+        loss = tf.reduce_sum(E.per_example_ce(z, labels))
+    return z, tape.gradient(loss, x)
 
 
 def _grad_builder(e):
-    def f(w, x, labels):
-        with tf.GradientTape() as tape:
-            tape.watch(x)
-            z = e.logits_fn(w, x)
-            loss = tf.reduce_sum(E.per_example_ce(z, labels))
-        return tape.gradient(loss, x)
-    return f
+    return lambda w, x, labels: _loss_and_grad(e, w, x, labels)[1]
 
 
 def loss_gradient(model, x, labels) -> np.ndarray:
-    """Per-example gradient of the model's cross-entropy w.r.t. x, at ``labels``."""
+    """Per-example gradient of the model's cross-entropy w.r.t. x, at ``labels``.
+
+    ``x`` is ``(N, D)`` with ``labels`` ``(N,)``, or one point ``(D,)`` with
+    one label, which gives one gradient ``(D,)``.
+    """
     eng, w = E.engine_for(model)
     f = eng.fn("grad", _grad_builder, eng.x_sig, tf.TensorSpec((None,), tf.int32))
-    return f(w, np.asarray(x, np.float32), np.asarray(labels, np.int32)).numpy()
+    x = np.asarray(x, np.float32)
+    if x.ndim == 1:
+        return loss_gradient(model, x[None, :], np.reshape(labels, (1,)))[0]
+    return f(w, x, np.asarray(labels, np.int32)).numpy()
 
 
 def _unit_l2(g):
@@ -41,9 +58,12 @@ def _unit_l2(g):
     return g / tf.maximum(n, _TINY)
 
 
-def _iterate_builder(l2: bool, path: bool):
+def _iterate_builder(l2: bool, path: bool, keep_first: bool):
     def build(e):
         def f(w, x, y, t, sgn, delta0, eps, alpha, steps, mu, lo, hi):
+            eps = eps[:, None]
+            alpha = alpha[:, None]
+
             def project(xa):
                 d = xa - x
                 if l2:
@@ -65,14 +85,11 @@ def _iterate_builder(l2: bool, path: bool):
             ta = tf.TensorArray(tf.float32, size=steps + 1 if path else 1, element_shape=x.shape)
             ta = ta.write(0, xa)
             for i in tf.range(steps):
-                with tf.GradientTape() as tape:
-                    tape.watch(xa)
-                    z = e.logits_fn(w, xa)
-                    loss = tf.reduce_sum(E.per_example_ce(z, t))
-                g = tape.gradient(loss, xa)
-                now = fooled(z) & ~found
-                best = tf.where(now[:, None], xa, best)
-                found = found | now
+                z, g = _loss_and_grad(e, w, xa, t)
+                if keep_first:
+                    now = fooled(z) & ~found
+                    best = tf.where(now[:, None], xa, best)
+                    found = found | now
                 # MI-FGSM: accumulate L1-normalized gradients (mu = 0 gives plain steps)
                 g_acc = mu * g_acc + g / tf.maximum(tf.reduce_sum(tf.abs(g), axis=1, keepdims=True), _TINY)
                 dirn = g_acc
@@ -80,42 +97,78 @@ def _iterate_builder(l2: bool, path: bool):
                 xa = project(xa + sgn * alpha * step)
                 if path:
                     ta = ta.write(i + 1, xa)
-            z = e.logits_fn(w, xa)
-            now = fooled(z) & ~found
-            best = tf.where(now[:, None], xa, best)
-            found = found | now
-            out = tf.where(found[:, None], best, xa)
+            if keep_first:
+                z = e.logits_fn(w, xa)
+                now = fooled(z) & ~found
+                best = tf.where(now[:, None], xa, best)
+                found = found | now
+                out = tf.where(found[:, None], best, xa)
+            else:
+                out = xa
             return (out, found, ta.stack()) if path else (out, found, tf.zeros((0,), tf.float32))
         return f
     return build
 
 
-def _iterate(model, x, y, *, eps, alpha, steps, norm, mu, random_start, seed, clip, targeted, target,
-             return_path):
+def iterate(model, x, y, *, eps, step_size, steps: int, norm: str = "linf", decay: float = 0.0,
+            starts: Iterable = (None,), keep: str = "first", targeted: bool = False, target=None, clip=None,
+            return_path: bool = False):
+    """The iterative loop of BIM, PGD and MI-FGSM, once per start; returns
+    ``(x_adv, fooled, path)``.
+
+    ``eps`` and ``step_size`` are one value or one per point (several budgets
+    then run as one batch). ``starts`` holds one start offset ``(N, D)`` per
+    run (``None``: start at x); runs after the first are restarts. ``keep``:
+    ``"first"`` returns, per point, the first iterate that fools the model and
+    keeps a restart's point where an earlier run had failed; ``"last"`` spends
+    the whole budget and keeps, per point, the run that ends with the highest
+    loss (lowest for targeted). ``decay`` is MI-FGSM's momentum (0: plain
+    steps). ``fooled`` is reported for ``keep="first"`` (all False otherwise);
+    ``path`` ``(steps + 1, N, D)`` is the first run's, or None.
+    """
+    keep = v.choice("keep", keep, KEEPS)
     eng, w = E.engine_for(model)
     x, y, t, lo, hi = E.check_inputs(eng, x, y, clip=clip, target=target, targeted=targeted)
-    rng = np.random.default_rng(seed)
-    if random_start and eps > 0:
-        if norm == "linf":
-            delta0 = rng.uniform(-eps, eps, size=x.shape)
-        else:
-            g = rng.normal(size=x.shape)
-            g /= np.maximum(np.linalg.norm(g, axis=1, keepdims=True), _TINY)
-            r = rng.uniform(0, 1, size=(x.shape[0], 1)) ** (1.0 / x.shape[1])
-            delta0 = g * r * eps
-    else:
-        delta0 = np.zeros_like(x)
+    n = x.shape[0]
+    eps = np.broadcast_to(np.asarray(eps, np.float32), (n,))
+    alpha = np.broadcast_to(np.asarray(step_size, np.float32), (n,))
+    sgn = np.float32(-1.0 if targeted else 1.0)
     sig = [eng.x_sig, tf.TensorSpec((None,), tf.int32), tf.TensorSpec((None,), tf.int32),
-           tf.TensorSpec((), tf.float32), eng.x_sig, tf.TensorSpec((), tf.float32),
-           tf.TensorSpec((), tf.float32), tf.TensorSpec((), tf.int32), tf.TensorSpec((), tf.float32),
+           tf.TensorSpec((), tf.float32), eng.x_sig, tf.TensorSpec((None,), tf.float32),
+           tf.TensorSpec((None,), tf.float32), tf.TensorSpec((), tf.int32), tf.TensorSpec((), tf.float32),
            tf.TensorSpec((None,), tf.float32), tf.TensorSpec((None,), tf.float32)]
-    f = eng.fn(f"iterate-{norm}-{return_path}", _iterate_builder(norm == "l2", return_path), *sig)
-    out, found, path = f(w, x, y, t, np.float32(-1.0 if targeted else 1.0), delta0.astype(np.float32),
-                         np.float32(eps), np.float32(alpha), np.int32(steps), np.float32(mu), lo, hi)
-    out = out.numpy()
-    if eps == 0:
-        out = x.copy()
-    return out, found.numpy(), (path.numpy() if return_path else None)
+    best = found_all = first_path = best_loss = None
+    for r, delta0 in enumerate(starts):
+        path = return_path and r == 0
+        key = f"iterate-{norm}-{path}" + ("" if keep == "first" else "-last")
+        f = eng.fn(key, _iterate_builder(norm == "l2", path, keep == "first"), *sig)
+        delta0 = np.zeros_like(x) if delta0 is None else np.asarray(delta0, np.float32)
+        out, found, p = f(w, x, y, t, sgn, delta0, eps, alpha, np.int32(steps), np.float32(decay), lo, hi)
+        out, found = out.numpy(), found.numpy()
+        if best is None:
+            best, found_all, first_path = out, found, (p.numpy() if path else None)
+        elif keep == "first":
+            take = found & ~found_all
+            best = np.where(take[:, None], out, best)
+            found_all = found_all | found
+        else:
+            if best_loss is None:
+                best_loss = sgn * cross_entropy(E.logits(model, best), t)
+            loss = sgn * cross_entropy(E.logits(model, out), t)
+            better = loss > best_loss
+            best = np.where(better[:, None], out, best)
+            best_loss = np.where(better, loss, best_loss)
+    return np.where(eps[:, None] > 0, best, x), found_all, first_path
+
+
+def _starts(x, *, eps, norm, random_start, seeds):
+    """PGD's random starts, one per seed (none when not ``random_start`` or eps is 0)."""
+    shape = np.shape(x)
+    for s in seeds:
+        if random_start and eps > 0:
+            yield E.random_delta(np.random.default_rng(s), shape, eps=eps, norm=norm).astype(np.float32)
+        else:
+            yield None
 
 
 def _common(eps, steps, step_size, norm, default_ratio):
@@ -165,9 +218,8 @@ def bim(model, x, y, *, eps: float, steps: int = 10, step_size: float | None = N
     ``(steps + 1, N, D)``.
     """
     eps, steps, step_size, norm = _common(eps, steps, step_size, norm, 1.0 / max(steps, 1))
-    out, _, path = _iterate(model, x, y, eps=eps, alpha=step_size, steps=steps, norm=norm, mu=0.0,
-                            random_start=False, seed=0, clip=clip, targeted=targeted, target=target,
-                            return_path=return_path)
+    out, _, path = iterate(model, x, y, eps=eps, step_size=step_size, steps=steps, norm=norm, clip=clip,
+                           targeted=targeted, target=target, return_path=return_path)
     return (out, path) if return_path else out
 
 
@@ -201,18 +253,10 @@ def pgd(model, x, y, *, eps: float, steps: int = 40, step_size: float | None = N
     eps, steps, step_size, norm = _common(eps, steps, step_size, norm, 2.5 / max(steps, 1))
     restarts = v.number("restarts", restarts, lo=1, hi=100, integer=True)
     seed = v.number("seed", seed, lo=0, hi=2**63 - 1, integer=True)
-    best, found_all, first_path = None, None, None
-    for r in range(restarts):
-        out, found, path = _iterate(model, x, y, eps=eps, alpha=step_size, steps=steps, norm=norm, mu=0.0,
-                                    random_start=random_start, seed=seed + r, clip=clip, targeted=targeted,
-                                    target=target, return_path=return_path and r == 0)
-        if best is None:
-            best, found_all, first_path = out, found, path
-        else:
-            take = found & ~found_all
-            best = np.where(take[:, None], out, best)
-            found_all = found_all | found
-    return (best, first_path) if return_path else best
+    starts = _starts(x, eps=eps, norm=norm, random_start=random_start, seeds=[seed + r for r in range(restarts)])
+    out, _, path = iterate(model, x, y, eps=eps, step_size=step_size, steps=steps, norm=norm, starts=starts,
+                           clip=clip, targeted=targeted, target=target, return_path=return_path)
+    return (out, path) if return_path else out
 
 
 def mim(model, x, y, *, eps: float, steps: int = 10, step_size: float | None = None, decay: float = 1.0,
@@ -228,7 +272,6 @@ def mim(model, x, y, *, eps: float, steps: int = 10, step_size: float | None = N
     """
     eps, steps, step_size, norm = _common(eps, steps, step_size, norm, 1.0 / max(steps, 1))
     decay = v.number("decay", decay, lo=0.0, hi=10.0)
-    out, _, path = _iterate(model, x, y, eps=eps, alpha=step_size, steps=steps, norm=norm, mu=decay,
-                            random_start=False, seed=0, clip=clip, targeted=targeted, target=target,
-                            return_path=return_path)
+    out, _, path = iterate(model, x, y, eps=eps, step_size=step_size, steps=steps, norm=norm, decay=decay,
+                           clip=clip, targeted=targeted, target=target, return_path=return_path)
     return (out, path) if return_path else out

@@ -28,10 +28,5 @@ def noise(model, x, y, *, eps: float, norm: str = "linf", seed: int = 0, clip=No
     seed = v.number("seed", seed, lo=0, hi=2**63 - 1, integer=True)
     eng, _ = E.engine_for(model)
     x, y, _, lo, hi = E.check_inputs(eng, x, y, clip=clip)
-    rng = np.random.default_rng(seed)
-    if norm == "linf":
-        d = rng.uniform(-eps, eps, size=x.shape)
-    else:
-        g = rng.normal(size=x.shape)
-        d = g / np.maximum(np.linalg.norm(g, axis=1, keepdims=True), 1e-12) * eps
+    d = E.random_delta(np.random.default_rng(seed), x.shape, eps=eps, norm=norm, sphere=True)
     return np.clip(x + d.astype(np.float32), lo, hi).astype(np.float32)
