@@ -387,6 +387,10 @@ class Report:
     actions: int = 0  # actions each student was asked for
     action_errors: dict[str, int] = field(default_factory=dict)
     action_timeouts: dict[str, int] = field(default_factory=dict)
+    # the same per page ("ε move · /digits"), for the pages scenario
+    by_page: dict[str, list[float]] = field(default_factory=dict)
+    by_page_errors: dict[str, int] = field(default_factory=dict)
+    by_page_timeouts: dict[str, int] = field(default_factory=dict)
     fragment_runs: int = 0  # ε moves the server ran as fragment reruns
     wall_s: float = 0.0
     bytes_received: int = 0
@@ -396,15 +400,24 @@ class Report:
     rss_peak_mb: float | None = None
     rss_end_mb: float | None = None
 
-    def record(self, action: str, seconds: float) -> None:
+    def record(self, action: str, seconds: float, page: str | None = None) -> None:
         self.latencies.setdefault(action, []).append(seconds)
+        if page is not None:
+            self.by_page.setdefault(f"{action} · /{page}", []).append(seconds)
 
-    def error(self, action: str, student: int, message: str) -> None:
+    def error(self, action: str, student: int, message: str, page: str | None = None) -> None:
         self.action_errors[action] = self.action_errors.get(action, 0) + 1
-        self.errors.append(f"student {student}, {action}: {message}")
+        if page is not None:
+            key = f"{action} · /{page}"
+            self.by_page_errors[key] = self.by_page_errors.get(key, 0) + 1
+        where = f"student {student}" + (f" on /{page}" if page is not None else "")
+        self.errors.append(f"{where}, {action}: {message}")
 
-    def timeout(self, action: str) -> None:
+    def timeout(self, action: str, page: str | None = None) -> None:
         self.action_timeouts[action] = self.action_timeouts.get(action, 0) + 1
+        if page is not None:
+            key = f"{action} · /{page}"
+            self.by_page_timeouts[key] = self.by_page_timeouts.get(key, 0) + 1
         self.timeouts += 1
 
     def p95(self, action: str) -> float:
@@ -425,15 +438,14 @@ class Report:
         return ok
 
     def rows(self) -> list[list[str]]:
-        names = [a for a in ACTION_ORDER if a in self.latencies or a in self.action_errors
-                 or a in self.action_timeouts]
-        names += sorted(set(self.latencies) - set(names))
         out = []
-        for name in names:
-            v = self.latencies.get(name, [])
-            out.append([self.scenario, str(self.students), name, str(len(v)),
-                        _s(percentile(v, 50)), _s(percentile(v, 95)), _s(max(v) if v else math.nan),
-                        str(self.action_errors.get(name, 0)), str(self.action_timeouts.get(name, 0))])
+        for lat, errs, tos in ((self.latencies, self.action_errors, self.action_timeouts),
+                               (self.by_page, self.by_page_errors, self.by_page_timeouts)):
+            for name in sorted(set(lat) | set(errs) | set(tos), key=_row_rank):
+                v = lat.get(name, [])
+                out.append([self.scenario, str(self.students), name, str(len(v)),
+                            _s(percentile(v, 50)), _s(percentile(v, 95)), _s(max(v) if v else math.nan),
+                            str(errs.get(name, 0)), str(tos.get(name, 0))])
         return out
 
     def summary_row(self) -> list[str]:
@@ -443,7 +455,7 @@ class Report:
         return [self.scenario, str(self.students), f"{self.finished}/{self.students}", str(self.requests),
                 str(len(self.errors)), str(self.timeouts), f"{self.wall_s:.0f}",
                 "n/a" if per is None else f"{per:.3f}", rss, f"{self.bytes_received / 1e6:.1f}",
-                f"{self.client_cpu_s:.0f}", "yes" if self.meets_targets() else "no"]
+                f"{self.client_cpu_s:.1f}", "yes" if self.meets_targets() else "no"]
 
     def table(self) -> str:
         return tables([self])
@@ -453,6 +465,18 @@ ACTION_HEADER = ["scenario", "students", "action", "count", "p50 s", "p95 s", "m
 SUMMARY_HEADER = ["scenario", "students", "finished", "requests", "errors", "timeouts", "wall s",
                   "server CPU s / request", "server RSS MB start → peak → end", "MB received", "client CPU s",
                   f"targets (ε p95 ≤ {TARGET_EPS_P95_S:g} s, load p95 ≤ {TARGET_LOAD_P95_S:g} s, no errors)"]
+
+
+def _row_rank(key: str) -> tuple:
+    """Rows in page order, then action order ("ε move · /digits" is on page "digits")."""
+    action, _, page = key.partition(" · /")
+    pages = {p: i for i, p in enumerate(PAGES)}
+    actions = {a: i for i, a in enumerate(ACTION_ORDER)}
+    return pages.get(page, len(pages)), page, actions.get(action, len(actions)), action
+
+
+def _students(n: int) -> str:
+    return f"{n} student" + ("" if n == 1 else "s")
 
 
 def _s(x: float) -> str:
@@ -619,6 +643,7 @@ class Plan:
     actions: int = 3
     soak: bool = False  # each action: a new seed (a model trained), then an ε move
     seed_base: int = 0
+    by_page: bool = False  # also report this student's timings under its page
 
 
 def plans(scenario: str, students: int, actions: int, first_seed: int = 1) -> list[Plan]:
@@ -627,7 +652,7 @@ def plans(scenario: str, students: int, actions: int, first_seed: int = 1) -> li
     if scenario == "seeds":
         return [Plan(query=urlencode({"seed": first_seed + i}), actions=actions) for i in range(students)]
     if scenario == "pages":
-        return [Plan(path=PAGES[i % len(PAGES)], actions=actions) for i in range(students)]
+        return [Plan(path=PAGES[i % len(PAGES)], actions=actions, by_page=True) for i in range(students)]
     if scenario == "soak":
         return [Plan(actions=actions, soak=True, seed_base=first_seed + 1000 * i) for i in range(students)]
     raise ValueError(f"unknown scenario {scenario!r}; choose from {', '.join(SCENARIOS)}")
@@ -637,6 +662,7 @@ async def student(i: int, url: str, plan: Plan, report: Report, *, think_s: floa
                   start_delay_s: float, stats: dict[str, int], rng: random.Random) -> None:
     await asyncio.sleep(start_delay_s)
     action = CONNECT
+    page = plan.path if plan.by_page else None
     tab = Session(url, timeout_s=timeout_s)
     try:
         t0 = time.perf_counter()
@@ -647,10 +673,10 @@ async def student(i: int, url: str, plan: Plan, report: Report, *, think_s: floa
             nonlocal action
             action = name
             res = await request()
-            report.record(name, res.seconds)
+            report.record(name, res.seconds, page)
             stats["bytes"] += res.bytes
             for e in res.errors:
-                report.error(name, i, e)
+                report.error(name, i, e, page)
             return res
 
         await timed(FIRST_LOAD, lambda: tab.load(plan.path, plan.query))
@@ -663,15 +689,16 @@ async def student(i: int, url: str, plan: Plan, report: Report, *, think_s: floa
                 await timed(NEW_SEED, lambda s=seed, v=plan.seed_base + k + 1: tab.set_value(s, v))
             eps = tab.eps_slider()
             if eps is not None:
-                res = await timed(EPS_MOVE, lambda e=eps: tab.set_value(e, other_slider_value(e, tab.slider_value(e), rng)))
+                value = other_slider_value(eps, tab.slider_value(eps), rng)
+                res = await timed(EPS_MOVE, lambda e=eps, v=value: tab.set_value(e, v))
                 stats["fragment_runs"] += res.fragment_run
             elif not plan.soak:
                 await timed(RERUN, tab.rerun)
         report.finished += 1
     except TimeoutError:
-        report.timeout(action)
+        report.timeout(action, None if action == CONNECT else page)
     except (OSError, WebSocketException, ProtocolError) as e:
-        report.error(action, i, f"{type(e).__name__}: {e}")
+        report.error(action, i, f"{type(e).__name__}: {e}", None if action == CONNECT else page)
     finally:
         await tab.close()
 
@@ -735,6 +762,12 @@ def run(url: str, *, students: int, scenario: str = "same-link", actions: int = 
 
 # ----------------------------------------------------------------- the CLI ---
 
+async def warm_up(url: str, timeout_s: float) -> RunResult:
+    """One visit to the default page, untimed by the report."""
+    async with Session(url, timeout_s=timeout_s) as tab:
+        return await tab.load("")
+
+
 def ramp(url: str, counts: Sequence[int], *, scenario: str, actions: int, think_s: float, timeout_s: float,
          pid: int | None, spread_s: float, out=print) -> tuple[list[Report], int | None]:
     """Run the scenario for growing classes, stopping at the first one that misses the targets."""
@@ -746,7 +779,7 @@ def ramp(url: str, counts: Sequence[int], *, scenario: str, actions: int, think_
                   pid=pid, spread_s=spread_s, first_seed=first_seed)
         first_seed += n  # fresh seeds, so every step trains its own models
         reports.append(rep)
-        out(f"{n} students: {'meets' if rep.meets_targets() else 'misses'} the targets "
+        out(f"{_students(n)}: {'meets' if rep.meets_targets() else 'misses'} the targets "
             f"(ε move p95 {_s(rep.p95(EPS_MOVE))} s, first load p95 {_s(rep.p95(FIRST_LOAD))} s, "
             f"{len(rep.errors)} errors, {rep.timeouts} timeouts)", flush=True)
         if not rep.meets_targets():
@@ -767,6 +800,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds one request may take")
     ap.add_argument("--spread", type=float, default=0.0, help="spread the arrivals over this many seconds")
     ap.add_argument("--ramp", help="comma-separated class sizes, e.g. 5,10,20,30: the largest meeting the targets")
+    ap.add_argument("--no-warmup", action="store_true",
+                    help="measure the server started here cold (by default one visit to / goes first, as the "
+                         "teacher's own would: it loads TensorFlow and trains the default model)")
     args = ap.parse_args(argv)
 
     scenarios = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
@@ -784,6 +820,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             url, pid = stack.enter_context(serve())
         print(f"server {url}" + (f" (pid {pid})" if pid else " (process unknown: no CPU or memory figures)"),
               flush=True)
+        if not args.url and not args.no_warmup:
+            res = asyncio.run(warm_up(url, max(args.timeout, 120.0)))
+            print(f"warm-up visit to /: {res.seconds:.1f} s" + "".join(f"; {e}" for e in res.errors), flush=True)
         reports: list[Report] = []
         ok = True
         for sc in scenarios:
@@ -795,10 +834,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 reps, best = ramp(url, counts, **common)
                 reports += reps
                 print(f"{sc}: the largest class meeting the targets is "
-                      + (f"{best} students" if best else f"below {counts[0]} students"), flush=True)
+                      + (_students(best) if best else f"below {_students(counts[0])}"), flush=True)
             else:
                 n = args.students if args.students is not None else n_default
-                print(f"{sc}: {n} students, {actions} actions each...", flush=True)
+                print(f"{sc}: {_students(n)}, {actions} actions each...", flush=True)
                 rep = run(url, students=n, **common)
                 reports.append(rep)
                 ok = ok and not rep.errors and not rep.timeouts
