@@ -6,6 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 N      ?= 2
+HOST   ?= 0.0.0.0
 
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
@@ -40,10 +41,10 @@ browser:
 		! fc-list 2>/dev/null | grep -qi cjk; then \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-noto-cjk >/dev/null 2>&1 || true; fi
 
-# N replicas of the app behind nginx on $(PORT), one session per browser pinned to one
-# replica (deploy/replicas.py): make serve-replicas N=4 PORT=8080
+# N replicas of the app behind nginx on $(HOST):$(PORT), one session per browser pinned to
+# one replica (deploy/replicas.py): make serve-replicas N=4 PORT=8080
 serve-replicas: $(VENV)/.installed-run nginx
-	$(BIN)/python -m deploy.replicas --replicas $(N) --port $(PORT)
+	$(BIN)/python -m deploy.replicas --replicas $(N) --port $(PORT) --host $(HOST)
 
 # The deployment tests and serve-replicas use Debian's nginx. As root on Debian/Ubuntu it
 # is installed when missing; elsewhere those tests skip with a message (never with CI=true).
