@@ -94,6 +94,7 @@ SCENARIO_DEFAULTS = {"same-link": (30, 10), "seeds": (30, 10), "pages": (28, 10)
 # left alone: moving it retrains.
 EPS_KEYS = (".eps", ".eval_eps")
 SEED_KEY = ".seed"
+SOAK_SEEDS = (5000, 10000)  # the soak trains with seeds from this range (the seeds scenario's start at 1)
 
 # Targets a class should get (``--ramp`` reports the largest class meeting them)
 TARGET_EPS_P95_S = 1.0
@@ -654,7 +655,8 @@ def plans(scenario: str, students: int, actions: int, first_seed: int = 1) -> li
     if scenario == "pages":
         return [Plan(path=PAGES[i % len(PAGES)], actions=actions, by_page=True) for i in range(students)]
     if scenario == "soak":
-        return [Plan(actions=actions, soak=True, seed_base=first_seed + 1000 * i) for i in range(students)]
+        # the soak's seeds come from the upper half of the field's range (0-9999), apart from the seeds scenario's
+        return [Plan(actions=actions, soak=True, seed_base=SOAK_SEEDS[0] + i * actions) for i in range(students)]
     raise ValueError(f"unknown scenario {scenario!r}; choose from {', '.join(SCENARIOS)}")
 
 
@@ -686,7 +688,8 @@ async def student(i: int, url: str, plan: Plan, report: Report, *, think_s: floa
                 seed = tab.widget(SEED_KEY, "number_input")
                 if seed is None:
                     raise ProtocolError("no seed input on the page")
-                await timed(NEW_SEED, lambda s=seed, v=plan.seed_base + k + 1: tab.set_value(s, v))
+                value = SOAK_SEEDS[0] + (plan.seed_base - SOAK_SEEDS[0] + k + 1) % (SOAK_SEEDS[1] - SOAK_SEEDS[0])
+                await timed(NEW_SEED, lambda s=seed, v=value: tab.set_value(s, v))
             eps = tab.eps_slider()
             if eps is not None:
                 value = other_slider_value(eps, tab.slider_value(eps), rng)
@@ -699,6 +702,8 @@ async def student(i: int, url: str, plan: Plan, report: Report, *, think_s: floa
         report.timeout(action, None if action == CONNECT else page)
     except (OSError, WebSocketException, ProtocolError) as e:
         report.error(action, i, f"{type(e).__name__}: {e}", None if action == CONNECT else page)
+    except Exception as e:  # noqa: BLE001 - a failure of this client ends the student, not the whole run
+        report.error(action, i, f"load test client failed: {type(e).__name__}: {e}", None if action == CONNECT else page)
     finally:
         await tab.close()
 

@@ -67,6 +67,27 @@ def test_eps_moves_change_what_the_page_shows(advlab_server):
     assert shown[0.5][0] == shown[0.0][0]
 
 
+def test_links_reach_the_app(advlab_server):
+    """The query string and the page named by the URL path arrive as a browser sends them."""
+    url, _ = advlab_server
+
+    async def visit():
+        async with Session(url, timeout_s=60) as seeded:
+            res = await seeded.load("", "seed=3")
+            assert res.errors == []
+            assert parse_qs(seeded.query)["seed"] == ["3"]
+        async with Session(url, timeout_s=60) as digits:
+            res = await digits.load("digits")
+            assert res.errors == []
+            assert digits.eps_slider().element.slider.id.endswith("dg.eps")
+            moved = await digits.set_value(digits.eps_slider(), 0.05)
+            assert moved.errors == [] and moved.fragment_run
+            again = await digits.rerun()  # by the page's hash now: still the Digits page
+            assert again.errors == [] and digits.eps_slider().element.slider.id.endswith("dg.eps")
+
+    asyncio.run(visit())
+
+
 def test_page_errors_are_counted(tmp_path):
     # the first load shows st.error; moving ε off 0.5 raises
     source = """
