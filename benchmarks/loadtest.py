@@ -24,9 +24,16 @@ Scenarios:
 ``all``        the four above with their default class sizes.
 
 The output is a markdown table per action (first load, ε move, ...) with its
-p50/p95/max latency, count, errors and timeouts, then the server's CPU seconds
-per action and its memory (RSS) when its process is known (own server, ``--pid``,
-or a local ``--url`` whose listening process can be found).
+p50/p95/max latency, count, errors and timeouts (an ``exception`` element or an
+``st.error`` alert counts as an error), then the server's CPU seconds per
+request (first loads and actions) and its memory (RSS) when its process is
+known (own server, ``--pid``, or a local ``--url`` whose listening process can
+be found).
+
+From Python, ``run(url, students=10, scenario="same-link")`` returns a
+:class:`Report` (``latencies``, ``errors``, ``timeouts``, ``finished``,
+``table()``); :class:`Session` is one tab, for tests that look at what a page
+shows after a request.
 
 Protocol, as the server (Streamlit 1.67) reads it:
 
@@ -42,6 +49,9 @@ Protocol, as the server (Streamlit 1.67) reads it:
   widget's element id, which ends with the widget's key (``...-pg.eps``); a
   widget drawn inside ``@st.fragment`` is rerun with that fragment's id (the
   ``fragment_id`` of the delta that drew it), so only the fragment runs;
+* the server does not echo a value the user set: the redrawn slider carries
+  ``value`` only when the app itself set it (``set_value``), so the tab keeps
+  the states it sent and sends all of them with every rerun, as a browser does;
 * a run ends with ``script_finished``; ``FINISHED_EARLY_FOR_RERUN`` means
   another run follows (``st.rerun``, ``st.switch_page``), so the client waits on;
 * ``page_info_changed`` rewrites the browser's query string (the app writes
@@ -49,8 +59,8 @@ Protocol, as the server (Streamlit 1.67) reads it:
 * large elements are sent once: the client lists the hashes it holds in
   ``cached_message_hashes`` and the server then sends only a ``ref_hash``
   message. This client keeps a cache the way the browser does (entries unused
-  for ``max_cached_message_age`` runs are dropped), so the server does the
-  same work as for a browser.
+  for ``max_cached_message_age`` full runs are dropped), so the server does
+  the same work as for a browser.
 """
 
 from __future__ import annotations
