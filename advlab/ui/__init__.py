@@ -249,6 +249,22 @@ def shared(key, compute: Callable[[service.Job], object], *, text: Callable[[ser
         slot.empty()
 
 
+FIGURES = service.ModelStore(max_items=48)
+
+
+def figure(key, build: Callable[[], object]):
+    """A figure built once for every session that shows the same view.
+
+    A class on one link moves to the same epsilons: the first student's move
+    builds the chart, the others reuse it. Figures are read-only once stored
+    (``st.plotly_chart`` only reads them)."""
+    fig = FIGURES.get(key)
+    if fig is None:
+        fig = build()
+        FIGURES.put(key, fig)
+    return fig
+
+
 def shared_all(items: list[tuple], *, text: Callable[[int, int, service.Job], str]) -> list:
     """Several shared results at once (a sweep): every missing one is submitted
     to the pool together, one progress bar follows them all.
