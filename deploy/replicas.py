@@ -199,6 +199,7 @@ class Cluster:
     replicas: list[Replica]
     nginx: subprocess.Popen | None = None
     warm_s: float | None = None
+    warm_problems: list[str] = field(default_factory=list)
     _open_logs: list = field(default_factory=list, repr=False)
 
     @property
@@ -273,24 +274,23 @@ def _wait_until(check, what: str, deadline: float, failed) -> None:
 
 
 def _warm_up(cluster: Cluster, deadline: float) -> float:
-    """One first run of the app in every replica at once; the seconds it took."""
+    """One first run of the app in every replica at once; the seconds it took. A replica whose
+    run fails still serves (other pages may work): the problem is kept in ``warm_problems``."""
     from concurrent.futures import ThreadPoolExecutor
 
     from deploy.probe import visit
 
-    def one(r: Replica) -> None:
-        with visit(r.url, timeout_s=max(1.0, deadline - time.monotonic())) as v:
-            for e in v.errors:
-                print(f"warning: replica {r.name}'s first run showed an error: {e}", file=sys.stderr, flush=True)
+    def one(r: Replica) -> list[str]:
+        try:
+            with visit(r.url, timeout_s=max(1.0, deadline - time.monotonic())) as v:
+                return [f"replica {r.name}'s first run showed an error: {e}" for e in v.errors]
+        except Exception as e:  # noqa: BLE001 - any failure of the run is reported, serving goes on
+            return [f"replica {r.name}'s first run failed: {type(e).__name__}: {e} (log {r.log_path})"]
 
     t0 = time.monotonic()
     with ThreadPoolExecutor(len(cluster.replicas)) as pool:
-        for r, fut in [(r, pool.submit(one, r)) for r in cluster.replicas]:
-            try:
-                fut.result()
-            except Exception as e:
-                raise RuntimeError(f"replica {r.name} failed its first run: {e}; end of {r.log_path}:\n"
-                                   + _tail(r.log_path)) from e
+        for problems in pool.map(one, cluster.replicas):
+            cluster.warm_problems += problems
     return time.monotonic() - t0
 
 
@@ -322,6 +322,13 @@ def replicas(n: int = 2, port: int | None = None, *, host: str = "127.0.0.1", tf
         # nginx's workers (nobody) must reach their temp directories
         path.chmod(0o711)
         (path / "tmp").chmod(0o711)
+    if port:
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as nginx does
+            try:
+                s.bind((host or "0.0.0.0", port))
+            except OSError as e:
+                raise RuntimeError(f"nginx cannot listen on {host}:{port}: {e.strerror}") from e
     port = port or free_port(host)
     cluster = Cluster(url=f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}",
                       directory=path, replicas=[])
@@ -361,8 +368,8 @@ def replicas(n: int = 2, port: int | None = None, *, host: str = "127.0.0.1", tf
             stdout=nginx_out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
         _wait_until(lambda: _healthy(cluster.url), f"nginx ({cluster.url})", deadline,
                     lambda: cluster.nginx.poll() is not None and
-                    f"nginx exited with code {cluster.nginx.returncode}:\n{_tail(path / 'nginx.out')}"
-                    f"{_tail(cluster.error_log_path)}")
+                    f"nginx exited with code {cluster.nginx.returncode}:\n"
+                    + (_tail(cluster.error_log_path) or _tail(path / "nginx.out")))
         yield cluster
     finally:
         cluster.close()
@@ -398,8 +405,13 @@ def main(argv: list[str] | None = None) -> int:
         with replicas(args.replicas, args.port, host=args.host, tf_threads=args.tf_threads,
                       directory=args.dir, warm=args.warm) as cluster:
             print(f"advlab is served at {cluster.url} by {args.replicas} replica(s) behind nginx", flush=True)
+            if args.host in ("", "0.0.0.0"):
+                print(f"  (on every interface: students open http://<this machine's name or address>:{args.port})",
+                      flush=True)
             if cluster.warm_s is not None:
                 print(f"  (each replica ran the app once to warm up: {cluster.warm_s:.1f} s)", flush=True)
+            for problem in cluster.warm_problems:
+                print(f"warning: {problem}", file=sys.stderr, flush=True)
             for r in cluster.replicas:
                 print(f"  {r.name}: {r.url}  (log {r.log_path})", flush=True)
             print(f"  nginx access log (which replica served what): {cluster.access_log_path}", flush=True)

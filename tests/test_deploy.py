@@ -17,6 +17,7 @@ import shlex
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
@@ -238,12 +239,40 @@ def _get(url: str, cookie: str | None = None) -> tuple[int, str | None]:
     return status, None
 
 
-def _new_log(cluster, since: int, path_prefix: str, count: int, timeout_s: float = 15.0) -> list[dict]:
-    """Access log entries after the first ``since`` for paths starting with ``path_prefix``, once
-    there are ``count`` of them (websockets are logged when they close)."""
+def _marked(cluster, tokens: list[str], timeout_s: float = 15.0) -> dict[str, dict]:
+    """The access log entry of each request sent with ``?probe=<token>``. nginx writes an entry
+    once the request is over, which can be after the client has read the answer, so the
+    entries are waited for and found by their token rather than by their position."""
     deadline = time.monotonic() + timeout_s
     while True:
-        got = [e for e in cluster.access_log()[since:] if e["path"].startswith(path_prefix)]
+        found = {}
+        for e in cluster.access_log():
+            m = re.search(r"[?&]probe=(\w+)", e["path"])
+            if m and m.group(1) in tokens:
+                found[m.group(1)] = e
+        if len(found) == len(tokens) or time.monotonic() > deadline:
+            assert len(found) == len(tokens), f"not logged: {set(tokens) - set(found)}"
+            return found
+        time.sleep(0.1)
+
+
+def _settled_log_length(cluster, quiet_s: float = 1.0, timeout_s: float = 15.0) -> int:
+    """Length of the access log once earlier requests have all been logged (no new line for ``quiet_s``)."""
+    deadline = time.monotonic() + timeout_s
+    n, since = len(cluster.access_log()), time.monotonic()
+    while time.monotonic() - since < quiet_s and time.monotonic() < deadline:
+        time.sleep(0.1)
+        m = len(cluster.access_log())
+        if m != n:
+            n, since = m, time.monotonic()
+    return n
+
+
+def _streams_after(cluster, since: int, count: int, timeout_s: float = 15.0) -> list[dict]:
+    """The websocket entries after the first ``since``, once there are ``count`` (logged when they close)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        got = [e for e in cluster.access_log()[since:] if e["path"].startswith(STREAM)]
         if len(got) >= count or time.monotonic() > deadline:
             return got
         time.sleep(0.2)
@@ -253,23 +282,24 @@ def test_replicas_healthy_through_nginx(cluster):
     assert len(cluster.replica_urls) == 2
     for url in [cluster.url, *cluster.replica_urls]:
         assert _get(url + HEALTH)[0] == 200, url
-    assert cluster.warm_s is not None  # every replica ran the app once before nginx took students
+    # every replica ran the app once before nginx took students
+    assert cluster.warm_s is not None and cluster.warm_problems == []
 
 
 def test_first_visits_spread_and_the_cookie_pins(cluster):
-    since = len(cluster.access_log())
-    given = [_get(cluster.url + "/")[1] for _ in range(4)]
+    tokens = [uuid.uuid4().hex for _ in range(4)]
+    given = [_get(f"{cluster.url}/?probe={t}")[1] for t in tokens]
     assert set(given) == {"r0", "r1"}, f"first visits should spread over both replicas: {given}"
-    log = _new_log(cluster, since, "/", 4)
-    for e, name in zip(log, given, strict=True):
+    log = _marked(cluster, tokens)
+    for t, name in zip(tokens, given, strict=True):
         # the cookie names the replica that answered
-        assert cluster.replica_for(e["upstream"]).name == name
+        assert cluster.replica_for(log[t]["upstream"]).name == name
     # a browser that sends its cookie back stays on its replica and gets no new cookie
     for name in ("r0", "r1"):
-        since = len(cluster.access_log())
-        for path in ("/", HEALTH, "/", HEALTH, "/", HEALTH):
-            assert _get(cluster.url + path, cookie=name) == (200, None)
-        served = {cluster.replica_for(e["upstream"]).name for e in _new_log(cluster, since, "/", 6)}
+        tokens = [uuid.uuid4().hex for _ in range(6)]
+        for path, t in zip(("/", HEALTH) * 3, tokens, strict=True):
+            assert _get(f"{cluster.url}{path}?probe={t}", cookie=name) == (200, None)
+        served = {cluster.replica_for(e["upstream"]).name for e in _marked(cluster, tokens).values()}
         assert served == {name}
 
 
@@ -282,7 +312,7 @@ def test_unknown_cookie_counts_as_a_first_visit(cluster):
 def test_sessions_land_on_both_replicas_and_stay(cluster):
     """Several students open the app at once through nginx: both replicas serve sessions,
     every session's websocket reaches the replica its cookie names, none fails."""
-    since = len(cluster.access_log())
+    since = _settled_log_length(cluster)
     students = 4
     if importlib.util.find_spec("benchmarks.loadtest") is not None:
         from benchmarks import loadtest
@@ -295,7 +325,7 @@ def test_sessions_land_on_both_replicas_and_stay(cluster):
         for _ in range(students):
             with visit(cluster.url, timeout_s=180.0) as v:
                 assert v.replica in ("r0", "r1") and v.errors == []
-    streams = _new_log(cluster, since, STREAM, students)
+    streams = _streams_after(cluster, since, students)
     assert len(streams) == students, streams
     assert all(e["status"] == "101" for e in streams), streams
     served = [cluster.replica_for(e["upstream"]).name for e in streams]
