@@ -24,8 +24,11 @@ def shown(raw: str, limit: int = SHOWN_MAX) -> str:
     span: a backtick would close it (and let the rest render as markdown, a
     link or an image), a line break could end its paragraph. Backticks become
     a look-alike, control and format characters (line breaks, NUL,
-    right-to-left overrides) become U+FFFD, and a long value is cut.
+    right-to-left overrides) become U+FFFD, and a long value is cut. An
+    empty value shows as ``""`` (two backticks would not make a code span).
     """
+    if str(raw) == "":
+        return '""'
     out = []
     for ch in str(raw)[:limit]:
         if ch == "`":
