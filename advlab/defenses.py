@@ -33,8 +33,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _validate as v
-from .attacks import fgsm, pgd, predict
-from .attacks._engine import clip_bounds
+from .attacks import loss_gradient, pgd
+from .attacks._engine import clip_bounds, random_delta
+from .evaluation import accuracy, accuracy_curve, attack_cell
 from .models import Trained, fit_mlp, to_keras
 
 __all__ = [
@@ -44,7 +45,6 @@ __all__ = [
     "Tradeoff",
     "adversarial_train",
     "evaluate_tradeoff",
-    "input_gradient",
     "make_perturb",
     "reported_vs_real",
     "saturate",
@@ -92,36 +92,6 @@ def single_thread_blas():
                 _blas_limit = None
 
 
-def input_gradient(net, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Per-example gradient of the cross-entropy w.r.t. the input, for the NumPy MLP
-    of :func:`advlab.models.fit_mlp` (the ``net`` its ``perturb`` hook receives).
-
-    The same values as ``net.input_grad`` at half the cost: the backward pass
-    skips the weight gradients, which an attack does not need.
-    """
-    acts = net.forward(x)
-    z = acts[-1]
-    if z.shape[1] == 1:
-        # sigmoid(z) - y, written through tanh so large |z| cannot overflow
-        d = 0.5 * (1.0 + np.tanh(0.5 * z)) - y[:, None].astype(np.float32)
-    else:
-        e = np.exp(z - z.max(1, keepdims=True))
-        d = e / e.sum(1, keepdims=True)
-        d[np.arange(len(y)), y] -= 1.0
-    act = net.spec.activation
-    for i in range(net.n_layers - 1, -1, -1):
-        d = d @ net.params[2 * i].T
-        if i > 0:
-            a = acts[i]
-            if act == "relu":
-                d *= a > 0
-            elif act == "tanh":
-                d *= 1.0 - a * a
-            else:
-                d *= a * (1.0 - a)
-    return d
-
-
 def make_perturb(*, method: str = "pgd", eps: float, ratio: float = 0.5, steps: int = 7,
                  step_size: float | None = None, clip=None, seed: int = 0) -> Callable:
     """The ``perturb(net, xb, yb, rng) -> xb`` hook of :func:`advlab.models.fit_mlp`
@@ -160,13 +130,13 @@ def make_perturb(*, method: str = "pgd", eps: float, ratio: float = 0.5, steps: 
             np.maximum(lo_b, bounds["lo"], out=lo_b)
             np.minimum(hi_b, bounds["hi"], out=hi_b)
         if method == "fgsm":
-            xa = xs + eps32 * np.sign(input_gradient(net, xs, ys))
+            xa = xs + eps32 * np.sign(net.input_grad(xs, ys))
             np.clip(xa, lo_b, hi_b, out=xa)
         else:
-            xa = xs + rng.uniform(-eps, eps, size=xs.shape).astype(np.float32)
+            xa = xs + random_delta(rng, xs.shape, eps=eps, norm="linf").astype(np.float32)
             np.clip(xa, lo_b, hi_b, out=xa)
             for _ in range(steps):
-                xa += alpha * np.sign(input_gradient(net, xa, ys))
+                xa += alpha * np.sign(net.input_grad(xa, ys))
                 np.clip(xa, lo_b, hi_b, out=xa)
         out = xb.copy()
         out[:m] = xa
@@ -224,13 +194,6 @@ def saturate(trained: Trained, *, temperature: float = 1e4):
     return to_keras(trained.spec, w)
 
 
-def _pgd_accuracy(model, x, y, eps: float, *, clip, steps: int, seed: int) -> float:
-    if eps == 0:
-        return float(np.mean(predict(model, x) == y))
-    xa = pgd(model, x, y, eps=eps, steps=steps, seed=seed, clip=clip)
-    return float(np.mean(predict(model, xa) == y))
-
-
 @dataclass(frozen=True)
 class Tradeoff:
     """Clean and robust (PGD at ``eval_eps``) test accuracy per training epsilon."""
@@ -259,8 +222,9 @@ def evaluate_tradeoff(models: Sequence, x, y, *, train_eps, eval_eps: float, cli
     eval_eps = v.number("eval_eps", eval_eps, lo=0.0, hi=10.0)
     x = v.features("x", x)
     y = v.labels("y", y, x.shape[0])
-    clean = np.array([float(np.mean(predict(m, x) == y)) for m in models])
-    robust = np.array([_pgd_accuracy(m, x, y, eval_eps, clip=clip, steps=steps, seed=seed) for m in models])
+    clean = np.array([accuracy(m, x, y) for m in models])
+    robust = np.array([attack_cell(m, x, y, attack="pgd", eps=eval_eps, clip=clip, seed=seed,
+                                   params={"steps": steps}).accuracy for m in models])
     secs = np.zeros(len(models)) if seconds is None else np.asarray(seconds, np.float64)
     return Tradeoff(train_eps, clean, robust, float(eval_eps), secs)
 
@@ -311,26 +275,19 @@ def reported_vs_real(masked, source, x, y, *, eps_values, clip=None, steps: int 
     """Evaluate ``masked`` (e.g. from :func:`saturate`) with FGSM and PGD on
     itself and with PGD examples transferred from ``source`` (an ordinary model
     trained on the same data), at every epsilon in ``eps_values``."""
-    from .attacks import loss_gradient
-
     eps_values = np.asarray(eps_values, np.float64)
     if eps_values.ndim != 1 or eps_values.size == 0 or np.any(eps_values < 0) or not np.all(np.isfinite(eps_values)):
         raise ValueError("eps_values must be a non-empty list of epsilons >= 0")
     x = v.features("x", x)
     y = v.labels("y", y, x.shape[0])
     steps = v.number("steps", steps, lo=1, hi=1000, integer=True)
-    def acc(xa):
-        return float(np.mean(predict(masked, xa) == y))
-
-    clean = acc(x)
-    out_f, out_p, out_t = [], [], []
-    for e in eps_values:
-        if e == 0:
-            out_f.append(clean), out_p.append(clean), out_t.append(clean)
-            continue
-        out_f.append(acc(fgsm(masked, x, y, eps=float(e), clip=clip)))
-        out_p.append(acc(pgd(masked, x, y, eps=float(e), steps=steps, seed=seed, clip=clip)))
-        out_t.append(acc(pgd(source, x, y, eps=float(e), steps=steps, seed=seed, clip=clip)))
-    g = loss_gradient(masked, x, y)
-    zero = float(np.mean(np.all(g == 0, axis=1)))
-    return MaskingReport(eps_values, np.array(out_f), np.array(out_p), np.array(out_t), clean, zero)
+    clean = accuracy(masked, x, y)
+    reported_fgsm = accuracy_curve(masked, x, y, attack="fgsm", eps_values=eps_values, clip=clip)
+    reported_pgd = accuracy_curve(masked, x, y, attack="pgd", eps_values=eps_values, clip=clip, seed=seed,
+                                  steps=steps)
+    # the attack runs on the ordinary model; the masked one only sees its examples
+    real = np.array([clean if e == 0 else
+                     accuracy(masked, pgd(source, x, y, eps=float(e), steps=steps, seed=seed, clip=clip), y)
+                     for e in eps_values])
+    zero = float(np.mean(np.all(loss_gradient(masked, x, y) == 0, axis=1)))
+    return MaskingReport(eps_values, reported_fgsm, reported_pgd, real, clean, zero)

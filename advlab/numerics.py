@@ -13,10 +13,13 @@ import numpy as np
 __all__ = ["cross_entropy", "norms", "probs_from_logits", "sigmoid", "softmax"]
 
 
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    """The logistic function, written through tanh so no ``exp`` can overflow;
-    keeps the dtype of ``z``."""
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
+def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """The logistic function, split by sign so no ``exp`` can overflow; keeps
+    the dtype of ``z`` (``out`` may be ``z`` itself)."""
+    out = np.empty_like(z) if out is None else out
+    ez = np.exp(-np.abs(z))
+    np.copyto(out, np.where(z >= 0, 1 / (1 + ez), ez / (1 + ez)))
+    return out
 
 
 def softmax(z: np.ndarray) -> np.ndarray:

@@ -3,15 +3,13 @@ robustness/accuracy trade-off, and a "defense" whose robustness is only reported
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import time
 
 import numpy as np
 import streamlit as st
 
-from advlab import defenses, figures, metrics, models, ui
+from advlab import defenses, evaluation, export, figures, models, projections, ui
 from advlab.data import TWO_D
 from advlab.figures import defense as dfig
 from advlab.pages_common import BATCHES, LRS, cached_attack, data_key, load_data, mlp_fields, net_kw
@@ -181,14 +179,14 @@ def main_models(ds, v: dict):
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def cached_grid(_model, model_key, lim: tuple, res: int):
-    g = metrics.boundary_grid(_model, lim, res)
+    g = projections.boundary_grid(_model, lim, res)
     return g.xs, g.ys, g.proba
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def pgd_curve(_model, model_key, _ds, eps: tuple, seed: int) -> np.ndarray:
-    return metrics.robustness_curve(_model, _ds.x_test, _ds.y_test, attack="pgd", eps_values=eps, clip=_ds.clip,
-                                    seed=seed, steps=EVAL_STEPS)
+    return evaluation.accuracy_curve(_model, _ds.x_test, _ds.y_test, attack="pgd", eps_values=eps, clip=_ds.clip,
+                                     seed=seed, steps=EVAL_STEPS)
 
 
 def pgd_points(model, model_key, ds, dkey, eps: float, seed: int):
@@ -208,17 +206,8 @@ def masking_report(_masked, masked_key, _source, source_key, _ds, eps: tuple, se
                                      steps=EVAL_STEPS, seed=seed)
 
 
-def to_csv(rows: list[dict]) -> str:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=list(rows[0]))
-    w.writeheader()
-    for r in rows:
-        w.writerow({k: (f"{val:.6g}" if isinstance(val, float) else val) for k, val in r.items()})
-    return buf.getvalue()
-
-
 def eps_grid(emax: float, n: int) -> tuple:
-    return tuple(float(e) for e in np.round(np.linspace(0.0, float(emax), n), 4))
+    return tuple(float(e) for e in evaluation.eps_grid(emax, n, decimals=4))
 
 
 def curve_max(v: dict) -> float:
@@ -267,7 +256,7 @@ def compare_section(ds, v: dict, keys, std, adv) -> None:
         st.info(ui.tr("df_same_as_standard"), icon=":material/info:")
 
     if ds.n_features == 2:
-        lim = metrics.plot_limits(ds.x_train, ds.x_test, pad=0.6)
+        lim = projections.plot_limits(ds.x_train, ds.x_test, pad=0.6)
         names = [ui.tr("class_n", k=i) for i in range(ds.n_classes)]
         cols = columns(2, gap="medium")
         for col, (title, trained, key, res) in zip(cols, (
@@ -303,7 +292,7 @@ def compare_section(ds, v: dict, keys, std, adv) -> None:
         st.markdown(ui.tr("df_curve_explain"))
         rows = [{"eps": e, "standard_pgd_accuracy": float(a), "adversarial_pgd_accuracy": float(b)}
                 for e, a, b in zip(grid, c_std, c_adv)]
-        st.download_button(ui.tr("df_csv_curves"), to_csv(rows), file_name="advlab-adversarial-training-curves.csv",
+        st.download_button(ui.tr("df_csv_curves"), export.csv_text(rows), file_name="advlab-adversarial-training-curves.csv",
                            mime="text/csv", key="df_csv_curves", width="stretch")
 
 
@@ -342,7 +331,7 @@ def tradeoff_section(ds, v: dict, keys, std) -> None:
         st.markdown(ui.tr("df_tradeoff_read", clean0=f"{res.clean[0]:.0%}", clean1=f"{res.clean[-1]:.0%}",
                           emax=f"{res.train_eps[-1]:g}", rob0=f"{res.robust[0]:.0%}", robbest=f"{res.robust[best]:.0%}",
                           ebest=f"{res.train_eps[best]:g}", ev=f"{ev:g}"))
-        st.download_button(ui.tr("df_csv_tradeoff"), to_csv(res.rows()), file_name="advlab-tradeoff-sweep.csv",
+        st.download_button(ui.tr("df_csv_tradeoff"), export.csv_text(res.rows()), file_name="advlab-tradeoff-sweep.csv",
                            mime="text/csv", key="df_csv_tradeoff", width="stretch")
 
 
@@ -401,7 +390,7 @@ def _masking_section(ds, keys, std) -> None:
         else:
             st.markdown(ui.tr("df_mask_no_gap", ev=f"{ev:g}"))
         st.caption(ui.tr("df_mask_refs"))
-        st.download_button(ui.tr("df_csv_masking"), to_csv(rep.rows()), file_name="advlab-reported-vs-real.csv",
+        st.download_button(ui.tr("df_csv_masking"), export.csv_text(rep.rows()), file_name="advlab-reported-vs-real.csv",
                            mime="text/csv", key="df_csv_masking", width="stretch")
     ui.sync_url(STATE, v)
 

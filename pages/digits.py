@@ -7,7 +7,7 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-from advlab import models, seedlab, ui
+from advlab import export, models, seedlab, ui
 from advlab.attacks import ATTACKS, proba
 from advlab.figures import lab as figs
 from advlab.pages_common import active_fields, attack_controls, attack_fields, cached_attack
@@ -233,7 +233,7 @@ def _attack_section(ds, trained, model_key) -> None:
                    else tr("dg_gallery_caption", k=n_hit, n=len(idx)))
         st.pills(tr("dg_gallery_pick"), [int(j) for j in idx], format_func=lambda j: f"#{j}", key="dg_pick",
                  on_change=_pick_from_gallery)
-    st.download_button(tr("dg_csv"), seedlab.results_csv(res, feature_names=ds.feature_names),
+    st.download_button(tr("dg_csv"), export.results_csv(res, feature_names=ds.feature_names),
                        file_name="advlab-digits-adversarial.csv", mime="text/csv", key="dg_csv_dl")
     ui.sync_url(STATE, v, active_fields(STATE, v))
 

@@ -8,7 +8,7 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-from advlab import figures, metrics, models, snippets, ui
+from advlab import export, figures, models, numerics, projections, ui
 from advlab.attacks import ATTACKS
 from advlab.data import TWO_D
 from advlab.pages_common import BATCHES, LRS, active_fields, attack_controls, attack_fields, cached_attack
@@ -74,7 +74,7 @@ def train_key(v: dict) -> tuple:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def cached_grid(_model, model_key, lim: tuple, res: int):
-    g = metrics.boundary_grid(_model, lim, res)
+    g = projections.boundary_grid(_model, lim, res)
     return g.xs, g.ys, g.proba
 
 
@@ -83,13 +83,13 @@ def train(ds, v: dict, key: tuple, lim: tuple):
     (with progress and, if asked, a live boundary)."""
     epochs = int(v["epochs"])
     spec = models.MLPSpec(2, key[2], v["act"], models.n_outputs(ds.n_classes))
-    xs, ys, pts = metrics.grid_points(lim, 60)
+    xs, ys, pts = projections.grid_points(lim, 60)
 
     def live(job) -> None:
         ep, w = job.info.get("epoch", 0), job.info.get("weights")
         if w is None:
             return
-        p = metrics.probs_from_logits(models.numpy_logits(spec, w, pts)).reshape(60, 60, -1)
+        p = numerics.probs_from_logits(models.numpy_logits(spec, w, pts)).reshape(60, 60, -1)
         fig = figures.decision_map(xs, ys, p, lang=ui.lang(), presenter=ui.presenter(),
                                    title=ui.tr("pg_watch_title", ep=ep, n=epochs))
         figures.add_points(fig, ds.x_train, ds.y_train, split="train", lang=ui.lang())
@@ -127,7 +127,7 @@ def main() -> None:
     sidebar_controls()
     v = ui.values(STATE)
     ds = ui.dataset(v["dataset"], int(v["n"]), float(v["noise"]), int(v["dseed"]), int(data_key(v)[4]))
-    lim = metrics.plot_limits(ds.x_train, ds.x_test, pad=0.6)
+    lim = projections.plot_limits(ds.x_train, ds.x_test, pad=0.6)
     model_key, trained, _ = model_for(ds, v, lim)
     xs, ys, p = cached_grid(trained.model, model_key, lim, GRID_RES)
     names = [ui.tr("class_n", k=i) for i in range(ds.n_classes)]
@@ -258,23 +258,14 @@ def extras(ds, res, cfg, v) -> None:
     c1, c2 = st.columns([3, 1])
     with c1.expander(ui.tr("pg_code_title")):
         st.caption(ui.tr("pg_code_help"))
-        st.code(snippets.playground_code(
+        st.code(export.playground_code(
             dataset=v["dataset"], n_samples=v["n"], noise=v["noise"], data_seed=v["dseed"], n_classes=v["classes"],
             hidden=tuple([int(v["width"])] * int(v["layers"])), activation=v["act"], epochs=v["epochs"],
             batch_size=int(v["batch"]), lr=float(v["lr"]), l2=float(v["l2"]), seed=v["seed"], attack=cfg["attack"],
             eps=cfg["eps"], norm=cfg["norm"], targeted=cfg["targeted"], target=cfg["target"],
             params=dict(cfg["params"])), language="python")
-    c2.download_button(ui.tr("pg_csv"), adversarial_csv(res), file_name=f"advlab-{cfg['attack']}-points.csv",
+    c2.download_button(ui.tr("pg_csv"), export.playground_points_csv(res), file_name=f"advlab-{cfg['attack']}-points.csv",
                        mime="text/csv", key="pg_csv_button", width="stretch")
-
-
-def adversarial_csv(res) -> str:
-    rows = ["index,x1,x2,label,pred_clean,x1_adv,x2_adv,pred_adv,fooled,linf,l2"]
-    for i in range(len(res.x)):
-        rows.append(f"{i},{res.x[i, 0]:.6f},{res.x[i, 1]:.6f},{res.y[i]},{res.pred_clean[i]},"
-                    f"{res.x_adv[i, 0]:.6f},{res.x_adv[i, 1]:.6f},{res.pred_adv[i]},"
-                    f"{int(res.pred_adv[i] != res.y[i])},{res.linf[i]:.6f},{res.l2[i]:.6f}")
-    return "\n".join(rows) + "\n"
 
 
 def _next_fooled(fooled: list[int]) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import math
 import threading
 import time
@@ -12,7 +11,7 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-from advlab import metrics, models, robustness, ui
+from advlab import evaluation, export, models, robustness, ui
 from advlab.attacks import ATTACKS, predict
 from advlab.data import TWO_D
 from advlab.figures import robustness as rfig
@@ -21,7 +20,7 @@ from advlab.state import Field, PageState
 
 PAGE = "rb"
 DATASETS = TWO_D + ("blog", "digits")
-CURVES = robustness.CURVE_ATTACKS
+CURVES = evaluation.CURVE_ATTACKS
 MIN_METHODS = ("deepfool", "cw")
 # the attacks whose own parameters this page exposes (curves and minimal perturbations)
 _PARAM_FIELDS = [f for f in attack_fields() if any(f.name.startswith(f"{k}_") for k in CURVES + MIN_METHODS)]
@@ -101,7 +100,7 @@ def train(ds, key: tuple):
 @st.cache_data(show_spinner=False, max_entries=6000)
 def cached_cell(_model, model_key, _x, _y, data_key, n_points, attack, eps, norm, params: tuple, clip, seed):
     """One attack at one epsilon; cell by cell so adding an attack or an epsilon reuses the rest."""
-    return robustness.attack_cell(_model, _x, _y, attack=attack, eps=eps, norm=norm, clip=clip, seed=seed,
+    return evaluation.attack_cell(_model, _x, _y, attack=attack, eps=eps, norm=norm, clip=clip, seed=seed,
                                   params=dict(params))
 
 
@@ -135,7 +134,7 @@ def keep(key: tuple, item) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def cached_min(_model, model_key, _x, _y, data_key, n_points, method, params: tuple, clip):
-    return robustness.minimal_distances(_model, _x, _y, method=method, clip=clip, params=dict(params))
+    return evaluation.minimal_distances(_model, _x, _y, method=method, clip=clip, params=dict(params))
 
 
 # --------------------------------------------------------------- controls ---
@@ -288,7 +287,7 @@ def _analysis(ds, trained, model_key, n) -> None:
                     _param_control(a, p, pc[i + 1])
     v = ui.values(STATE)
     norm = v["norm"]
-    eps_grid = robustness.eps_grid(eps_max=float(v["eps_max"]), n=int(v["n_eps"]))
+    eps_grid = evaluation.eps_grid(eps_max=float(v["eps_max"]), n=int(v["n_eps"]))
     seed = int(v["seed"])
 
     curves = None
@@ -332,7 +331,7 @@ def compute_curves(model, model_key, x, y, dkey, attacks, eps_grid, norm, clip, 
                 bar.progress(done / total, text=ui.tr("rb_computing", attack=ui.tr(f"attack_{a}"), eps=e,
                                                       done=done, total=total))
     slot.empty()
-    out = robustness.CurveSet.from_cells(eps_grid, attacks, cells, norm=norm, n_points=len(x), n_classes=n_classes)
+    out = evaluation.CurveSet.from_cells(eps_grid, attacks, cells, norm=norm, n_points=len(x), n_classes=n_classes)
     for arr in (out.eps, out.accuracy, out.success, out.linf, out.l2, out.l0):
         arr.flags.writeable = False  # shared by every session that asks for these settings
     keep(key, out)
@@ -363,7 +362,7 @@ def show_curves(curves, mark_eps: float, ds, lang: str, pres: bool) -> None:
     c1, c2 = st.columns([3, 1])
     with c1.expander(ui.tr("rb_read_title"), expanded=False):
         st.markdown(ui.tr("rb_read_curves", n=curves.n_points, norm=ui.tr(f"rb_norm_{curves.norm}")))
-    c2.download_button(ui.tr("rb_csv_curves"), _csv(curves.rows()), file_name=f"advlab-robustness-{ds.name}.csv",
+    c2.download_button(ui.tr("rb_csv_curves"), export.csv_text(curves.rows()), file_name=f"advlab-robustness-{ds.name}.csv",
                        mime="text/csv", key="rb_dl_curves", on_click="ignore", width="stretch")
 
 
@@ -426,7 +425,7 @@ def minimal_section(model, model_key, x, y, dkey, clip, norm, eps, ds, lang, pre
     m[2].metric(ui.tr("rb_min_ratio"), f"{ratio:.2f}×" if np.isfinite(ratio) else "—",
                 help=ui.tr("rb_min_ratio_help"))
     if mark is not None:
-        within = float(metrics.flip_fraction(d_ok["cw"], [mark])[0])
+        within = float(evaluation.flip_fraction(d_ok["cw"], [mark])[0])
         m[3].metric(ui.tr("rb_min_within", eps=mark), f"{within:.0%}", help=ui.tr("rb_min_within_help"))
     else:
         m[3].metric(ui.tr("rb_min_correct"), f"{int(correct.sum())} / {len(correct)}",
@@ -450,7 +449,7 @@ def minimal_section(model, model_key, x, y, dkey, clip, norm, eps, ds, lang, pre
     for i in range(len(y)):
         rows.append({"point": i, "true_class": int(y[i]), "correct": bool(correct[i]),
                      "deepfool_l2": _num(dist["deepfool"][i]), "cw_l2": _num(dist["cw"][i])})
-    c2.download_button(ui.tr("rb_csv_min"), _csv(rows), file_name=f"advlab-minimal-perturbations-{ds.name}.csv",
+    c2.download_button(ui.tr("rb_csv_min"), export.csv_text(rows), file_name=f"advlab-minimal-perturbations-{ds.name}.csv",
                        mime="text/csv", key="rb_dl_min", on_click="ignore", width="stretch")
 
 
@@ -516,24 +515,6 @@ def _num(x) -> str:
     if np.isnan(x):
         return ""
     return "inf" if np.isinf(x) else f"{float(x):.6g}"
-
-
-def _csv(rows: list[dict]) -> str:
-    if not rows:
-        return ""
-    buf = io.StringIO()
-    cols = list(rows[0])
-    buf.write(",".join(cols) + "\n")
-    for r in rows:
-        buf.write(",".join(_cell(r[c]) for c in cols) + "\n")
-    return buf.getvalue()
-
-
-def _cell(val) -> str:
-    if isinstance(val, float):
-        return f"{val:.6g}"
-    s = str(val)
-    return f'"{s}"' if "," in s else s
 
 
 try:

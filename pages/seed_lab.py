@@ -7,8 +7,8 @@ from functools import partial
 import numpy as np
 import streamlit as st
 
-from advlab import models, seedlab, ui
-from advlab.attacks import ATTACKS, proba
+from advlab import export, models, seedlab, ui
+from advlab.attacks import ATTACKS, loss_gradient, proba
 from advlab.figures import lab as figs
 from advlab.pages_common import active_fields, attack_controls, attack_fields, cached_attack
 from advlab.state import Field, PageState
@@ -99,7 +99,7 @@ def cached_pca(_x_train, _res, model_key, cfg_key: tuple):
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def cached_grad(_model, model_key, _x, y: int, point: int):
-    return seedlab.input_gradient(_model, _x, y)
+    return loss_gradient(_model, _x, y)
 
 
 # ------------------------------------------------------------------ page ---
@@ -326,13 +326,13 @@ def _explore(ds, trained, model_key) -> None:
             st.caption(tr("sl_slice_from_grad"))
     why_box.info(tr("sl_slice_why"), icon=":material/explore:")
 
-    st.download_button(tr("sl_csv"), seedlab.results_csv(res, feature_names=ds.feature_names),
+    st.download_button(tr("sl_csv"), export.results_csv(res, feature_names=ds.feature_names),
                        file_name="advlab-seedlab-adversarial-points.csv", mime="text/csv", key="sl_points_dl")
 
     # --- the code for this view
     st.header(tr("sl_code_title"))
     st.caption(tr("sl_code_caption"))
-    code = seedlab.view_snippet(attack=cfg["attack"], eps=cfg["eps"], norm=cfg["norm"], targeted=cfg["targeted"],
+    code = export.seed_lab_code(attack=cfg["attack"], eps=cfg["eps"], norm=cfg["norm"], targeted=cfg["targeted"],
                                 target=cfg["target"], params=cfg["params"], hidden=hidden_of(v),
                                 epochs=int(v["epochs"]), seed=seed, point=i, eps_hi=budget_hi, lang=ui.lang())
     with st.expander(tr("sl_code_expander"), expanded=not ui.presenter()):
@@ -361,9 +361,7 @@ def _budget_range(res, norm: str) -> float:
 
 
 def _curve_csv(grid, curve, noise) -> str:
-    lines = ["eps,accuracy_attack,accuracy_noise"]
-    lines += [f"{e:g},{a:.6f},{b:.6f}" for e, a, b in zip(grid, curve, noise)]
-    return "\n".join(lines) + "\n"
+    return export.csv_text({"eps": e, "accuracy_attack": a, "accuracy_noise": b} for e, a, b in zip(grid, curve, noise))
 
 
 try:

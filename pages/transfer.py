@@ -3,13 +3,10 @@ to other models the learner picks."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 import numpy as np
 import streamlit as st
 
-from advlab import metrics, models, transfer, ui
+from advlab import export, models, projections, transfer, ui
 from advlab.attacks import ATTACKS
 from advlab.data import TWO_D
 from advlab.figures import defense as dfig
@@ -199,17 +196,8 @@ def cached_craft(_surrogate, skey, _ds, eps: float, attack: str, norm: str, targ
 
 @st.cache_data(show_spinner=False, max_entries=128)
 def cached_grid(_model, key, lim: tuple, res: int, n_classes: int):
-    xs, ys, pts = metrics.grid_points(lim, res)
+    xs, ys, pts = projections.grid_points(lim, res)
     return xs, ys, transfer.predict_proba(_model, pts, n_classes).reshape(res, res, -1)
-
-
-def to_csv(rows: list[dict]) -> str:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=list(rows[0]))
-    w.writeheader()
-    for r in rows:
-        w.writerow({k: (f"{val:.6g}" if isinstance(val, float) else val) for k, val in r.items()})
-    return buf.getvalue()
 
 
 def columns(spec, **kw):
@@ -308,7 +296,7 @@ def _attack_section(ds, skey, surrogate, targets: dict, names: list[str]) -> Non
     c1.caption(ui.tr("tf_table_caption"))
     table = [dict(r, attack=cfg["attack"], norm=cfg["norm"], stop_early=stop, model_label=labels[r["model"]])
              for r in curve.rows()]
-    c2.download_button(ui.tr("tf_csv"), to_csv(table), file_name=f"advlab-transfer-{cfg['attack']}.csv",
+    c2.download_button(ui.tr("tf_csv"), export.csv_text(table), file_name=f"advlab-transfer-{cfg['attack']}.csv",
                        mime="text/csv", key="tf_csv", width="stretch")
     if ds.n_features == 2:
         gallery(ds, v, skey, surrogate, targets, scores, x_adv, labels)
@@ -335,7 +323,7 @@ def reading(v, curve, scores, targets, white, eps, stop, spec) -> None:
 
 def gallery(ds, v, skey, surrogate, targets, scores, x_adv, labels) -> None:
     st.markdown(f"**{ui.tr('tf_gallery_title')}**")
-    lim = metrics.plot_limits(ds.x_train, ds.x_test, pad=0.6)
+    lim = projections.plot_limits(ds.x_train, ds.x_test, pad=0.6)
     panels = []
     for n, model, key in (("surrogate", surrogate, skey),
                           *((n, m, target_key(v, n)) for n, m in targets.items())):

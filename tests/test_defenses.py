@@ -89,15 +89,6 @@ def test_progress_is_reported_every_epoch(moons):
     assert seen == [1, 2, 3, 4, 5]
 
 
-@pytest.mark.parametrize(("act", "k"), [("relu", 2), ("tanh", 3), ("sigmoid", 2), ("relu", 4)])
-def test_input_gradient_is_the_trainers_gradient(act, k):
-    rng = np.random.default_rng(0)
-    net = NumpyMLP(MLPSpec(5, (16, 8), act, models.n_outputs(k)), rng)
-    x = rng.normal(size=(32, 5)).astype(np.float32)
-    y = rng.integers(0, k, size=32)
-    np.testing.assert_allclose(defenses.input_gradient(net, x, y), net.input_grad(x, y), rtol=1e-4, atol=1e-6)
-
-
 @pytest.mark.parametrize("method", defenses.METHODS)
 def test_training_examples_stay_in_the_ball_and_the_domain_and_raise_the_loss(method):
     rng = np.random.default_rng(1)

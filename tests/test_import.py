@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CORE = ["advlab", "advlab.data", "advlab.models", "advlab.attacks", "advlab.metrics"]
+CORE = ["advlab", "advlab.data", "advlab.models", "advlab.attacks", "advlab.evaluation"]
 
 
 def test_core_modules_do_not_import_streamlit():

@@ -5,23 +5,24 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from advlab import metrics, models, robustness
+from advlab import evaluation, models, robustness
 from advlab.attacks import predict
+from advlab.evaluation import CurveSet
 from advlab.figures import robustness as rfig
-from advlab.robustness import CurveSet, Shape
+from advlab.robustness import Shape
 
-EPS = robustness.eps_grid(eps_max=1.0, n=8)
+EPS = evaluation.eps_grid(eps_max=1.0, n=8)
 
 
 @pytest.fixture(scope="module")
 def blog_curves(blog_case):
-    return robustness.robustness_curves(blog_case.model, blog_case.x, blog_case.y, eps_values=EPS)
+    return evaluation.robustness_curves(blog_case.model, blog_case.x, blog_case.y, eps_values=EPS)
 
 
 @pytest.fixture(scope="module")
 def blog_distances(blog_case):
     x, y = blog_case.x[:120], blog_case.y[:120]
-    return {m: metrics.minimal_perturbations(blog_case.model, x, y, method=m) for m in ("deepfool", "cw")}
+    return {m: evaluation.minimal_perturbations(blog_case.model, x, y, method=m) for m in ("deepfool", "cw")}
 
 
 # ---------------------------------------------------------------- curves ---
@@ -29,11 +30,11 @@ def blog_distances(blog_case):
 def test_every_curve_starts_at_the_clean_accuracy(blog_case, blog_curves):
     clean = blog_case.accuracy()
     assert blog_curves.clean_accuracy == pytest.approx(clean)
-    for a in robustness.CURVE_ATTACKS:
+    for a in evaluation.CURVE_ATTACKS:
         assert blog_curves.curve(a)[0] == pytest.approx(clean)
         assert blog_curves.curve(a, "success")[0] == 0.0
-    # the metrics function agrees at epsilon = 0
-    acc = metrics.robustness_curve(blog_case.model, blog_case.x, blog_case.y, attack="pgd", eps_values=[0.0, 0.5])
+    # the one-attack accuracy curve agrees at epsilon = 0
+    acc = evaluation.accuracy_curve(blog_case.model, blog_case.x, blog_case.y, attack="pgd", eps_values=[0.0, 0.5])
     assert acc[0] == pytest.approx(clean)
 
 
@@ -53,15 +54,15 @@ def test_accuracy_falls_as_the_budget_grows_for_pgd(blog_curves):
     assert succ[-1] > 0.9
 
 
-def test_curves_agree_with_the_metrics_robustness_curve(blog_case, blog_curves):
+def test_curves_agree_with_the_one_attack_accuracy_curve(blog_case, blog_curves):
     for a in ("fgsm", "pgd"):
-        ref = metrics.robustness_curve(blog_case.model, blog_case.x, blog_case.y, attack=a, eps_values=EPS)
+        ref = evaluation.accuracy_curve(blog_case.model, blog_case.x, blog_case.y, attack=a, eps_values=EPS)
         np.testing.assert_allclose(blog_curves.curve(a), ref)
 
 
 def test_progress_is_reported_after_every_cell(binary_case):
     seen = []
-    robustness.robustness_curves(binary_case.model, binary_case.x, binary_case.y, attacks=("noise", "fgsm"),
+    evaluation.robustness_curves(binary_case.model, binary_case.x, binary_case.y, attacks=("noise", "fgsm"),
                                  eps_values=[0.0, 0.2, 0.4], on_step=lambda *a: seen.append(a))
     assert [s[0] for s in seen] == list(range(1, 7))
     assert all(s[1] == 6 for s in seen)
@@ -70,15 +71,15 @@ def test_progress_is_reported_after_every_cell(binary_case):
 
 def test_attack_parameters_reach_the_attack(blog_case):
     x, y = blog_case.x[:60], blog_case.y[:60]
-    one = robustness.attack_cell(blog_case.model, x, y, attack="bim", eps=0.4, params={"steps": 1})
-    many = robustness.attack_cell(blog_case.model, x, y, attack="bim", eps=0.4, params={"steps": 20})
+    one = evaluation.attack_cell(blog_case.model, x, y, attack="bim", eps=0.4, params={"steps": 1})
+    many = evaluation.attack_cell(blog_case.model, x, y, attack="bim", eps=0.4, params={"steps": 20})
     assert many.accuracy <= one.accuracy
     assert many.l2 != one.l2
 
 
 def test_rows_hold_one_line_per_attack_and_epsilon(blog_curves):
     rows = blog_curves.rows()
-    assert len(rows) == len(robustness.CURVE_ATTACKS) * len(EPS)
+    assert len(rows) == len(evaluation.CURVE_ATTACKS) * len(EPS)
     assert {"eps", "attack", "accuracy", "success_rate"} <= set(rows[0])
     assert rows[0]["eps"] == 0.0
 
@@ -88,15 +89,15 @@ def test_a_saturated_network_leaves_points_unmoved_for_gradient_attacks(binary_c
     m = binary_case.model
     spec = models.MLPSpec(2, tuple(w.shape[1] for w in m.get_weights()[0:-2:2]), "relu", 1)
     big = models.to_keras(spec, [w * 40 for w in m.get_weights()])
-    fgsm = robustness.attack_cell(big, binary_case.x, binary_case.y, attack="fgsm", eps=0.3)
-    noise = robustness.attack_cell(big, binary_case.x, binary_case.y, attack="noise", eps=0.3)
+    fgsm = evaluation.attack_cell(big, binary_case.x, binary_case.y, attack="fgsm", eps=0.3)
+    noise = evaluation.attack_cell(big, binary_case.x, binary_case.y, attack="noise", eps=0.3)
     assert fgsm.unmoved > 0.3
     assert noise.unmoved == 0.0
 
 
 def test_iterative_attacks_that_stop_early_spend_less_than_the_budget(blog_case):
-    c = robustness.attack_cell(blog_case.model, blog_case.x, blog_case.y, attack="bim", eps=1.0)
-    f = robustness.attack_cell(blog_case.model, blog_case.x, blog_case.y, attack="fgsm", eps=1.0)
+    c = evaluation.attack_cell(blog_case.model, blog_case.x, blog_case.y, attack="bim", eps=1.0)
+    f = evaluation.attack_cell(blog_case.model, blog_case.x, blog_case.y, attack="fgsm", eps=1.0)
     assert c.under > 0.3
     assert f.under == 0.0  # one full step: every moved point uses the whole budget
     assert f.linf == pytest.approx(1.0)
@@ -114,11 +115,11 @@ def test_iterative_attacks_that_stop_early_spend_less_than_the_budget(blog_case)
 ])
 def test_bad_arguments_name_the_parameter(binary_case, kwargs, name):
     with pytest.raises(ValueError, match=name):
-        robustness.robustness_curves(binary_case.model, binary_case.x, binary_case.y, **kwargs)
+        evaluation.robustness_curves(binary_case.model, binary_case.x, binary_case.y, **kwargs)
 
 
 def test_eps_grid_and_suggested_ranges():
-    g = robustness.eps_grid(eps_max=0.3)
+    g = evaluation.eps_grid(eps_max=0.3)
     assert len(g) == 20 and g[0] == 0 and g[-1] == pytest.approx(0.3)
     assert robustness.suggested_eps_max(dataset="digits") == pytest.approx(0.3)
     assert robustness.suggested_eps_max(dataset="blog") == pytest.approx(1.0)
@@ -128,9 +129,9 @@ def test_eps_grid_and_suggested_ranges():
             assert robustness.suggested_eps_max(dataset=ds, norm=norm) <= robustness.eps_limit(dataset=ds, norm=norm)
     assert robustness.eps_limit(dataset="digits", norm="linf") == 1.0
     with pytest.raises(ValueError, match="eps_max"):
-        robustness.eps_grid(eps_max=0)
+        evaluation.eps_grid(eps_max=0)
     with pytest.raises(ValueError, match="n must"):
-        robustness.eps_grid(eps_max=1, n=1)
+        evaluation.eps_grid(eps_max=1, n=1)
     with pytest.raises(ValueError, match="norm"):
         robustness.suggested_eps_max(dataset="blog", norm="l3")
 
@@ -148,7 +149,7 @@ def test_flip_fraction_climbs_from_zero_to_at_most_one(blog_distances):
     for d in blog_distances.values():
         finite = d[np.isfinite(d)]
         grid = np.linspace(0, finite.max() * 1.2, 50)
-        f = metrics.flip_fraction(d, grid)
+        f = evaluation.flip_fraction(d, grid)
         assert f[0] == 0.0
         assert np.all(np.diff(f) >= 0)
         assert f[-1] <= 1.0
@@ -156,7 +157,7 @@ def test_flip_fraction_climbs_from_zero_to_at_most_one(blog_distances):
 
 
 def test_flip_fraction_stays_below_one_when_some_points_never_flip():
-    f = metrics.flip_fraction(np.array([0.5, 1.0, np.inf, np.inf]), [0.0, 0.7, 2.0, 1e9])
+    f = evaluation.flip_fraction(np.array([0.5, 1.0, np.inf, np.inf]), [0.0, 0.7, 2.0, 1e9])
     np.testing.assert_allclose(f, [0.0, 0.25, 0.5, 0.5])
 
 
@@ -167,18 +168,18 @@ def test_cw_finds_smaller_perturbations_than_deepfool(blog_distances):
 
 def test_minimal_distances_keep_one_value_per_point(blog_case, blog_distances):
     x, y = blog_case.x[:120], blog_case.y[:120]
-    d = robustness.minimal_distances(blog_case.model, x, y, method="deepfool")
+    d = evaluation.minimal_distances(blog_case.model, x, y, method="deepfool")
     assert d.shape == (120,)
-    # nan exactly where the model is already wrong; the rest as metrics reports them
+    # nan exactly where the model is already wrong; the rest as minimal_perturbations reports them
     np.testing.assert_array_equal(np.isnan(d), predict(blog_case.model, x) != y)
     np.testing.assert_allclose(d[~np.isnan(d)], blog_distances["deepfool"])
     with pytest.raises(ValueError, match="method"):
-        robustness.minimal_distances(blog_case.model, x, y, method="pgd")
+        evaluation.minimal_distances(blog_case.model, x, y, method="pgd")
 
 
 def test_minimal_distances_on_digits_stay_inside_the_pixel_box(digits_case):
     x, y = digits_case.x[:40], digits_case.y[:40]
-    d = robustness.minimal_distances(digits_case.model, x, y, method="deepfool", clip=(0.0, 1.0))
+    d = evaluation.minimal_distances(digits_case.model, x, y, method="deepfool", clip=(0.0, 1.0))
     ok = np.isfinite(d)
     assert ok.sum() >= 30
     assert np.all(d[ok] > 0)

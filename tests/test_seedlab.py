@@ -13,8 +13,8 @@ import plotly.graph_objects as go
 import pytest
 from sklearn.decomposition import PCA
 
-from advlab import data, seedlab
-from advlab.attacks import fgsm, proba, run_attack
+from advlab import data, evaluation, export, projections, seedlab
+from advlab.attacks import fgsm, loss_gradient, proba, run_attack
 from advlab.figures import lab as figs
 from advlab.i18n import TABLES
 
@@ -105,7 +105,7 @@ def test_run_snippet_rejects_empty_code():
     dict(attack="deepfool", eps=None, norm="l2", params={"overshoot": 0.02, "steps": 30}, eps_hi=3.0),
 ])
 def test_generated_view_snippet_runs_and_matches_a_direct_run(no_show, settings):
-    code = seedlab.view_snippet(**settings)
+    code = export.seed_lab_code(**settings)
     run = seedlab.run_snippet(code)
     ns = run.namespace
     res = ns["res"]
@@ -126,13 +126,13 @@ def test_generated_view_snippet_runs_and_matches_a_direct_run(no_show, settings)
 
 def test_view_snippet_checks_its_settings():
     with pytest.raises(ValueError, match=naming("attack")):
-        seedlab.view_snippet(attack="magic", eps=0.1)
+        export.seed_lab_code(attack="magic", eps=0.1)
     with pytest.raises(ValueError, match=naming("eps")):
-        seedlab.view_snippet(attack="fgsm", eps=2.0, eps_hi=1.0)
+        export.seed_lab_code(attack="fgsm", eps=2.0, eps_hi=1.0)
     with pytest.raises(ValueError, match=naming("params")):
-        seedlab.view_snippet(attack="fgsm", eps=0.1, params={"steps": 3})
+        export.seed_lab_code(attack="fgsm", eps=0.1, params={"steps": 3})
     with pytest.raises(ValueError, match=naming("point")):
-        seedlab.view_snippet(attack="fgsm", eps=0.1, point=200)
+        export.seed_lab_code(attack="fgsm", eps=0.1, point=200)
 
 
 # ------------------------------------------------------------ the slice ---
@@ -145,9 +145,9 @@ def blog_attack(blog_case):
 def test_slice_is_centred_on_the_point_along_the_attack(blog_case, blog_attack):
     r = blog_attack
     i = int(np.nonzero(r.pred_adv != r.y)[0][0])
-    d, from_grad = seedlab.slice_direction(blog_case.model, r.x[i], r.x_adv[i], r.y[i])
+    d, from_grad = projections.slice_direction(blog_case.model, r.x[i], r.x_adv[i], r.y[i])
     assert not from_grad
-    sl = seedlab.decision_slice(blog_case.model, r.x[i], d, res=41, seed=0)
+    sl = projections.decision_slice(blog_case.model, r.x[i], d, res=41, seed=0)
     assert sl.proba.shape == (41, 41, 2)
     assert np.isclose(np.linalg.norm(sl.u), 1) and np.isclose(np.linalg.norm(sl.v), 1)
     assert abs(sl.u @ sl.v) < 1e-9
@@ -167,41 +167,41 @@ def test_slice_is_centred_on_the_point_along_the_attack(blog_case, blog_attack):
 
 def test_slice_random_direction_follows_the_seed(blog_case, blog_attack):
     r = blog_attack
-    d, _ = seedlab.slice_direction(blog_case.model, r.x[0], r.x_adv[0], r.y[0])
-    a = seedlab.decision_slice(blog_case.model, r.x[0], d, res=11, seed=1)
-    b = seedlab.decision_slice(blog_case.model, r.x[0], d, res=11, seed=1)
-    c = seedlab.decision_slice(blog_case.model, r.x[0], d, res=11, seed=2)
+    d, _ = projections.slice_direction(blog_case.model, r.x[0], r.x_adv[0], r.y[0])
+    a = projections.decision_slice(blog_case.model, r.x[0], d, res=11, seed=1)
+    b = projections.decision_slice(blog_case.model, r.x[0], d, res=11, seed=1)
+    c = projections.decision_slice(blog_case.model, r.x[0], d, res=11, seed=2)
     np.testing.assert_array_equal(a.v, b.v)
     assert not np.allclose(a.v, c.v)
 
 
 def test_slice_falls_back_to_the_gradient_when_the_attack_did_not_move(blog_case):
     x, y = blog_case.x[0], blog_case.y[0]
-    d, from_grad = seedlab.slice_direction(blog_case.model, x, x, y)
+    d, from_grad = projections.slice_direction(blog_case.model, x, x, y)
     assert from_grad and np.isclose(np.linalg.norm(d), 1)
-    g = seedlab.input_gradient(blog_case.model, x, y)
+    g = loss_gradient(blog_case.model, x, y)
     np.testing.assert_allclose(d, g / np.linalg.norm(g), atol=1e-6)
 
 
 def test_slice_rejects_bad_arguments(blog_case):
     x = blog_case.x[0]
     with pytest.raises(ValueError, match=naming("direction")):
-        seedlab.decision_slice(blog_case.model, x, np.zeros_like(x))
+        projections.decision_slice(blog_case.model, x, np.zeros_like(x))
     with pytest.raises(ValueError, match=naming("direction")):
-        seedlab.decision_slice(blog_case.model, x, np.ones(3))
+        projections.decision_slice(blog_case.model, x, np.ones(3))
     with pytest.raises(ValueError, match=naming("res")):
-        seedlab.decision_slice(blog_case.model, x, np.ones_like(x), res=5)
+        projections.decision_slice(blog_case.model, x, np.ones_like(x), res=5)
     with pytest.raises(ValueError, match=naming("extent")):
-        seedlab.decision_slice(blog_case.model, x, np.ones_like(x), extent=-1.0)
+        projections.decision_slice(blog_case.model, x, np.ones_like(x), extent=-1.0)
     with pytest.raises(ValueError, match=naming("x_adv")):
-        seedlab.slice_direction(blog_case.model, x, np.ones(3), 0)
+        projections.slice_direction(blog_case.model, x, np.ones(3), 0)
 
 
 # -------------------------------------------------------------- the PCA ---
 
 def test_pca_projection_is_sklearns_pca_fit_on_clean_training_data(blog_case, blog_attack):
     ds = blog_case.ds
-    p = seedlab.pca_projection(ds.x_train, blog_attack.x, blog_attack.x_adv)
+    p = projections.pca_projection(ds.x_train, blog_attack.x, blog_attack.x_adv)
     ref = PCA(n_components=2, svd_solver="full").fit(ds.x_train.astype(np.float64))
     np.testing.assert_allclose(p.clean, ref.transform(blog_attack.x.astype(np.float64)), atol=1e-5)
     np.testing.assert_allclose(p.adv, ref.transform(blog_attack.x_adv.astype(np.float64)), atol=1e-5)
@@ -212,21 +212,21 @@ def test_pca_projection_is_sklearns_pca_fit_on_clean_training_data(blog_case, bl
 
 def test_pca_projection_of_unmoved_points_and_bad_shapes(blog_case):
     ds = blog_case.ds
-    p = seedlab.pca_projection(ds.x_train, ds.x_test, ds.x_test)
+    p = projections.pca_projection(ds.x_train, ds.x_test, ds.x_test)
     np.testing.assert_allclose(p.clean, p.adv)
     assert p.in_plane == 0.0
     with pytest.raises(ValueError, match=naming("x_adv")):
-        seedlab.pca_projection(ds.x_train, ds.x_test, ds.x_test[:5])
+        projections.pca_projection(ds.x_train, ds.x_test, ds.x_test[:5])
     with pytest.raises(ValueError, match=naming("x")):
-        seedlab.pca_projection(ds.x_train, ds.x_test[:, :5], ds.x_test[:, :5])
+        projections.pca_projection(ds.x_train, ds.x_test[:, :5], ds.x_test[:, :5])
 
 
 # ------------------------------------------------------------ the curves ---
 
 def test_accuracy_curve_starts_clean_and_falls_faster_than_noise(blog_case):
     grid = seedlab.eps_grid(1.0, 6)
-    c = seedlab.accuracy_curve(blog_case.model, blog_case.x, blog_case.y, attack="fgsm", eps_values=grid)
-    n = seedlab.accuracy_curve(blog_case.model, blog_case.x, blog_case.y, attack="noise", eps_values=grid)
+    c = evaluation.accuracy_curve(blog_case.model, blog_case.x, blog_case.y, attack="fgsm", eps_values=grid)
+    n = evaluation.accuracy_curve(blog_case.model, blog_case.x, blog_case.y, attack="noise", eps_values=grid)
     clean = blog_case.accuracy()
     assert c[0] == pytest.approx(clean) and n[0] == pytest.approx(clean)
     assert c[-1] < 0.3 < n[-1]
@@ -236,25 +236,25 @@ def test_accuracy_curve_starts_clean_and_falls_faster_than_noise(blog_case):
 def test_accuracy_within_turns_minimal_perturbations_into_a_curve(blog_case):
     r = run_attack("deepfool", blog_case.model, blog_case.x, blog_case.y)
     b = np.array([0.0, np.median(r.l2[r.success]), 100.0])
-    acc = seedlab.accuracy_within(r, b, norm="l2")
+    acc = evaluation.accuracy_within(r, b, norm="l2")
     assert acc[0] == pytest.approx(r.clean_accuracy)
     # with room for every perturbation, only the points the attack failed on remain; DeepFool also
     # "fixes" some misclassified points, which an attacker would not do, so those count as lost
     assert acc[-1] == pytest.approx(np.mean((r.pred_clean == r.y) & (r.pred_adv == r.y)))
     assert acc[-1] <= r.adv_accuracy
     assert acc[0] > acc[1] > acc[2]
-    curve = seedlab.accuracy_curve(blog_case.model, blog_case.x, blog_case.y, attack="deepfool", eps_values=b,
+    curve = evaluation.accuracy_curve(blog_case.model, blog_case.x, blog_case.y, attack="deepfool", eps_values=b,
                                    norm="l2")
     np.testing.assert_allclose(curve, acc)
     with pytest.raises(ValueError, match=naming("budgets")):
-        seedlab.accuracy_within(r, [-1.0])
+        evaluation.accuracy_within(r, [-1.0])
 
 
 def test_curve_and_grid_arguments_are_checked(blog_case):
     with pytest.raises(ValueError, match=naming("eps_values")):
-        seedlab.accuracy_curve(blog_case.model, blog_case.x, blog_case.y, attack="fgsm", eps_values=[-0.1])
+        evaluation.accuracy_curve(blog_case.model, blog_case.x, blog_case.y, attack="fgsm", eps_values=[-0.1])
     with pytest.raises(ValueError, match=naming("attack")):
-        seedlab.accuracy_curve(blog_case.model, blog_case.x, blog_case.y, attack="nope", eps_values=[0.1])
+        evaluation.accuracy_curve(blog_case.model, blog_case.x, blog_case.y, attack="nope", eps_values=[0.1])
     with pytest.raises(ValueError, match=naming("eps_hi")):
         seedlab.eps_grid(0.0)
     with pytest.raises(ValueError, match=naming("n")):
@@ -264,12 +264,12 @@ def test_curve_and_grid_arguments_are_checked(blog_case):
 # ------------------------------------------------------- tables, gallery ---
 
 def test_results_csv_has_one_row_per_point(blog_attack):
-    df = pd.read_csv(io.StringIO(seedlab.results_csv(blog_attack, feature_names=[f"f{j}" for j in range(20)])))
+    df = pd.read_csv(io.StringIO(export.results_csv(blog_attack, feature_names=[f"f{j}" for j in range(20)])))
     assert len(df) == 200
     assert {"index", "true", "pred_clean", "pred_adv", "fooled", "linf", "l2", "adv_f0", "adv_f19"} <= set(df)
     assert df["fooled"].sum() == int(np.sum(blog_attack.pred_adv != blog_attack.y))
     with pytest.raises(ValueError, match=naming("feature_names")):
-        seedlab.results_csv(blog_attack, feature_names=["a"])
+        export.results_csv(blog_attack, feature_names=["a"])
 
 
 def test_gallery_indices_wrap_around():
@@ -294,8 +294,8 @@ def test_feature_bars_tell_informative_from_redundant(blog_case, blog_attack):
 
 def test_slice_map_marks_both_points_and_the_boundary(blog_case, blog_attack):
     r = blog_attack
-    d, _ = seedlab.slice_direction(blog_case.model, r.x[3], r.x_adv[3], r.y[3])
-    sl = seedlab.decision_slice(blog_case.model, r.x[3], d, res=21)
+    d, _ = projections.slice_direction(blog_case.model, r.x[3], r.x_adv[3], r.y[3])
+    sl = projections.decision_slice(blog_case.model, r.x[3], d, res=21)
     fig = figs.slice_map(sl, r.x_adv[3], y_true=int(r.y[3]), eps=0.1, lang="zh")
     names = [tr.name for tr in fig.data]
     assert "决策边界" in names and "干净的点" in names and "对抗点" in names

@@ -1,0 +1,286 @@
+"""Evaluation: how accuracy falls as an attack's budget grows, and how far the
+boundary is.
+
+The unit of work is one *cell*: one attack at one epsilon on one set of
+points (:func:`attack_cell`), summarized as accuracy, success rate and
+perturbation sizes. :func:`robustness_curves` runs a grid of cells for
+several attacks and reports progress after each (a page can cache cell by
+cell); :func:`accuracy_curve` is one attack's accuracy along a list of
+budgets, also for the attacks without an epsilon (DeepFool, C&W) through the
+sizes of the perturbations they found (:func:`accuracy_within`).
+:func:`minimal_distances` measures, per point, the smallest perturbation that
+flips the answer, and :func:`flip_fraction` turns those sizes into a curve.
+
+Nothing here imports streamlit.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import _validate as v
+from .attacks import ATTACKS, NORMS, AttackResult, predict, run_attack
+
+__all__ = ["CURVE_ATTACKS", "Cell", "CurveSet", "accuracy", "accuracy_curve", "accuracy_within", "attack_cell",
+           "eps_grid", "flip_fraction", "minimal_distances", "minimal_perturbations", "robustness_curves"]
+
+# The attacks with an epsilon budget, weakest idea first: a curve each.
+CURVE_ATTACKS: tuple[str, ...] = tuple(k for k in ("noise", "fgsm", "bim", "pgd", "mim") if k in ATTACKS)
+
+
+def accuracy(model, x, y) -> float:
+    """Share of the points ``model`` classifies as ``y``."""
+    return float(np.mean(predict(model, x) == np.asarray(y)))
+
+
+def eps_grid(eps_max: float, n: int = 20, *, decimals: int | None = 6) -> np.ndarray:
+    """``n`` evenly spaced epsilons from 0 to ``eps_max`` (both included),
+    rounded to ``decimals`` places (``None``: not rounded)."""
+    eps_max = v.number("eps_max", eps_max, lo=0.0, hi=100.0, lo_open=True)
+    n = v.number("n", n, lo=2, hi=401, integer=True)
+    grid = np.linspace(0.0, eps_max, n)
+    return grid if decimals is None else np.round(grid, decimals)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One attack at one epsilon: accuracy, success and mean perturbation sizes."""
+
+    attack: str
+    eps: float
+    accuracy: float
+    success_rate: float
+    linf: float  # mean over the points
+    l2: float
+    l0: float
+    n_features: int
+    seconds: float = 0.0
+    # of the points classified correctly before the attack: the share left exactly
+    # where they were (a gradient of exactly zero gives a sign attack no direction)
+    unmoved: float = 0.0
+    # of the points that moved: the share moved by clearly less than eps in the
+    # attack's norm (stopped at the first fooling step, or clipped to the input box)
+    under: float = 0.0
+
+
+def _check_params(attack: str, params) -> dict:
+    params = dict(params or {})
+    allowed = {p.name for p in ATTACKS[attack].params}
+    for k in params:
+        if k not in allowed:
+            raise ValueError(f"params[{attack!r}] has {k!r}, which is not a parameter of "
+                             f"{ATTACKS[attack].display}; allowed: {', '.join(sorted(allowed)) or 'none'}")
+    return params
+
+
+def attack_cell(model, x, y, *, attack: str, eps: float, norm: str = "linf", clip=None, seed: int = 0,
+                params: Mapping | None = None, targeted: bool = False, target=None) -> Cell:
+    """Run ``attack`` at ``eps`` on (x, y) and summarize it.
+
+    ``attack`` is one of :data:`CURVE_ATTACKS`; ``params`` its own parameters
+    (e.g. ``{"steps": 40}`` for PGD). At ``eps = 0`` nothing moves and the
+    cell holds the clean accuracy without running the attack. ``targeted``
+    attacks aim at ``target`` (the success rate then counts arrivals there).
+    """
+    v.choice("attack", attack, CURVE_ATTACKS)
+    eps = v.number("eps", eps, lo=0.0, hi=100.0)
+    v.choice("norm", norm, NORMS)
+    params = _check_params(attack, params)
+    x = v.features("x", x)
+    y = v.labels("y", y, x.shape[0])
+    t0 = time.perf_counter()
+    if eps == 0:
+        return Cell(attack, 0.0, accuracy(model, x, y), 0.0, 0.0, 0.0, 0.0, x.shape[1], time.perf_counter() - t0)
+    r = run_attack(attack, model, x, y, eps=float(eps), norm=norm, clip=clip, seed=seed, targeted=targeted,
+                   target=target if targeted else None, **params)
+    moved = r.linf > 1e-7
+    ok = r.pred_clean == y
+    unmoved = float(np.mean(~moved[ok])) if ok.any() else 0.0
+    size = r.linf if norm == "linf" else r.l2
+    under = float(np.mean(size[moved] < 0.97 * eps)) if moved.any() else 0.0
+    return Cell(attack, float(eps), r.adv_accuracy, r.success_rate, float(np.mean(r.linf)),
+                float(np.mean(r.l2)), float(np.mean(r.l0)), x.shape[1], time.perf_counter() - t0,
+                unmoved=unmoved, under=under)
+
+
+@dataclass(frozen=True)
+class CurveSet:
+    """Accuracy and success rate of several attacks over one epsilon grid."""
+
+    eps: np.ndarray  # (E,)
+    attacks: tuple[str, ...]
+    accuracy: np.ndarray  # (A, E)
+    success: np.ndarray  # (A, E)
+    linf: np.ndarray  # (A, E) mean sizes
+    l2: np.ndarray
+    l0: np.ndarray
+    norm: str = "linf"
+    n_points: int = 0
+    n_classes: int = 2
+    seconds: float = 0.0
+    info: dict = field(default_factory=dict)
+
+    @property
+    def clean_accuracy(self) -> float:
+        return float(self.accuracy[0, 0]) if self.eps[0] == 0 else float("nan")
+
+    def curve(self, attack: str, what: str = "accuracy") -> np.ndarray:
+        v.choice("attack", attack, self.attacks)
+        v.choice("what", what, ("accuracy", "success", "linf", "l2", "l0"))
+        return getattr(self, what)[self.attacks.index(attack)]
+
+    def rows(self) -> list[dict]:
+        """One row per (epsilon, attack), for a CSV file."""
+        out = []
+        for i, a in enumerate(self.attacks):
+            for j, e in enumerate(self.eps):
+                out.append({"eps": float(e), "attack": a, "norm": self.norm,
+                            "accuracy": float(self.accuracy[i, j]), "success_rate": float(self.success[i, j]),
+                            "mean_linf": float(self.linf[i, j]), "mean_l2": float(self.l2[i, j]),
+                            "mean_l0": float(self.l0[i, j])})
+        return out
+
+    @classmethod
+    def from_cells(cls, eps, attacks: Sequence[str], cells: Mapping[tuple[str, int], Cell], *,
+                   norm: str = "linf", n_points: int = 0, n_classes: int = 2) -> CurveSet:
+        """Assemble from ``cells[(attack, j)]`` (j indexes ``eps``)."""
+        eps = np.asarray(eps, np.float64)
+        a_n, e_n = len(attacks), len(eps)
+        arrs = {k: np.empty((a_n, e_n)) for k in ("accuracy", "success_rate", "linf", "l2", "l0")}
+        secs = 0.0
+        for i, a in enumerate(attacks):
+            for j in range(e_n):
+                c = cells[(a, j)]
+                secs += c.seconds
+                for k, arr in arrs.items():
+                    arr[i, j] = getattr(c, k)
+        return cls(eps=eps, attacks=tuple(attacks), accuracy=arrs["accuracy"], success=arrs["success_rate"],
+                   linf=arrs["linf"], l2=arrs["l2"], l0=arrs["l0"], norm=norm, n_points=n_points,
+                   n_classes=n_classes, seconds=secs)
+
+
+def robustness_curves(model, x, y, *, attacks: Sequence[str] = CURVE_ATTACKS, eps_values, norm: str = "linf",
+                      clip=None, seed: int = 0, params: Mapping[str, Mapping] | None = None,
+                      on_step: Callable[[int, int, str, float], None] | None = None) -> CurveSet:
+    """Accuracy vs epsilon for several attacks on the same points.
+
+    ``eps_values`` must start at 0 (so every curve starts at the clean
+    accuracy) and increase. ``params`` maps an attack to its own parameters.
+    ``on_step(done, total, attack, eps)`` is called after every cell.
+    """
+    eps = np.asarray(eps_values, np.float64)
+    if eps.ndim != 1 or eps.size < 2:
+        raise ValueError("eps_values must be a list of at least 2 epsilons")
+    if not np.all(np.isfinite(eps)) or eps[0] != 0 or np.any(np.diff(eps) <= 0):
+        raise ValueError("eps_values must start at 0 and increase strictly, e.g. eps_grid(1.0)")
+    attacks = tuple(attacks)
+    if not attacks:
+        raise ValueError(f"attacks must name at least one of {', '.join(CURVE_ATTACKS)}")
+    for a in attacks:
+        v.choice("attacks", a, CURVE_ATTACKS)
+    if len(set(attacks)) != len(attacks):
+        raise ValueError("attacks must not repeat an attack")
+    params = dict(params or {})
+    for a in params:
+        v.choice("params key", a, CURVE_ATTACKS)
+    x = v.features("x", x)
+    y = v.labels("y", y, x.shape[0])
+    total = len(attacks) * len(eps)
+    cells = {}
+    done = 0
+    clean = None
+    for a in attacks:
+        p = _check_params(a, params.get(a))
+        for j, e in enumerate(eps):
+            if e == 0 and clean is not None:
+                cells[(a, j)] = Cell(a, 0.0, clean.accuracy, 0.0, 0.0, 0.0, 0.0, x.shape[1])
+            else:
+                cells[(a, j)] = attack_cell(model, x, y, attack=a, eps=float(e), norm=norm, clip=clip, seed=seed,
+                                            params=p)
+                if e == 0:
+                    clean = cells[(a, j)]
+            done += 1
+            if on_step is not None:
+                on_step(done, total, a, float(e))
+    k = int(np.max(y)) + 1
+    return CurveSet.from_cells(eps, attacks, cells, norm=norm, n_points=x.shape[0], n_classes=max(k, 2))
+
+
+def accuracy_curve(model, x, y, *, attack: str, eps_values, norm: str = "linf", targeted: bool = False,
+                   target: int | None = None, clip=None, seed: int = 0, **params) -> np.ndarray:
+    """Accuracy on ``(x, y)`` under ``attack`` at every budget in ``eps_values``.
+
+    Attacks with an epsilon run once per value (:func:`attack_cell`; 0 gives
+    the clean accuracy). DeepFool and C&W run once; see
+    :func:`accuracy_within` (their sizes are measured in ``norm``, L2 for both
+    unless ``norm="linf"``). ``params`` are the attack's own parameters.
+    """
+    spec = ATTACKS[v.choice("attack", attack, ATTACKS)]
+    eps_values = np.asarray(eps_values, np.float64)
+    if eps_values.ndim != 1 or eps_values.size == 0 or np.any(eps_values < 0) or not np.all(np.isfinite(eps_values)):
+        raise ValueError("eps_values must be a non-empty 1-D list of finite epsilons >= 0")
+    if not spec.uses_eps:
+        r = run_attack(attack, model, x, np.asarray(y), norm=norm, targeted=targeted,
+                       target=target if targeted else None, clip=clip, seed=seed, **params)
+        return accuracy_within(r, eps_values, norm=norm)
+    return np.array([attack_cell(model, x, y, attack=attack, eps=float(e), norm=norm, clip=clip, seed=seed,
+                                 params=params, targeted=targeted, target=target).accuracy for e in eps_values])
+
+
+def accuracy_within(result: AttackResult, budgets, *, norm: str = "l2") -> np.ndarray:
+    """Accuracy when the adversary may only use the perturbations ``result``
+    found that fit within each budget (measured in ``norm``).
+
+    For attacks without an epsilon (DeepFool, C&W) this turns their smallest
+    perturbations into an accuracy-versus-budget curve: a point counts as lost
+    at budget ``d`` when its adversarial copy is misclassified and no larger
+    than ``d``. Points the model already gets wrong count as lost everywhere.
+    """
+    v.choice("norm", norm, ("linf", "l2"))
+    b = np.asarray(budgets, np.float64)
+    if b.ndim != 1 or b.size == 0 or np.any(b < 0) or not np.all(np.isfinite(b)):
+        raise ValueError("budgets must be a non-empty 1-D list of finite values >= 0")
+    size = result.linf if norm == "linf" else result.l2
+    right = result.pred_clean == result.y
+    lost = result.pred_adv != result.y
+    n = len(result.y)
+    # a relative tolerance: float32 rounding puts sizes a hair above the budget they used
+    fits = size[None, :] <= b[:, None] * (1 + 1e-5) + 1e-7
+    return (right[None, :] & ~(lost[None, :] & fits)).sum(1) / n
+
+
+def minimal_distances(model, x, y, *, method: str = "deepfool", clip=None, params: Mapping | None = None) -> np.ndarray:
+    """Per point, the L2 size of the smallest change ``method`` found that
+    flips the model's answer: one value per row of ``x`` (unlike
+    :func:`minimal_perturbations`, which keeps only the
+    correctly classified points), ``nan`` where the model is already wrong
+    and ``inf`` where the method found nothing. ``method``: ``"deepfool"`` or
+    ``"cw"``; ``params`` its own parameters.
+    """
+    v.choice("method", method, ("deepfool", "cw"))
+    params = _check_params(method, params)
+    x = v.features("x", x)
+    y = v.labels("y", y, x.shape[0])
+    r = run_attack(method, model, x, y, clip=clip, **params)
+    d = np.where(r.success, r.l2, np.inf)
+    return np.where(r.pred_clean == y, d, np.nan)
+
+
+def minimal_perturbations(model, x, y, *, method: str = "deepfool", clip=None, **params) -> np.ndarray:
+    """L2 size of the smallest perturbation found per correctly classified point
+    (``inf`` where the method failed): :func:`minimal_distances` without the
+    points the model already gets wrong. ``method``: ``"deepfool"`` or ``"cw"``."""
+    d = minimal_distances(model, x, y, method=method, clip=clip, params=params)
+    return d[~np.isnan(d)]
+
+
+def flip_fraction(distances: np.ndarray, d_values) -> np.ndarray:
+    """The share of points that flip within each distance (a cumulative curve)."""
+    d = np.sort(np.asarray(distances, np.float64))
+    if d.size == 0:
+        return np.zeros(len(np.atleast_1d(d_values)))
+    return np.searchsorted(d, np.asarray(d_values, np.float64), side="right") / d.size
