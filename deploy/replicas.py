@@ -4,8 +4,9 @@
 
 Starts N Streamlit servers (``python -m advlab.serve``) on free ports of 127.0.0.1,
 each with ``ADVLAB_TF_THREADS=1`` and ``ADVLAB_WORKERS=1`` so that the replicas share
-the cores instead of fighting over them (run one replica per core), waits until every one answers ``/_stcore/health``, then runs
-Debian's nginx in front of them with ``deploy/nginx.conf.template``: one session per
+the cores instead of fighting over them (run one replica per core). Once every one
+answers ``/_stcore/health`` and has run the app once (TensorFlow loaded), Debian's
+nginx goes in front of them with ``deploy/nginx.conf.template``: one session per
 browser stays on one replica (an ``advlab_replica`` cookie set by nginx), websockets
 are passed through with a day-long idle timeout, and the access log names the
 replica behind every request. Ctrl-C or SIGTERM stops nginx and every replica.
@@ -313,6 +314,13 @@ def replicas(n: int = 2, port: int | None = None, *, host: str = "127.0.0.1", tf
     nginx = nginx or find_nginx()
     if nginx is None:
         raise FileNotFoundError("nginx not found: install it (Debian: apt-get install nginx, or `make nginx` as root)")
+    if port:
+        with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as nginx does
+            try:
+                s.bind((host or "0.0.0.0", port))
+            except OSError as e:
+                raise RuntimeError(f"nginx cannot listen on {host}:{port}: {e.strerror}") from e
     keep = directory is not None
     path = Path(directory) if keep else Path(tempfile.mkdtemp(prefix="advlab-replicas-"))
     path.mkdir(parents=True, exist_ok=True)
@@ -322,13 +330,6 @@ def replicas(n: int = 2, port: int | None = None, *, host: str = "127.0.0.1", tf
         # nginx's workers (nobody) must reach their temp directories
         path.chmod(0o711)
         (path / "tmp").chmod(0o711)
-    if port:
-        with socket.socket() as s:
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as nginx does
-            try:
-                s.bind((host or "0.0.0.0", port))
-            except OSError as e:
-                raise RuntimeError(f"nginx cannot listen on {host}:{port}: {e.strerror}") from e
     port = port or free_port(host)
     cluster = Cluster(url=f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}",
                       directory=path, replicas=[])
