@@ -31,7 +31,7 @@ STATE = PageState("dg", [
 ACC_GOAL = 0.95
 
 
-def tr(key: str, **fmt) -> str:
+def tr(key: str, /, **fmt) -> str:
     return ui.tr(key, **fmt)
 
 

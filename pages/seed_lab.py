@@ -36,7 +36,7 @@ LATEX_PGD = (r"x^{t+1} = \Pi_{\|x' - x\|_\infty \le \varepsilon}\Big(x^{t} + \al
              r"\operatorname{sign}\big(\nabla_x L(\theta; x^{t}, y)\big)\Big)")
 
 
-def tr(key: str, **fmt) -> str:
+def tr(key: str, /, **fmt) -> str:
     return ui.tr(key, **fmt)
 
 
