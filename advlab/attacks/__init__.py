@@ -5,12 +5,13 @@ shape of x). See :data:`ATTACKS` for the list and :func:`run_attack` to run one
 by name with its bookkeeping.
 """
 
+from ..numerics import norms
 from ._engine import NORMS, logits, predict, proba
 from .cw import cw_l2
 from .deepfool import deepfool
 from .gradient import bim, fgsm, iterate, loss_gradient, mim, pgd
 from .noise import noise
-from .registry import ATTACKS, EPS, AttackResult, AttackSpec, Param, norms, run_attack
+from .registry import ATTACKS, EPS, AttackResult, AttackSpec, Param, run_attack
 
 __all__ = ["ATTACKS", "EPS", "NORMS", "AttackResult", "AttackSpec", "Param", "bim", "cw_l2", "deepfool",
            "fgsm", "iterate", "logits", "loss_gradient", "mim", "noise", "norms", "pgd", "predict", "proba",

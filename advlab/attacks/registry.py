@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import _validate as v
+from ..numerics import norms
 from . import _engine as E
 from .cw import cw_l2
 from .deepfool import deepfool
@@ -110,12 +111,6 @@ class AttackResult:
         """Share of correctly classified points the attack fooled (or sent to the target)."""
         ok = self.pred_clean == self.y
         return float(np.mean(self.success[ok])) if ok.any() else 0.0
-
-
-def norms(delta: np.ndarray, tol: float = 1e-6):
-    """Per-point L-inf, L2 and L0 (coordinates moved by more than ``tol``)."""
-    d = np.asarray(delta, np.float64)
-    return np.abs(d).max(1), np.linalg.norm(d, axis=1), (np.abs(d) > tol).sum(1)
 
 
 def run_attack(name: str, model, x, y, *, eps: float | None = None, norm: str = "linf",
