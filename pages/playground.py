@@ -227,30 +227,33 @@ def _attack_section(ds, trained, model_key, xs, ys, p, names) -> None:
         verdict = ui.tr("pg_point_fooled") if res.pred_adv[i] != res.y[i] else ui.tr("pg_point_resisted")
         st.markdown(ui.tr("pg_point_status", i=i, true=names[res.y[i]], before=names[res.pred_clean[i]],
                           after=names[res.pred_adv[i]], linf=res.linf[i], l2=res.l2[i], verdict=verdict))
-        ui.chart(figures.perturbation_histogram(res.linf[moved] if moved.any() else res.linf,
-                                                res.l2[moved] if moved.any() else res.l2,
-                                                eps=cfg["eps"] if cfg["norm"] == "linf" else None,
-                                                lang=ui.lang(), presenter=ui.presenter()),
-                 key="pg_hist", filename="advlab-perturbation-sizes")
+        view = (model_key, tuple(sorted(cfg.items())), ui.lang(), ui.presenter())
+        hist = ui.figure(("pg-hist", *view), lambda: figures.perturbation_histogram(
+            res.linf[moved] if moved.any() else res.linf, res.l2[moved] if moved.any() else res.l2,
+            eps=cfg["eps"] if cfg["norm"] == "linf" else None, lang=ui.lang(), presenter=ui.presenter()))
+        ui.chart(hist, key="pg_hist", filename="advlab-perturbation-sizes")
     with left:
-        fig = figures.decision_map(xs, ys, p, lang=ui.lang(), presenter=ui.presenter())
-        figures.add_adversarial(fig, res.x, res.x_adv, res.y, res.pred_adv, lang=ui.lang(),
-                                presenter=ui.presenter(), class_names=names)
-        if res.path is not None:
-            path = res.path[:, i, :]
-        else:
-            path = np.stack([res.x[i], res.x_adv[i]])
-        eps_draw = cfg["eps"] if spec.uses_eps else float(res.l2[i])
-        norm_draw = cfg["norm"] if spec.uses_eps else "l2"
-        figures.add_path(fig, path, res.x[i], eps=eps_draw, norm=norm_draw, lang=ui.lang(), presenter=ui.presenter(),
-                         upto=step)
-        fig.update_layout(height=760 if ui.presenter() else 580, legend=MAP_LEGEND)
+        fig = ui.figure(("pg-map", *view, i, step), lambda: attack_map(xs, ys, p, res, cfg, spec, names, i, step))
         st.caption(ui.tr("pg_attack_map_caption", attack=ui.tr(f"attack_{cfg['attack']}"), paper=spec.paper,
                          url=spec.url))
         ui.chart(fig, key="pg_attack_map", filename="advlab-attack-map", on_select=_pick_point,
                  selection_mode="points")
     extras(ds, res, cfg, v)
     ui.sync_url(STATE, v, active_fields(STATE, v))
+
+
+def attack_map(xs, ys, p, res, cfg, spec, names, i: int, step):
+    """The decision map with every point's move, and point ``i``'s path in its budget."""
+    fig = figures.decision_map(xs, ys, p, lang=ui.lang(), presenter=ui.presenter())
+    figures.add_adversarial(fig, res.x, res.x_adv, res.y, res.pred_adv, lang=ui.lang(),
+                            presenter=ui.presenter(), class_names=names)
+    path = res.path[:, i, :] if res.path is not None else np.stack([res.x[i], res.x_adv[i]])
+    eps_draw = cfg["eps"] if spec.uses_eps else float(res.l2[i])
+    norm_draw = cfg["norm"] if spec.uses_eps else "l2"
+    figures.add_path(fig, path, res.x[i], eps=eps_draw, norm=norm_draw, lang=ui.lang(), presenter=ui.presenter(),
+                     upto=step)
+    fig.update_layout(height=760 if ui.presenter() else 580, legend=MAP_LEGEND)
+    return fig
 
 
 def extras(ds, res, cfg, v) -> None:
