@@ -407,6 +407,22 @@ def test_a_quoted_value_cannot_leave_its_code_span(raw):
     assert 0 < len(shown(raw)) <= SHOWN_MAX + 1
 
 
+def test_message_keys_never_collide_with_placeholders():
+    """Every ``t``/``tr`` in the code takes its message key positional-only, so
+    a placeholder may be called ``key`` (the unknown-preset note) or ``lang``."""
+    found = []
+    for path in [ROOT / "app.py", *ROOT.glob("advlab/**/*.py"), *ROOT.glob("pages/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.name in ("t", "tr"):
+                found.append(path.name)
+                assert node.args.posonlyargs and not node.args.args, \
+                    f"{path.relative_to(ROOT)}: {node.name}() takes its key by name too"
+    assert len(found) >= 2
+    from advlab import i18n
+
+    assert "`k`" in i18n.t("preset_unknown", "en", key="k", allowed="a")
+
+
 def test_discovery_finds_every_page_and_field():
     assert len(PAGES) >= 7
     for path, url, _ in PAGES:
