@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _validate as v
-from .attacks import ATTACKS, NORMS, AttackResult, predict, run_attack
+from .attacks import ATTACKS, NORMS, AttackResult, check_params, predict, run_attack
 
 __all__ = ["CURVE_ATTACKS", "Cell", "CurveSet", "accuracy", "accuracy_curve", "accuracy_within", "attack_cell",
            "eps_grid", "flip_fraction", "minimal_distances", "minimal_perturbations", "robustness_curves"]
@@ -68,13 +68,7 @@ class Cell:
 
 
 def _check_params(attack: str, params) -> dict:
-    params = dict(params or {})
-    allowed = {p.name for p in ATTACKS[attack].params}
-    for k in params:
-        if k not in allowed:
-            raise ValueError(f"params[{attack!r}] has {k!r}, which is not a parameter of "
-                             f"{ATTACKS[attack].display}; allowed: {', '.join(sorted(allowed)) or 'none'}")
-    return params
+    return check_params(attack, params, where=f"params[{attack!r}]: ")
 
 
 def attack_cell(model, x, y, *, attack: str, eps: float, norm: str = "linf", clip=None, seed: int = 0,

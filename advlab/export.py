@@ -19,7 +19,7 @@ import numpy as np
 
 from . import __version__
 from . import _validate as v
-from .attacks import ATTACKS, AttackResult
+from .attacks import ATTACKS, AttackResult, check_params
 from .i18n import LANGS, t
 from .seedlab import BLOG_EPOCHS, BLOG_HIDDEN, BLOG_SEED
 
@@ -207,12 +207,7 @@ def seed_lab_code(*, attack: str, eps: float | None, norm: str = "linf", targete
     seed = v.number("seed", seed, lo=0, hi=2**31 - 1, integer=True)
     point = v.number("point", point, lo=0, hi=199, integer=True)
     eps_hi = v.number("eps_hi", eps_hi, lo=0.0, hi=100.0, lo_open=True)
-    params = dict(params)
-    allowed = {p.name for p in spec.params}
-    for k in params:
-        if k not in allowed:
-            raise ValueError(f"params: {k!r} is not a parameter of {spec.display}; allowed: "
-                             f"{', '.join(sorted(allowed)) or 'none'}")
+    params = check_params(attack, params, where="params: ")
     if spec.uses_eps:
         eps = v.number("eps", eps, lo=0.0, hi=eps_hi)
     norm = norm if norm in spec.norms else spec.norms[0]

@@ -87,45 +87,57 @@ def find_shapes(curves: CurveSet, *, tol: float | None = None) -> list[Shape]:
     """
     n = max(curves.n_points, 1)
     tol = max(0.03, 2.0 / n) if tol is None else v.number("tol", tol, lo=0.0, hi=1.0)
-    eps = curves.eps
-    out: list[Shape] = []
-    clean = curves.clean_accuracy
+    return [*_rebounds(curves, tol), *_first_zero(curves, tol), *_noise_flat(curves), *_weaker(curves, tol)]
+
+
+def _rebounds(curves: CurveSet, tol: float) -> list[Shape]:
+    out = []
     for a in curves.attacks:
         if a == "noise":
             continue
         acc = curves.curve(a)
-        run_min = np.minimum.accumulate(acc)
-        rise = acc - run_min
+        rise = acc - np.minimum.accumulate(acc)
         j = int(np.argmax(rise))
         if rise[j] >= tol:
             i = int(np.argmin(acc[: j + 1]))
-            out.append(Shape("rebound", a, float(eps[j]), float(acc[j]), eps_from=float(eps[i]),
+            out.append(Shape("rebound", a, float(curves.eps[j]), float(acc[j]), eps_from=float(curves.eps[i]),
                              value_from=float(acc[i])))
-    # the first epsilon at which the attacks reach zero, if before the last value
+    return out
+
+
+def _first_zero(curves: CurveSet, tol: float) -> list[Shape]:
+    """The first epsilon at which an attack reaches zero, if before the last value."""
     zeros = []
     for a in curves.attacks:
         if a == "noise":
             continue
         acc = curves.curve(a)
         hit = np.nonzero(acc <= 1e-9)[0]
-        if hit.size and hit[0] < len(eps) - 1 and np.all(acc[hit[0]:] <= tol):
+        if hit.size and hit[0] < len(curves.eps) - 1 and np.all(acc[hit[0]:] <= tol):
             zeros.append((hit[0], a))
-    if zeros:
-        j, a = min(zeros)
-        out.append(Shape("zero", a, float(eps[j]), 0.0))
-    if "noise" in curves.attacks:
-        noise_end = float(curves.curve("noise")[-1])
-        grad = [a for a in curves.attacks if a in _GRADIENT]
-        if grad:
-            best = min(grad, key=lambda a: float(curves.curve(a)[-1]))
-            best_end = float(curves.curve(best)[-1])
-            noise_drop, best_drop = clean - noise_end, clean - best_end
-            # "barely": at most 10 points, and a small fraction of what an attack of the same size does
-            if best_drop >= 0.25 and noise_drop <= min(0.10, 0.2 * best_drop):
-                out.append(Shape("noise_flat", "noise", float(eps[-1]), noise_end, other=best,
-                                 value_from=best_end))
-    # an iterative attack should do at least as well as one FGSM step or its siblings;
-    # one note (the widest such gap) says what needs saying
+    if not zeros:
+        return []
+    j, a = min(zeros)
+    return [Shape("zero", a, float(curves.eps[j]), 0.0)]
+
+
+def _noise_flat(curves: CurveSet) -> list[Shape]:
+    grad = [a for a in curves.attacks if a in _GRADIENT]
+    if "noise" not in curves.attacks or not grad:
+        return []
+    noise_end = float(curves.curve("noise")[-1])
+    best = min(grad, key=lambda a: float(curves.curve(a)[-1]))
+    best_end = float(curves.curve(best)[-1])
+    noise_drop, best_drop = curves.clean_accuracy - noise_end, curves.clean_accuracy - best_end
+    # "barely": at most 10 points, and a small fraction of what an attack of the same size does
+    if best_drop >= 0.25 and noise_drop <= min(0.10, 0.2 * best_drop):
+        return [Shape("noise_flat", "noise", float(curves.eps[-1]), noise_end, other=best, value_from=best_end)]
+    return []
+
+
+def _weaker(curves: CurveSet, tol: float) -> list[Shape]:
+    """An iterative attack should do at least as well as one FGSM step or its
+    siblings; one note (the widest such gap) says what needs saying."""
     worst = None
     for a in curves.attacks:
         if a not in _ITERATIVE:
@@ -138,8 +150,8 @@ def find_shapes(curves: CurveSet, *, tol: float | None = None) -> list[Shape]:
             j = int(np.argmax(gap))
             if gap[j] >= max(tol, 0.05) and (worst is None or gap[j] > worst[0]):
                 worst = (gap[j], a, b, j)
-    if worst is not None:
-        _, a, b, j = worst
-        out.append(Shape("weaker", a, float(eps[j]), float(curves.curve(a)[j]), other=b,
-                         value_from=float(curves.curve(b)[j])))
-    return out
+    if worst is None:
+        return []
+    _, a, b, j = worst
+    return [Shape("weaker", a, float(curves.eps[j]), float(curves.curve(a)[j]), other=b,
+                  value_from=float(curves.curve(b)[j]))]

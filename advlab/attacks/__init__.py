@@ -11,8 +11,8 @@ from .cw import cw_l2
 from .deepfool import deepfool
 from .gradient import bim, fgsm, iterate, loss_gradient, mim, pgd
 from .noise import noise
-from .registry import ATTACKS, EPS, AttackResult, AttackSpec, Param, run_attack
+from .registry import ATTACKS, EPS, AttackResult, AttackSpec, Param, check_params, run_attack
 
-__all__ = ["ATTACKS", "EPS", "NORMS", "AttackResult", "AttackSpec", "Param", "bim", "cw_l2", "deepfool",
-           "fgsm", "iterate", "logits", "loss_gradient", "mim", "noise", "norms", "pgd", "predict", "proba",
-           "run_attack"]
+__all__ = ["ATTACKS", "EPS", "NORMS", "AttackResult", "AttackSpec", "Param", "bim", "check_params", "cw_l2",
+           "deepfool", "fgsm", "iterate", "logits", "loss_gradient", "mim", "noise", "norms", "pgd", "predict",
+           "proba", "run_attack"]

@@ -113,6 +113,19 @@ class AttackResult:
         return float(np.mean(self.success[ok])) if ok.any() else 0.0
 
 
+def check_params(attack: str, params, *, where: str = "") -> dict:
+    """``params`` as a dict, or a ValueError naming the first one ``attack``
+    does not take (``where`` says how the caller names them, e.g. ``"params: "``)."""
+    spec = ATTACKS[attack]
+    params = dict(params or {})
+    allowed = {p.name for p in spec.params}
+    for k in params:
+        if k not in allowed:
+            raise ValueError(f"{where}{k!r} is not a parameter of {spec.display}; allowed: "
+                             f"{', '.join(sorted(allowed)) or 'none'}")
+    return params
+
+
 def run_attack(name: str, model, x, y, *, eps: float | None = None, norm: str = "linf",
                targeted: bool = False, target=None, clip=None, seed: int = 0,
                return_path: bool = False, **params) -> AttackResult:
@@ -134,11 +147,7 @@ def run_attack(name: str, model, x, y, *, eps: float | None = None, norm: str = 
             norm = "l2"
         else:
             raise ValueError(f"norm must be one of {', '.join(spec.norms)} for {spec.display}; got {norm!r}")
-    allowed = {p.name for p in spec.params}
-    for k in params:
-        if k not in allowed:
-            raise ValueError(f"{k!r} is not a parameter of {spec.display}; allowed: "
-                             f"{', '.join(sorted(allowed)) or 'none'}")
+    check_params(name, params)
     if targeted and not spec.targeted:
         raise ValueError(f"{spec.display} has no targeted version; targeted attacks: "
                          f"{', '.join(k for k, s in ATTACKS.items() if s.targeted)}")
