@@ -12,8 +12,8 @@ import streamlit as st
 from advlab import defenses, evaluation, export, figures, models, projections, ui
 from advlab.data import TWO_D
 from advlab.figures import defense as dfig
-from advlab.pages_common import BATCHES, LRS, cached_attack, data_key, load_data, mlp_fields, net_kw
 from advlab.state import Field, PageState
+from advlab.ui.controls import BATCHES, LRS, cached_attack, data_key, load_data, mlp_fields, net_kw
 
 DATASETS = (*TWO_D, "blog", "digits")
 TEMPS = ("1", "10", "100", "1000", "10000", "100000")

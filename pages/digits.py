@@ -10,8 +10,8 @@ import streamlit as st
 from advlab import export, models, seedlab, ui
 from advlab.attacks import ATTACKS, proba
 from advlab.figures import lab as figs
-from advlab.pages_common import active_fields, attack_controls, attack_fields, cached_attack
 from advlab.state import Field, PageState
+from advlab.ui.controls import active_fields, attack_controls, attack_fields, cached_attack
 
 HIDDEN = ("32", "64", "128", "256")
 EPS_HI = 0.5

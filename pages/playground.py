@@ -11,8 +11,8 @@ import streamlit as st
 from advlab import export, figures, models, numerics, projections, ui
 from advlab.attacks import ATTACKS
 from advlab.data import TWO_D
-from advlab.pages_common import BATCHES, LRS, active_fields, attack_controls, attack_fields, cached_attack
 from advlab.state import Field, PageState
+from advlab.ui.controls import BATCHES, LRS, active_fields, attack_controls, attack_fields, cached_attack
 
 L2S = ("0", "0.0001", "0.001", "0.01", "0.1")
 

@@ -15,8 +15,8 @@ from advlab import evaluation, export, models, robustness, ui
 from advlab.attacks import ATTACKS, predict
 from advlab.data import TWO_D
 from advlab.figures import robustness as rfig
-from advlab.pages_common import attack_fields
 from advlab.state import Field, PageState
+from advlab.ui.controls import attack_fields
 
 PAGE = "rb"
 DATASETS = TWO_D + ("blog", "digits")

@@ -10,7 +10,8 @@ from advlab import export, models, projections, transfer, ui
 from advlab.attacks import ATTACKS
 from advlab.data import TWO_D
 from advlab.figures import defense as dfig
-from advlab.pages_common import (
+from advlab.state import Field, PageState
+from advlab.ui.controls import (
     BATCHES,
     LRS,
     active_fields,
@@ -21,7 +22,6 @@ from advlab.pages_common import (
     mlp_fields,
     net_kw,
 )
-from advlab.state import Field, PageState
 
 DATASETS = (*TWO_D, "blog", "digits")
 CURVE_POINTS = 11

@@ -153,3 +153,12 @@ def test_eight_sessions_opening_one_new_link_train_once_and_see_the_same_numbers
 def test_pool_size_follows_the_setting(monkeypatch, workers):
     monkeypatch.setenv("ADVLAB_WORKERS", workers)
     assert service.workers() == int(workers)
+
+
+def test_streamlit_still_has_the_pages_directory_switch():
+    """advlab.serve and advlab.ui switch off Streamlit's old pages-folder mode
+    (so a first visit to a deep link gets the real navigation); Streamlit has
+    no public setting for it. This fails the day the attribute goes away."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    assert hasattr(PagesManager, "uses_pages_directory")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import ui
-from .attacks import ATTACKS, run_attack
-from .state import Field
+from .. import ui
+from ..attacks import ATTACKS, run_attack
+from ..state import Field
 
 
 def attack_fields(default_attack: str = "pgd", eps: float = 0.25, eps_hi: float = 1.0) -> list[Field]:
@@ -108,7 +108,7 @@ BATCHES = ("8", "16", "32", "64", "128")
 
 def mlp_fields(*, datasets: tuple[str, ...], dataset: str, noise: float) -> list[Field]:
     """Fields for the dataset, the network and its training (seed included)."""
-    from .models import ACTIVATIONS
+    from ..models import ACTIVATIONS
 
     return [
         Field("dataset", dataset, "choice", choices=datasets),

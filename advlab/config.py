@@ -1,0 +1,198 @@
+"""Typed lesson settings: the spine every page, cache and core call shares.
+
+Each config is a frozen dataclass, and one object is at once
+
+* the **URL format**: its field names are the link's parameter names, and
+  :meth:`Config.fields` gives the :class:`~advlab.state.Field` specs that
+  parse them (a bad value falls back to the default with a note), so an old
+  link keeps opening the same view;
+* the **cache key**: hashable, compared by named fields, never by position;
+  :meth:`canonical` folds settings that cannot change the result (the number
+  of blobs of a two-class dataset) so equal lessons share one model;
+* the **arguments** of the core: :meth:`DataConfig.load`,
+  :meth:`NetConfig.fit_kwargs`, :meth:`AttackConfig.run_kwargs`.
+
+A page composes the configs it needs (data, network, attack) with a few
+view-only fields of its own (the chosen point, a toggle).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from .state import Field
+
+__all__ = ["AttackConfig", "Config", "DataConfig", "NetConfig", "spec"]
+
+# learning rates and batch sizes are offered as a ladder of choices (the URL
+# carries the choice's text, as links always have)
+LRS = ("0.0001", "0.0003", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3", "10")
+BATCHES = ("8", "16", "32", "64", "128")
+L2S = ("0", "0.0001", "0.001", "0.01", "0.1")
+
+
+def spec(default, *, lo=None, hi=None, choices: tuple = (), ladder: tuple = ()):
+    """A config field: default and allowed values. ``ladder`` is a tuple of
+    number texts the URL (and a select slider) uses for a numeric value."""
+    return field(default=default, metadata={"lo": lo, "hi": hi, "choices": choices, "ladder": ladder})
+
+
+def _ladder_text(ladder: tuple, value) -> str:
+    for text in ladder:
+        if float(text) == float(value):
+            return text
+    raise ValueError(f"{value!r} is not one of {', '.join(ladder)}")
+
+
+class Config:
+    """Shared behaviour of the frozen config dataclasses."""
+
+    url_names: ClassVar[tuple[str, ...]] = ()  # every field by default
+
+    @classmethod
+    def _names(cls) -> tuple[str, ...]:
+        return cls.url_names or tuple(f.name for f in dataclasses.fields(cls))
+
+    @classmethod
+    def fields(cls, **defaults) -> list[Field]:
+        """The URL/state fields of this config (``defaults`` override a page's
+        starting values; ``<name>_choices`` narrows a choice field)."""
+        out = []
+        for f in dataclasses.fields(cls):
+            if f.name not in cls._names():
+                continue
+            m = f.metadata
+            default = defaults.get(f.name, f.default)
+            choices = defaults.get(f"{f.name}_choices", m.get("choices", ()))
+            if m.get("ladder"):
+                out.append(Field(f.name, _ladder_text(m["ladder"], default), "choice", choices=m["ladder"]))
+            elif choices:
+                out.append(Field(f.name, default, "choice", choices=tuple(choices)))
+            elif isinstance(f.default, bool):
+                out.append(Field(f.name, bool(default), "bool"))
+            elif isinstance(f.default, int):
+                out.append(Field(f.name, int(default), "int", m.get("lo"), m.get("hi")))
+            else:
+                out.append(Field(f.name, float(default), "float", m.get("lo"), m.get("hi")))
+        return out
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, Any], **fixed):
+        """The config of a page's current values (widget or URL values: ladder
+        texts become numbers); ``fixed`` sets fields the page does not expose."""
+        kw = {}
+        for f in dataclasses.fields(cls):
+            if f.name in fixed:
+                kw[f.name] = fixed[f.name]
+            elif f.name in values and f.name in cls._names():
+                kw[f.name] = _coerce(f, values[f.name])
+        return cls(**kw)
+
+    def to_values(self) -> dict[str, Any]:
+        """The page values (URL texts for ladder fields) of this config."""
+        out = {}
+        for f in dataclasses.fields(self):
+            if f.name not in self._names():
+                continue
+            val = getattr(self, f.name)
+            out[f.name] = _ladder_text(f.metadata["ladder"], val) if f.metadata.get("ladder") else val
+        return out
+
+    def canonical(self):
+        return self
+
+
+def _coerce(f: dataclasses.Field, raw):
+    if isinstance(f.default, bool):
+        return bool(raw)
+    if isinstance(f.default, int):
+        return int(raw)
+    if isinstance(f.default, float):
+        return round(float(raw), 6)
+    if isinstance(f.default, tuple):
+        return tuple(raw)
+    return raw
+
+
+# ------------------------------------------------------------------- data ---
+
+@dataclass(frozen=True)
+class DataConfig(Config):
+    """A generated 2-D dataset (see :mod:`advlab.data`), or ``blog``/``digits``."""
+
+    dataset: str = spec("moons", choices=("moons", "circles", "blobs", "xor", "spiral", "linear"))
+    noise: float = spec(0.2, lo=0.0, hi=1.0)
+    n: int = spec(400, lo=50, hi=2000)
+    classes: int = spec(3, lo=2, hi=5)
+    dseed: int = spec(0, lo=0, hi=9999)
+
+    def canonical(self) -> DataConfig:
+        """Equal data, equal config: only blobs read ``classes``; the fixed
+        data sets read nothing but the digits' split seed."""
+        if self.dataset == "blog":
+            return DataConfig("blog", 0.0, 0, 2, 0)
+        if self.dataset == "digits":
+            return DataConfig("digits", 0.0, 0, 10, self.dseed)
+        return dataclasses.replace(self, noise=round(float(self.noise), 4),
+                                   classes=self.classes if self.dataset == "blobs" else 2)
+
+    def load(self):
+        from . import data
+
+        c = self.canonical()
+        if c.dataset == "blog":
+            return data.blog_data()
+        if c.dataset == "digits":
+            return data.digits_data(seed=c.dseed)
+        return data.load(c.dataset, n_samples=c.n, noise=c.noise, seed=c.dseed, n_classes=c.classes)
+
+
+# ---------------------------------------------------------------- network ---
+
+@dataclass(frozen=True)
+class NetConfig(Config):
+    """An MLP and its training: ``layers`` hidden layers of ``width`` units."""
+
+    layers: int = spec(2, lo=1, hi=4)
+    width: int = spec(32, lo=2, hi=128)
+    act: str = spec("relu", choices=("relu", "tanh", "sigmoid"))
+    epochs: int = spec(100, lo=1, hi=500)
+    lr: float = spec(0.01, ladder=LRS)
+    batch: int = spec(32, ladder=BATCHES)
+    l2: float = spec(0.0, ladder=L2S)
+    seed: int = spec(0, lo=0, hi=9999)
+
+    @property
+    def hidden(self) -> tuple[int, ...]:
+        return (int(self.width),) * int(self.layers)
+
+    def fit_kwargs(self) -> dict:
+        """Keyword arguments of :func:`advlab.models.fit_mlp`."""
+        kw = dict(hidden=self.hidden, activation=self.act, epochs=int(self.epochs), batch_size=int(self.batch),
+                  lr=float(self.lr), seed=int(self.seed))
+        if self.l2:
+            kw["l2"] = float(self.l2)
+        return kw
+
+
+# ----------------------------------------------------------------- attack ---
+
+@dataclass(frozen=True)
+class AttackConfig(Config):
+    """One attack run: which attack, its budget and norm, targeting, and the
+    attack's own parameters as sorted ``(name, value)`` pairs."""
+
+    attack: str = "pgd"
+    eps: float | None = 0.25
+    norm: str = "linf"
+    targeted: bool = False
+    target: int = 0
+    params: tuple = ()
+
+    def run_kwargs(self) -> dict:
+        """Keyword arguments of :func:`advlab.attacks.run_attack` (after the model and data)."""
+        return dict(eps=self.eps, norm=self.norm, targeted=self.targeted,
+                    target=self.target if self.targeted else None, **dict(self.params))
