@@ -35,7 +35,7 @@ import numpy as np
 from . import _validate as v
 from .attacks import loss_gradient, pgd
 from .attacks._engine import clip_bounds, random_delta
-from .evaluation import accuracy, accuracy_curve, attack_cell
+from .evaluation import accuracy, accuracy_curve, attack_cell, check_eps_values
 from .models import Trained, fit_mlp, to_keras
 
 __all__ = [
@@ -275,9 +275,7 @@ def reported_vs_real(masked, source, x, y, *, eps_values, clip=None, steps: int 
     """Evaluate ``masked`` (e.g. from :func:`saturate`) with FGSM and PGD on
     itself and with PGD examples transferred from ``source`` (an ordinary model
     trained on the same data), at every epsilon in ``eps_values``."""
-    eps_values = np.asarray(eps_values, np.float64)
-    if eps_values.ndim != 1 or eps_values.size == 0 or np.any(eps_values < 0) or not np.all(np.isfinite(eps_values)):
-        raise ValueError("eps_values must be a non-empty list of epsilons >= 0")
+    eps_values = check_eps_values(eps_values)
     x = v.features("x", x)
     y = v.labels("y", y, x.shape[0])
     steps = v.number("steps", steps, lo=1, hi=1000, integer=True)

@@ -26,10 +26,20 @@ from . import _validate as v
 from .attacks import ATTACKS, NORMS, AttackResult, check_params, predict, run_attack
 
 __all__ = ["CURVE_ATTACKS", "Cell", "CurveSet", "accuracy", "accuracy_curve", "accuracy_within", "attack_cell",
-           "eps_grid", "flip_fraction", "minimal_distances", "minimal_perturbations", "robustness_curves"]
+           "check_eps_values", "eps_grid", "flip_fraction", "minimal_distances", "minimal_perturbations",
+           "robustness_curves"]
 
 # The attacks with an epsilon budget, weakest idea first: a curve each.
 CURVE_ATTACKS: tuple[str, ...] = tuple(k for k in ("noise", "fgsm", "bim", "pgd", "mim") if k in ATTACKS)
+
+
+def check_eps_values(eps_values) -> np.ndarray:
+    """``eps_values`` as a float64 array, or a ValueError unless it is a
+    non-empty 1-D list of finite epsilons >= 0."""
+    eps = np.asarray(eps_values, np.float64)
+    if eps.ndim != 1 or eps.size == 0 or np.any(eps < 0) or not np.all(np.isfinite(eps)):
+        raise ValueError("eps_values must be a non-empty 1-D list of finite epsilons >= 0")
+    return eps
 
 
 def accuracy(model, x, y) -> float:
@@ -214,9 +224,7 @@ def accuracy_curve(model, x, y, *, attack: str, eps_values, norm: str = "linf", 
     unless ``norm="linf"``). ``params`` are the attack's own parameters.
     """
     spec = ATTACKS[v.choice("attack", attack, ATTACKS)]
-    eps_values = np.asarray(eps_values, np.float64)
-    if eps_values.ndim != 1 or eps_values.size == 0 or np.any(eps_values < 0) or not np.all(np.isfinite(eps_values)):
-        raise ValueError("eps_values must be a non-empty 1-D list of finite epsilons >= 0")
+    eps_values = check_eps_values(eps_values)
     if not spec.uses_eps:
         r = run_attack(attack, model, x, np.asarray(y), norm=norm, targeted=targeted,
                        target=target if targeted else None, clip=clip, seed=seed, **params)

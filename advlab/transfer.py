@@ -30,6 +30,7 @@ from .attacks import ATTACKS, iterate
 from .attacks import predict as _predict_keras
 from .attacks._engine import check_eps, check_inputs, check_norm, engine_for, random_delta
 from .defenses import single_thread_blas
+from .evaluation import check_eps_values
 from .models import fit_mlp
 
 __all__ = [
@@ -268,9 +269,7 @@ def transfer_curve(surrogate, targets: Mapping[str, object], x, y, *, eps_values
     ``params`` are its ``steps``, ``restarts``, ``decay``) and score the examples on
     the surrogate (white-box) and on every model in ``targets``.
     ``on_step(i, n)`` reports progress over the epsilons."""
-    eps_values = np.asarray(eps_values, np.float64)
-    if eps_values.ndim != 1 or eps_values.size == 0 or np.any(eps_values < 0) or not np.all(np.isfinite(eps_values)):
-        raise ValueError("eps_values must be a non-empty list of epsilons >= 0")
+    eps_values = check_eps_values(eps_values)
     unknown = set(params) - {"steps", "restarts", "decay", "step_size"}
     if unknown:
         raise ValueError(f"{min(unknown)!r} is not a parameter of craft; allowed: decay, restarts, "
