@@ -12,8 +12,10 @@ in a few milliseconds. The trained weights are then loaded into a plain
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,7 +25,7 @@ import numpy as np
 from . import _validate as v
 
 __all__ = ["ACTIVATIONS", "MLPSpec", "NumpyMLP", "Trained", "TrainingDiverged", "fit_mlp", "n_outputs",
-           "numpy_logits", "to_keras", "train_mlp"]
+           "numpy_logits", "single_thread_blas", "to_keras", "train_mlp"]
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid")
 
@@ -231,7 +233,8 @@ def fit_mlp(x, y, *, hidden=(64, 32), activation: str = "relu", epochs: int = 10
     """Train an MLP and return it with its history (see :func:`train_mlp`).
 
     ``perturb(net, xb, yb, rng) -> xb`` may replace each mini-batch before the
-    step (adversarial training, :mod:`advlab.defenses`).
+    step (adversarial training, :mod:`advlab.defenses`); ``net`` is the
+    :class:`NumpyMLP` being trained (``net.input_grad`` is the attack gradient).
     """
     x, y, k, hidden, epochs, batch_size, lr, l2, seed = _check_fit_args(
         x, y, hidden, activation, epochs, batch_size, lr, l2, seed)
@@ -239,6 +242,15 @@ def fit_mlp(x, y, *, hidden=(64, 32), activation: str = "relu", epochs: int = 10
     spec = MLPSpec(x.shape[1], hidden, activation, n_outputs(k))
     rng = np.random.default_rng(seed)
     net = NumpyMLP(spec, rng)
+    with single_thread_blas():
+        history = _adam(net, x, y, rng, epochs=epochs, batch_size=batch_size, lr=lr, l2=l2, on_epoch=on_epoch,
+                        perturb=perturb)
+    return Trained(model=to_keras(spec, net.weights()), spec=spec, history=history,
+                   seconds=time.perf_counter() - t0)
+
+
+def _adam(net: NumpyMLP, x, y, rng, *, epochs, batch_size, lr, l2, on_epoch, perturb) -> list[dict]:
+    """Train ``net`` in place: Adam with Keras' defaults, mini-batches reshuffled every epoch."""
     m = np.zeros_like(net.flat)
     s = np.zeros_like(net.flat)
     b1, b2, eps = 0.9, 0.999, 1e-7
@@ -248,7 +260,7 @@ def fit_mlp(x, y, *, hidden=(64, 32), activation: str = "relu", epochs: int = 10
     step = 0
     tmp = np.empty_like(net.flat)
     loss0 = net.loss_and_dlogits(net.forward(x)[-1], y)[0]
-    blowup = _BLOWUP * max(loss0, math.log(max(k, 2)))
+    blowup = _BLOWUP * max(loss0, math.log(max(net.spec.n_out, 2)))
     for epoch in range(1, epochs + 1):
         perm = rng.permutation(n)
         tot_loss, tot_data_loss, tot_correct = 0.0, 0.0, 0
@@ -287,8 +299,42 @@ def fit_mlp(x, y, *, hidden=(64, 32), activation: str = "relu", epochs: int = 10
         history.append({"epoch": epoch, **logs})
         if on_epoch is not None:
             on_epoch(epoch, {**logs, "weights": net.weights()})
-    model = to_keras(spec, net.weights())
-    return Trained(model=model, spec=spec, history=history, seconds=time.perf_counter() - t0)
+    return history
+
+
+_blas_lock = threading.Lock()
+_blas_users = 0
+_blas_limit = None
+
+
+@contextlib.contextmanager
+def single_thread_blas():
+    """Run NumPy's BLAS on one thread.
+
+    The matrices of these networks are tiny; on a busy machine a multi-threaded
+    BLAS spends its time waiting for cores (measured: the blog network's
+    training 2-3x slower under load, a 128-wide MLP 15x). The limit is
+    process-wide, so it is counted: concurrent users (server sessions) share it
+    and the last one out restores the original setting.
+    """
+    global _blas_users, _blas_limit
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - scikit-learn brings threadpoolctl
+        yield
+        return
+    with _blas_lock:
+        if _blas_users == 0:
+            _blas_limit = threadpool_limits(limits=1, user_api="blas")
+        _blas_users += 1
+    try:
+        yield
+    finally:
+        with _blas_lock:
+            _blas_users -= 1
+            if _blas_users == 0 and _blas_limit is not None:
+                _blas_limit.restore_original_limits()
+                _blas_limit = None
 
 
 def train_mlp(x, y, *, hidden=(64, 32), activation: str = "relu", epochs: int = 10, batch_size: int = 32,
