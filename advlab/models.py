@@ -2,12 +2,18 @@
 
 Every model advlab returns maps float32 inputs ``(N, D)`` to logits: ``(N, 1)``
 for two classes (sigmoid of the logit of class 1) and ``(N, K)`` for K classes
-(softmax). Training runs in NumPy on the CPU: for networks this small Keras'
-per-step dispatch costs far more than the arithmetic, and the loop here does
-the same mathematics (Glorot-uniform init, zero biases, Adam with Keras'
-defaults, mini-batches reshuffled every epoch, L2 as ``l2 * sum(W**2)``)
-in a few milliseconds. The trained weights are then loaded into a plain
+(softmax). Training runs in NumPy on the CPU (:class:`NumpyMLP`, the one NumPy
+form of the network) and does Keras' mathematics: Glorot-uniform init, zero
+biases, Adam with Keras' defaults, mini-batches reshuffled every epoch, L2 as
+``l2 * sum(W**2)``. The trained weights are then loaded into a plain
 ``keras.Sequential`` so every attack and every notebook sees a real Keras model.
+
+Why NumPy and not Keras: ``make bench`` times a Keras-native loop (a whole epoch
+in one ``tf.function``, ``stateless_call``, Keras' Adam; ``benchmarks/keras_loop.py``)
+against this one on the seed network. Warm, the two are on par; but the
+compiled loop traces a graph for every new architecture, and that first call
+costs several times a whole NumPy training, which a learner pays at every
+change of width, depth or activation. The README's speed section has the numbers.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _validate as v
+from . import numerics
 
 __all__ = ["ACTIVATIONS", "MLPSpec", "NumpyMLP", "Trained", "TrainingDiverged", "fit_mlp", "n_outputs",
            "numpy_logits", "single_thread_blas", "to_keras", "train_mlp"]
@@ -113,7 +120,7 @@ class NumpyMLP:
             self._act = lambda z: np.tanh(z, out=z)
             self._dact = lambda a: 1 - a * a
         else:
-            self._act = lambda z: _sigmoid(z, out=z)
+            self._act = numerics.sigmoid
             self._dact = lambda a: a * (1 - a)
 
     def weights(self) -> list[np.ndarray]:
@@ -141,28 +148,18 @@ class NumpyMLP:
         """Per-example gradient of the cross-entropy w.r.t. the logits ``z``
         (``sigmoid(z) - y`` for one logit, ``softmax(z) - onehot(y)`` for K)."""
         if z.shape[1] == 1:
-            return (_sigmoid(z[:, 0].copy()) - y.astype(np.float32))[:, None]
-        e = np.exp(z - z.max(1, keepdims=True))
-        d = e / e.sum(1, keepdims=True)
+            return (numerics.sigmoid(z[:, 0]) - y.astype(np.float32))[:, None]
+        d = numerics.softmax(z)
         d[np.arange(len(y)), y] -= 1
         return d
 
     def loss_and_dlogits(self, z, y):
         """Mean cross-entropy, its gradient w.r.t. the logits (already / batch), and the count of correct
         predictions."""
-        n = z.shape[0]
-        if z.shape[1] == 1:
-            zz = z[:, 0]
-            # softplus(z) - y z, stable
-            loss = float(np.mean(np.maximum(zz, 0) - zz * y.astype(np.float32) + np.log1p(np.exp(-np.abs(zz)))))
-            correct = int(np.sum((zz > 0) == (y == 1)))
-        else:
-            m = z.max(1, keepdims=True)
-            logp = z - m - np.log(np.exp(z - m).sum(1, keepdims=True))
-            loss = float(-np.mean(logp[np.arange(n), y]))
-            correct = int(np.sum(np.argmax(z, 1) == y))
+        loss = float(np.mean(numerics.cross_entropy(z, y)))
+        correct = int(np.sum((z[:, 0] > 0) == (y == 1))) if z.shape[1] == 1 else int(np.sum(np.argmax(z, 1) == y))
         d = self.dlogits(z, y)
-        d /= n
+        d /= z.shape[0]
         return loss, d, correct
 
     def backward(self, acts, d, *, weight_grads: bool = True, want_input: bool = False):
@@ -184,15 +181,6 @@ class NumpyMLP:
         follow); the weight gradients are not computed."""
         acts = self.forward(np.asarray(x, np.float32))
         return self.backward(acts, self.dlogits(acts[-1], y), weight_grads=False, want_input=True)
-
-
-def _sigmoid(z, out=None):
-    # split by sign so exp never overflows
-    out = np.empty_like(z) if out is None else out
-    pos = z >= 0
-    ez = np.exp(-np.abs(z))
-    np.copyto(out, np.where(pos, 1 / (1 + ez), ez / (1 + ez)))
-    return out
 
 
 @dataclass
