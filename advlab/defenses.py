@@ -129,6 +129,8 @@ def make_perturb(*, method: str = "pgd", eps: float, ratio: float = 0.5, steps: 
                 bounds["lo"], bounds["hi"] = clip_bounds(clip, xb.shape[1])
             np.maximum(lo_b, bounds["lo"], out=lo_b)
             np.minimum(hi_b, bounds["hi"], out=hi_b)
+        # attacks.iterate's L-inf steps (keep="last"), on the NumPy network as it is mid-training: it has
+        # no Keras graph yet, and a TensorFlow call per mini-batch would cost more than the whole PGD
         if method == "fgsm":
             xa = xs + eps32 * np.sign(net.input_grad(xs, ys))
             np.clip(xa, lo_b, hi_b, out=xa)
