@@ -285,18 +285,13 @@ def section_training_loops(ctx: Context) -> list[Row]:
 
 
 def section_grid(ctx: Context) -> list[Row]:
+    from advlab import projections
+
     ds = data.load("moons", n_samples=400, seed=0)
     model = models.train_mlp(ds.x_train, ds.y_train, epochs=30)
-    try:
-        from advlab import metrics
-
-        fn, how = (lambda: metrics.boundary_grid(model, res=200)), "`metrics.boundary_grid`"
-    except (ImportError, AttributeError):
-        gx, gy = np.meshgrid(np.linspace(-3, 3, 200), np.linspace(-3, 3, 200))
-        grid = np.stack([gx.ravel(), gy.ravel()], 1).astype(np.float32)
-        fn, how = (lambda: attacks.proba(model, grid)), "`attacks.proba`"
-    return [Row("Decision-boundary grid 200x200, moons MLP", median_seconds(fn, ctx.repeats * 2),
-                budget_seconds=0.030, note=how)]
+    return [Row("Decision-boundary grid 200x200, moons MLP",
+                median_seconds(lambda: projections.boundary_grid(model, res=200), ctx.repeats * 2),
+                budget_seconds=0.030, note="`projections.boundary_grid`")]
 
 
 def section_attacks(ctx: Context) -> list[Row]:

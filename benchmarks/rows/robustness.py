@@ -11,7 +11,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from advlab import data, models, robustness
+from advlab import data, evaluation, models
 
 BUDGET_SECONDS = 3.0
 N_POINTS = 200
@@ -30,13 +30,13 @@ def rows(ref_seconds: float | None = None) -> list[dict]:
     ds = data.blog_data()
     model = models.fit_mlp(ds.x_train, ds.y_train, hidden=(64, 32), epochs=10, seed=0).model
     x, y = ds.x_test[:N_POINTS], ds.y_test[:N_POINTS]
-    eps = robustness.eps_grid(eps_max=1.0, n=20)
+    eps = evaluation.eps_grid(eps_max=1.0, n=20)
 
     def curves():
-        return robustness.robustness_curves(model, x, y, eps_values=eps)
+        return evaluation.robustness_curves(model, x, y, eps_values=eps)
 
     t0 = time.perf_counter()
-    robustness.robustness_curves(model, x[:4], y[:4], eps_values=[0.0, 0.5])
+    evaluation.robustness_curves(model, x[:4], y[:4], eps_values=[0.0, 0.5])
     trace = time.perf_counter() - t0
     seconds = _time(curves, 3)
     c = curves()
@@ -44,10 +44,10 @@ def rows(ref_seconds: float | None = None) -> list[dict]:
 
     def minimal():
         for m in ("deepfool", "cw"):
-            robustness.minimal_distances(model, x, y, method=m)
+            evaluation.minimal_distances(model, x, y, method=m)
 
-    robustness.minimal_distances(model, x[:4], y[:4], method="deepfool")
-    robustness.minimal_distances(model, x[:4], y[:4], method="cw")
+    evaluation.minimal_distances(model, x[:4], y[:4], method="deepfool")
+    evaluation.minimal_distances(model, x[:4], y[:4], method="cw")
     min_seconds = _time(minimal, 1)
     n_cells = len(c.attacks) * len(eps)
     return [
