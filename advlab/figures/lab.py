@@ -1,7 +1,10 @@
 """Figures of the Seed Lab and Digits pages: accuracy against the budget,
 one point's feature changes, a 2-D slice of the decision function, a PCA
 picture of clean and adversarial points, and digit images with their
-class probabilities."""
+class probabilities.
+
+Each figure is built from plain dicts and one ``go.Figure(data=..., layout=...)``
+(see :mod:`advlab.figures.playground`)."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ import plotly.graph_objects as go
 
 from ..attacks import ATTACKS
 from ..i18n import t
-from .common import BLACK, BLUE, GREY, ORANGE, VERMILLION, class_color, style
+from .common import BLACK, BLUE, GREY, ORANGE, VERMILLION, class_color, hline, merge, style, vline
 
 # ink dark on light paper: 0 (background) is white, 1 (full ink) is black
 INK = [[0.0, "#ffffff"], [1.0, "#000000"]]
@@ -25,18 +28,20 @@ def _pct(p: float) -> str:
     return f"{100 * p:.0f}%"
 
 
-def _look(fig: go.Figure, *, presenter: bool, **kw) -> go.Figure:
-    """The shared style, plus explicit axis and colour-bar font sizes: Streamlit's chart
-    theme would otherwise shrink ticks and axis titles back to its own size on a projector."""
-    fig = style(fig, presenter=presenter, **kw)
+def _look(data: list[dict], layout: dict, *, presenter: bool, after: dict | None = None, **kw) -> go.Figure:
+    """The figure of ``data`` and ``layout`` in the shared style, plus explicit axis and
+    colour-bar font sizes: Streamlit's chart theme would otherwise shrink ticks and axis
+    titles back to its own size on a projector. ``after`` is merged in last (it may
+    override the style, e.g. a margin)."""
     tick, title = (17, 19) if presenter else (12, 13)
-    fig.update_xaxes(tickfont=dict(size=tick), title_font=dict(size=title))
-    fig.update_yaxes(tickfont=dict(size=tick), title_font=dict(size=title))
-    for tr_ in fig.data:
-        if getattr(tr_, "colorbar", None) is not None and "colorbar" in tr_:
-            tr_.colorbar.tickfont = dict(size=tick)
-            tr_.colorbar.title.font = dict(size=title)
-    return fig
+    merge(layout, style(presenter=presenter, **kw),
+          {"xaxis": {"tickfont": {"size": tick}, "title": {"font": {"size": title}}},
+           "yaxis": {"tickfont": {"size": tick}, "title": {"font": {"size": title}}}}, after or {})
+    for tr_ in data:
+        if tr_["type"] in ("heatmap", "contour"):
+            tr_["colorbar"] = merge(dict(tr_.get("colorbar") or {}),
+                                    {"tickfont": {"size": tick}, "title": {"font": {"size": title}}})
+    return go.Figure(data=data, layout=layout)
 
 
 # ------------------------------------------------------------ Seed Lab ---
@@ -50,36 +55,37 @@ def accuracy_vs_eps(eps_values, acc, *, attack: str, norm: str = "linf", eps: fl
     acc = np.asarray(acc, np.float64)
     spec = ATTACKS[attack]
     lw = 4 if presenter else 2.5
-    fig = go.Figure()
+    data: list[dict] = []
+    layout: dict = {}
     if baseline is not None:
-        fig.add_trace(go.Scatter(x=eps_values, y=np.asarray(baseline), mode="lines", name=t("sl_fig_noise", lang),
-                                 line=dict(color=GREY, width=lw, dash="dash"),
-                                 hovertemplate="ε %{x:.2f}: %{y:.1%}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=eps_values, y=acc, mode="lines+markers", name=t(f"attack_{attack}", lang),
-                             line=dict(color=VERMILLION, width=lw), marker=dict(size=9 if presenter else 6),
-                             hovertemplate="ε %{x:.2f}: %{y:.1%}<extra></extra>"))
+        data.append(dict(type="scatter", x=eps_values, y=np.asarray(baseline), mode="lines",
+                         name=t("sl_fig_noise", lang), line=dict(color=GREY, width=lw, dash="dash"),
+                         hovertemplate="ε %{x:.2f}: %{y:.1%}<extra></extra>"))
+    data.append(dict(type="scatter", x=eps_values, y=acc, mode="lines+markers", name=t(f"attack_{attack}", lang),
+                     line=dict(color=VERMILLION, width=lw), marker=dict(size=9 if presenter else 6),
+                     hovertemplate="ε %{x:.2f}: %{y:.1%}<extra></extra>"))
     if chance is not None:
-        fig.add_hline(y=chance, line=dict(color=GREY, width=1, dash="dot"), annotation_text=t("sl_fig_chance", lang),
-                      annotation_position="bottom right", annotation_font=dict(color=GREY))
+        hline(layout, chance, line=dict(color=GREY, width=1, dash="dot"), text=t("sl_fig_chance", lang),
+              position="bottom right", font=dict(color=GREY))
     if eps is not None and now is not None:
-        fig.add_vline(x=eps, line=dict(color=BLACK, width=1.5, dash="dot"))
-        fig.add_trace(go.Scatter(x=[eps], y=[now], mode="markers", name=t("sl_fig_now", lang),
-                                 marker=dict(size=16 if presenter else 12, color=BLACK, symbol="diamond",
-                                             line=dict(color="white", width=1.5)),
-                                 hovertemplate="ε %{x:.2f}: %{y:.1%}<extra></extra>"))
+        vline(layout, eps, line=dict(color=BLACK, width=1.5, dash="dot"))
+        data.append(dict(type="scatter", x=[eps], y=[now], mode="markers", name=t("sl_fig_now", lang),
+                         marker=dict(size=16 if presenter else 12, color=BLACK, symbol="diamond",
+                                     line=dict(color="white", width=1.5)),
+                         hovertemplate="ε %{x:.2f}: %{y:.1%}<extra></extra>"))
         # the label sits below-right of the marker, clear of both curves near the top
-        fig.add_annotation(x=eps, y=now, text=f"<b>ε = {eps:g}: {100 * now:.1f}%</b>", showarrow=False,
-                           xanchor="left", yanchor="top", xshift=10, yshift=-8, bgcolor="rgba(255,255,255,0.85)",
-                           font=dict(size=18 if presenter else 13, color=BLACK))
+        layout.setdefault("annotations", []).append(dict(
+            x=eps, y=now, text=f"<b>ε = {eps:g}: {100 * now:.1f}%</b>", showarrow=False, xanchor="left",
+            yanchor="top", xshift=10, yshift=-8, bgcolor="rgba(255,255,255,0.85)",
+            font=dict(size=18 if presenter else 13, color=BLACK)))
     if spec.uses_eps:
         xt = t("fig_eps", lang) + " · " + t(f"norm_{norm}", lang)
     else:
         xt = t("sl_fig_budget", lang, norm="L∞" if norm == "linf" else "L2")
-    fig.update_xaxes(title_text=xt, range=[0, float(eps_values.max()) * 1.02], rangemode="tozero")
-    fig.update_yaxes(title_text=t("sl_fig_test_acc", lang), range=[0, 1.03], tickformat=".0%", dtick=0.25)
-    fig = _look(fig, presenter=presenter, height=480 if presenter else 380)
-    fig.update_layout(margin=dict(t=60))
-    return fig
+    layout["xaxis"] = dict(title=dict(text=xt), range=[0, float(eps_values.max()) * 1.02], rangemode="tozero")
+    layout["yaxis"] = dict(title=dict(text=t("sl_fig_test_acc", lang)), range=[0, 1.03], tickformat=".0%",
+                           dtick=0.25)
+    return _look(data, layout, presenter=presenter, height=480 if presenter else 380, after={"margin": {"t": 60}})
 
 
 def feature_bars(delta, roles, *, grad=None, eps: float | None = None, norm: str = "linf", feature_names=None,
@@ -96,37 +102,37 @@ def feature_bars(delta, roles, *, grad=None, eps: float | None = None, norm: str
     names = list(feature_names) if feature_names is not None else [f"f{j}" for j in range(d)]
     rank = {"informative": 0, "redundant": 1}
     order = sorted(range(d), key=lambda j: (rank.get(roles[j], 2), j))
-    fig = go.Figure()
+    data: list[dict] = []
+    layout: dict = {}
     for role in ("informative", "redundant", "unknown"):
         idx = [j for j in order if roles[j] == role]
         if not idx:
             continue
         label = t(f"sl_fig_role_{role}", lang)
-        fig.add_trace(go.Bar(x=[names[j] for j in idx], y=delta[idx], name=label, marker_color=ROLE_COLORS[role],
-                             hovertemplate="%{x} (" + label + "): %{y:+.4f}<extra></extra>"))
+        data.append(dict(type="bar", x=[names[j] for j in idx], y=delta[idx], name=label,
+                         marker=dict(color=ROLE_COLORS[role]),
+                         hovertemplate="%{x} (" + label + "): %{y:+.4f}<extra></extra>"))
     if grad is not None:
         g = np.asarray(grad, np.float64).ravel()
         top = np.abs(g).max()
         scale = (np.abs(delta).max() or (eps or 1.0)) / top if top > 0 else 0.0
-        fig.add_trace(go.Scatter(x=[names[j] for j in order], y=g[order] * scale, mode="markers",
-                                 name=t("sl_fig_grad", lang),
-                                 marker=dict(symbol="diamond", size=11 if presenter else 8, color=BLACK,
-                                             line=dict(color="white", width=1)),
-                                 customdata=g[order],
-                                 hovertemplate="%{x}: ∂L/∂x = %{customdata:+.4f}<extra></extra>"))
+        data.append(dict(type="scatter", x=[names[j] for j in order], y=g[order] * scale, mode="markers",
+                         name=t("sl_fig_grad", lang),
+                         marker=dict(symbol="diamond", size=11 if presenter else 8, color=BLACK,
+                                     line=dict(color="white", width=1)),
+                         customdata=g[order],
+                         hovertemplate="%{x}: ∂L/∂x = %{customdata:+.4f}<extra></extra>"))
     if eps is not None and norm == "linf":
         for s in (1, -1):
-            fig.add_hline(y=s * eps, line=dict(color=VERMILLION, width=1.5, dash="dash"),
-                          annotation_text=("+ε" if s > 0 else "−ε"),
-                          annotation_position="top left" if s > 0 else "bottom left",
-                          annotation_font=dict(color=VERMILLION, size=16 if presenter else 13))
-    fig.update_xaxes(title_text=t("sl_fig_feature", lang), categoryorder="array",
-                     categoryarray=[names[j] for j in order], tickangle=-60)
-    fig.update_yaxes(title_text=t("sl_fig_change", lang), zeroline=True, zerolinecolor=BLACK, zerolinewidth=1)
-    fig.update_layout(bargap=0.2)
-    fig = _look(fig, presenter=presenter, height=500 if presenter else 400)
-    fig.update_layout(margin=dict(t=60))
-    return fig
+            hline(layout, s * eps, line=dict(color=VERMILLION, width=1.5, dash="dash"),
+                  text=("+ε" if s > 0 else "−ε"), position="top left" if s > 0 else "bottom left",
+                  font=dict(color=VERMILLION, size=16 if presenter else 13))
+    layout["xaxis"] = dict(title=dict(text=t("sl_fig_feature", lang)), categoryorder="array",
+                           categoryarray=[names[j] for j in order], tickangle=-60)
+    layout["yaxis"] = dict(title=dict(text=t("sl_fig_change", lang)), zeroline=True, zerolinecolor=BLACK,
+                           zerolinewidth=1)
+    layout["bargap"] = 0.2
+    return _look(data, layout, presenter=presenter, height=500 if presenter else 400, after={"margin": {"t": 60}})
 
 
 def slice_map(sl, x_adv, *, y_true: int | None = None, eps: float | None = None, norm: str = "linf",
@@ -141,48 +147,49 @@ def slice_map(sl, x_adv, *, y_true: int | None = None, eps: float | None = None,
     names = class_names or [t("class_n", lang, k=i) for i in range(2)]
     a, b = sl.a, sl.b
     p1 = sl.proba[..., 1]
-    fig = go.Figure()
-    fig.add_trace(go.Heatmap(x=a, y=b, z=p1, zmin=0, zmax=1, colorscale=_P1, name=t("fig_probability", lang),
-                             # under the plot, not beside it: the square plot is centred in wide
-                             # containers and a side bar would float far away from it
-                             colorbar=dict(title=dict(text=t("sl_fig_p1", lang, c=names[1]), side="top"),
-                                           tickformat=".0%", orientation="h", lenmode="pixels",
-                                           len=360 if presenter else 260, thickness=16 if presenter else 12,
-                                           x=0.5, xanchor="center", y=-0.2 if presenter else -0.22,
-                                           yanchor="top"),
-                             hovertemplate=t("sl_fig_slice_hover", lang) + "<extra></extra>"))
+    data: list[dict] = [dict(
+        type="heatmap", x=a, y=b, z=p1, zmin=0, zmax=1, colorscale=_P1, name=t("fig_probability", lang),
+        # under the plot, not beside it: the square plot is centred in wide
+        # containers and a side bar would float far away from it
+        colorbar=dict(title=dict(text=t("sl_fig_p1", lang, c=names[1]), side="top"),
+                      tickformat=".0%", orientation="h", lenmode="pixels",
+                      len=360 if presenter else 260, thickness=16 if presenter else 12,
+                      x=0.5, xanchor="center", y=-0.2 if presenter else -0.22,
+                      yanchor="top"),
+        hovertemplate=t("sl_fig_slice_hover", lang) + "<extra></extra>")]
     lw = 3.5 if presenter else 2.5
-    fig.add_trace(go.Contour(x=a, y=b, z=p1, showscale=False, name=t("fig_boundary", lang), hoverinfo="skip",
-                             contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
-                             line=dict(color=BLACK, width=lw)))
+    data.append(dict(type="contour", x=a, y=b, z=p1, showscale=False, name=t("fig_boundary", lang),
+                     hoverinfo="skip", contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
+                     line=dict(color=BLACK, width=lw)))
     if eps is not None and eps > 0:
         ball = sl.linf if norm == "linf" else np.hypot(*np.meshgrid(a, b))
-        fig.add_trace(go.Contour(x=a, y=b, z=ball, showscale=False, name=t("sl_fig_ball", lang, norm=(
+        data.append(dict(type="contour", x=a, y=b, z=ball, showscale=False, name=t("sl_fig_ball", lang, norm=(
             "L∞" if norm == "linf" else "L2")), hoverinfo="skip", showlegend=True,
             contours=dict(start=eps, end=eps, size=1, coloring="none"),
             line=dict(color=VERMILLION, width=lw - 0.5, dash="dash")))
     ca = sl.coords(x_adv)[0]
     size = 18 if presenter else 13
     c0 = class_color(int(y_true)) if y_true is not None else BLACK
-    fig.add_trace(go.Scatter(x=[0.0], y=[0.0], mode="markers", name=t("sl_fig_clean_point", lang),
-                             marker=dict(size=size, color="white", line=dict(color=c0, width=4), symbol="circle"),
-                             hovertemplate=t("sl_fig_clean_point", lang) + "<extra></extra>"))
+    data.append(dict(type="scatter", x=[0.0], y=[0.0], mode="markers", name=t("sl_fig_clean_point", lang),
+                     marker=dict(size=size, color="white", line=dict(color=c0, width=4), symbol="circle"),
+                     hovertemplate=t("sl_fig_clean_point", lang) + "<extra></extra>"))
+    layout: dict = {}
     if not from_gradient and np.hypot(*ca) > 1e-9:
-        fig.add_annotation(x=float(ca[0]), y=float(ca[1]), ax=0, ay=0, xref="x", yref="y", axref="x", ayref="y",
-                           showarrow=True, arrowhead=2, arrowsize=1.3, arrowwidth=lw - 0.5, arrowcolor=BLACK,
-                           standoff=size / 2, startstandoff=size / 2, text="")
-        fig.add_trace(go.Scatter(x=[ca[0]], y=[ca[1]], mode="markers", name=t("sl_fig_adv_point", lang),
-                                 marker=dict(size=size + 2, color=VERMILLION, symbol="x",
-                                             line=dict(color="white", width=1.5)),
-                                 hovertemplate=t("sl_fig_adv_point", lang) + " (%{x:.3f}, %{y:.3f})<extra></extra>"))
+        layout["annotations"] = [dict(x=float(ca[0]), y=float(ca[1]), ax=0, ay=0, xref="x", yref="y", axref="x",
+                                      ayref="y", showarrow=True, arrowhead=2, arrowsize=1.3, arrowwidth=lw - 0.5,
+                                      arrowcolor=BLACK, standoff=size / 2, startstandoff=size / 2, text="")]
+        data.append(dict(type="scatter", x=[ca[0]], y=[ca[1]], mode="markers", name=t("sl_fig_adv_point", lang),
+                         marker=dict(size=size + 2, color=VERMILLION, symbol="x",
+                                     line=dict(color="white", width=1.5)),
+                         hovertemplate=t("sl_fig_adv_point", lang) + " (%{x:.3f}, %{y:.3f})<extra></extra>"))
     ext = float(a[-1])
-    fig.update_xaxes(title_text=t("sl_fig_axis_attack", lang) if not from_gradient else t("sl_fig_axis_grad", lang),
-                     range=[-ext, ext], constrain="domain", zeroline=False, showgrid=False)
-    fig.update_yaxes(title_text=t("sl_fig_axis_random", lang), range=[-ext, ext], scaleanchor="x", scaleratio=1,
-                     constrain="domain", zeroline=False, showgrid=False)
-    fig = _look(fig, presenter=presenter, height=680 if presenter else 540)
-    fig.update_layout(margin=dict(t=70, b=120 if presenter else 100))
-    return fig
+    layout["xaxis"] = dict(title=dict(text=t("sl_fig_axis_attack", lang) if not from_gradient
+                                      else t("sl_fig_axis_grad", lang)),
+                           range=[-ext, ext], constrain="domain", zeroline=False, showgrid=False)
+    layout["yaxis"] = dict(title=dict(text=t("sl_fig_axis_random", lang)), range=[-ext, ext], scaleanchor="x",
+                           scaleratio=1, constrain="domain", zeroline=False, showgrid=False)
+    return _look(data, layout, presenter=presenter, height=680 if presenter else 540,
+                 after={"margin": {"t": 70, "b": 120 if presenter else 100}})
 
 
 def pca_scatter(proj, y, pred_adv, *, chosen: int | None = None, class_names=None, lang: str = "en",
@@ -196,43 +203,40 @@ def pca_scatter(proj, y, pred_adv, *, chosen: int | None = None, class_names=Non
     n = len(y)
     k = int(max(y.max(), pred_adv.max())) + 1
     names = class_names or [t("class_n", lang, k=i) for i in range(k)]
-    fig = go.Figure()
     xs = np.full(3 * n, np.nan)
     ys = np.full(3 * n, np.nan)
     xs[0::3], xs[1::3] = c[:, 0], a[:, 0]
     ys[0::3], ys[1::3] = c[:, 1], a[:, 1]
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="rgba(40,40,40,0.35)", width=1),
-                             name=t("fig_perturbation", lang), hoverinfo="skip"))
+    data: list[dict] = [dict(type="scatter", x=xs, y=ys, mode="lines", line=dict(color="rgba(40,40,40,0.35)", width=1),
+                             name=t("fig_perturbation", lang), hoverinfo="skip")]
     size = 11 if presenter else 7
     idx = np.arange(n)
     for cls in range(k):
         m = y == cls
         if not m.any():
             continue
-        fig.add_trace(go.Scatter(x=c[m, 0], y=c[m, 1], mode="markers",
-                                 name=t("sl_fig_clean_class", lang, c=names[cls]), customdata=idx[m],
-                                 marker=dict(size=size, color=class_color(cls), line=dict(color="white", width=0.8)),
-                                 hovertemplate=t("sl_fig_pca_hover", lang, c=names[cls]) + "<extra></extra>"))
+        data.append(dict(type="scatter", x=c[m, 0], y=c[m, 1], mode="markers",
+                         name=t("sl_fig_clean_class", lang, c=names[cls]), customdata=idx[m],
+                         marker=dict(size=size, color=class_color(cls), line=dict(color="white", width=0.8)),
+                         hovertemplate=t("sl_fig_pca_hover", lang, c=names[cls]) + "<extra></extra>"))
     fooled = pred_adv != y
     for flag, label, mk, sz in ((False, t("fig_adv_resisted", lang), dict(symbol="circle-open", color=GREY), size - 1),
                                 (True, t("fig_adv_fooled", lang), dict(symbol="x", color=VERMILLION), size + 4)):
         m = fooled == flag
-        fig.add_trace(go.Scatter(x=a[m, 0], y=a[m, 1], mode="markers", name=label, customdata=idx[m],
-                                 marker=dict(size=sz, line=dict(width=1.2, color=mk["color"]), **mk),
-                                 hovertemplate=label + " · #%{customdata}<extra></extra>"))
+        data.append(dict(type="scatter", x=a[m, 0], y=a[m, 1], mode="markers", name=label, customdata=idx[m],
+                         marker=dict(size=sz, line=dict(width=1.2, color=mk["color"]), **mk),
+                         hovertemplate=label + " · #%{customdata}<extra></extra>"))
     if chosen is not None and 0 <= chosen < n:
-        fig.add_trace(go.Scatter(x=[c[chosen, 0], a[chosen, 0]], y=[c[chosen, 1], a[chosen, 1]],
-                                 mode="lines+markers", name=t("sl_fig_chosen", lang, i=chosen),
-                                 line=dict(color=BLACK, width=2.5),
-                                 marker=dict(size=size + 10, symbol="circle-open", color=BLACK,
-                                             line=dict(width=3)), hoverinfo="skip"))
+        data.append(dict(type="scatter", x=[c[chosen, 0], a[chosen, 0]], y=[c[chosen, 1], a[chosen, 1]],
+                         mode="lines+markers", name=t("sl_fig_chosen", lang, i=chosen),
+                         line=dict(color=BLACK, width=2.5),
+                         marker=dict(size=size + 10, symbol="circle-open", color=BLACK, line=dict(width=3)),
+                         hoverinfo="skip"))
     ev = np.asarray(proj.explained)
-    fig.update_xaxes(title_text=t("sl_fig_pc", lang, k=1, share=_pct(ev[0])), zeroline=False)
-    fig.update_yaxes(title_text=t("sl_fig_pc", lang, k=2, share=_pct(ev[1])), scaleanchor="x", scaleratio=1,
-                     zeroline=False)
-    fig = _look(fig, presenter=presenter, height=600 if presenter else 480)
-    fig.update_layout(margin=dict(t=80))
-    return fig
+    layout = {"xaxis": dict(title=dict(text=t("sl_fig_pc", lang, k=1, share=_pct(ev[0]))), zeroline=False),
+              "yaxis": dict(title=dict(text=t("sl_fig_pc", lang, k=2, share=_pct(ev[1]))), scaleanchor="x",
+                            scaleratio=1, zeroline=False)}
+    return _look(data, layout, presenter=presenter, height=600 if presenter else 480, after={"margin": {"t": 80}})
 
 
 # -------------------------------------------------------------- Digits ---
@@ -243,7 +247,7 @@ _IMAGE_AXIS = dict(showticklabels=False, ticks="", showgrid=False, zeroline=Fals
 
 def _image_grid(images: list[dict], *, nrows: int, ncols: int, titles: list[str], title_colors: list[str],
                 title_size: int, hspace: float, vspace: float, presenter: bool, height: int, margin: dict,
-                yshift: int = 0) -> go.Figure:
+                yshift: int = 0, shapes: list[dict] | None = None) -> go.Figure:
     """Heatmaps in a grid of square-pixel subplots (row 0 on top, no ticks, a
     thin frame), titled above each panel. The layout is written as one dict:
     building it with ``make_subplots`` and per-axis updates cost hundreds of
@@ -252,6 +256,7 @@ def _image_grid(images: list[dict], *, nrows: int, ncols: int, titles: list[str]
     h = (1.0 - vspace * (nrows - 1)) / nrows
     layout: dict = {"annotations": []}
     data = []
+    tick, title = (17, 19) if presenter else (12, 13)
     for j, img in enumerate(images):
         r, c = divmod(j, ncols)
         x0 = c * (w + hspace)
@@ -261,20 +266,19 @@ def _image_grid(images: list[dict], *, nrows: int, ncols: int, titles: list[str]
         layout[f"yaxis{sfx}"] = dict(_IMAGE_AXIS, domain=[max(y1 - h, 0.0), min(y1, 1.0)], anchor=f"x{sfx}",
                                      scaleanchor=f"x{sfx}",
                                      scaleratio=1, autorange="reversed")
-        data.append(dict(img, type="heatmap", xaxis=f"x{sfx}", yaxis=f"y{sfx}"))
+        trace = dict(img, type="heatmap", xaxis=f"x{sfx}", yaxis=f"y{sfx}")
+        if trace.get("showscale") is not False:
+            trace["colorbar"] = merge(dict(trace.get("colorbar") or {}),
+                                      {"tickfont": {"size": tick}, "title": {"font": {"size": title}}})
+        data.append(trace)
         if j < len(titles):
             layout["annotations"].append(dict(text=titles[j], x=x0 + w / 2, y=y1, xref="paper", yref="paper",
                                               xanchor="center", yanchor="bottom", showarrow=False, yshift=yshift,
                                               font=dict(size=title_size, color=title_colors[j])))
-    fig = go.Figure(data=data, layout=layout)
-    fig = style(fig, presenter=presenter, legend=False, height=height)
-    tick, title = (17, 19) if presenter else (12, 13)
-    for tr_ in fig.data:
-        if tr_.showscale is not False and "colorbar" in tr_:
-            tr_.colorbar.tickfont = dict(size=tick)
-            tr_.colorbar.title.font = dict(size=title)
-    fig.update_layout(margin=margin)
-    return fig
+    if shapes is not None:
+        layout["shapes"] = shapes
+    merge(layout, style(presenter=presenter, legend=False, height=height), {"margin": margin})
+    return go.Figure(data=data, layout=layout)
 
 
 def digit_views(x, x_adv, *, shape=(8, 8), titles: tuple[str, str, str], scale: float | None = None,
@@ -310,21 +314,23 @@ def class_bars(p_before, p_after, *, true: int, target: int | None = None, lang:
     pa = np.asarray(p_after, np.float64).ravel()
     k = pb.size
     labels = [str(c) for c in range(k)]
-    fig = go.Figure()
-    fig.add_trace(go.Bar(x=labels, y=pb, name=t("dg_fig_before", lang), marker_color=BLUE,
-                         hovertemplate="%{x}: %{y:.1%}<extra></extra>"))
-    fig.add_trace(go.Bar(x=labels, y=pa, name=t("dg_fig_after", lang), marker_color=VERMILLION,
-                         hovertemplate="%{x}: %{y:.1%}<extra></extra>"))
+    data = [dict(type="bar", x=labels, y=pb, name=t("dg_fig_before", lang), marker=dict(color=BLUE),
+                 hovertemplate="%{x}: %{y:.1%}<extra></extra>"),
+            dict(type="bar", x=labels, y=pa, name=t("dg_fig_after", lang), marker=dict(color=VERMILLION),
+                 hovertemplate="%{x}: %{y:.1%}<extra></extra>")]
     tags = [(true, t("dg_fig_true_tag", lang))]
     if target is not None and target != true:
         tags.append((target, t("dg_fig_target_tag", lang)))
-    for c, text in tags:
-        fig.add_annotation(x=str(c), y=max(pb[c], pa[c]), text=f"<b>{text}</b>", showarrow=False, yanchor="bottom",
-                           yshift=2, font=dict(size=16 if presenter else 12, color=BLACK))
-    fig.update_xaxes(title_text=t("dg_fig_class", lang), type="category")
-    fig.update_yaxes(title_text=t("dg_fig_prob", lang), range=[0, 1.12], tickformat=".0%", tickvals=[0, 0.25, 0.5, 0.75, 1])
-    fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
-    return _look(fig, presenter=presenter, height=380 if presenter else 280)
+    layout = {
+        "annotations": [dict(x=str(c), y=max(pb[c], pa[c]), text=f"<b>{text}</b>", showarrow=False,
+                             yanchor="bottom", yshift=2, font=dict(size=16 if presenter else 12, color=BLACK))
+                        for c, text in tags],
+        "xaxis": dict(title=dict(text=t("dg_fig_class", lang)), type="category"),
+        "yaxis": dict(title=dict(text=t("dg_fig_prob", lang)), range=[0, 1.12], tickformat=".0%",
+                      tickvals=[0, 0.25, 0.5, 0.75, 1]),
+        "barmode": "group", "bargap": 0.25, "bargroupgap": 0.05,
+    }
+    return _look(data, layout, presenter=presenter, height=380 if presenter else 280)
 
 
 def digit_gallery(x_adv, *, indices, y, pred_adv, conf_adv, shape=(8, 8), ncols: int = 8,
@@ -348,12 +354,10 @@ def digit_gallery(x_adv, *, indices, y, pred_adv, conf_adv, shape=(8, 8), ncols:
         images.append(dict(z=x_adv[j].reshape(shape), zmin=0, zmax=1, colorscale=INK, showscale=False,
                            hovertemplate=hov + "<extra></extra>"))
     row_h = 210 if presenter else 150
-    fig = _image_grid(images, nrows=nrows, ncols=ncols, titles=titles,
-                      title_colors=[VERMILLION if h else "#1b1f24" for h in hit], title_size=17 if presenter else 12,
-                      hspace=0.012, vspace=0.12 if nrows > 1 else 0.05, presenter=presenter,
-                      height=row_h * nrows + 30, margin=dict(l=5, r=5, t=30, b=5))
-    fig.update_layout(shapes=[dict(type="rect", xref=f"x{'' if j == 0 else j + 1} domain",
-                                   yref=f"y{'' if j == 0 else j + 1} domain", x0=-0.03, x1=1.03, y0=-0.03, y1=1.03,
-                                   line=dict(color=VERMILLION, width=5 if presenter else 4))
-                            for j in range(n) if hit[j]])
-    return fig
+    frames = [dict(type="rect", xref=f"x{'' if j == 0 else j + 1} domain", yref=f"y{'' if j == 0 else j + 1} domain",
+                   x0=-0.03, x1=1.03, y0=-0.03, y1=1.03, line=dict(color=VERMILLION, width=5 if presenter else 4))
+              for j in range(n) if hit[j]]
+    return _image_grid(images, nrows=nrows, ncols=ncols, titles=titles,
+                       title_colors=[VERMILLION if h else "#1b1f24" for h in hit], title_size=17 if presenter else 12,
+                       hspace=0.012, vspace=0.12 if nrows > 1 else 0.05, presenter=presenter,
+                       height=row_h * nrows + 30, margin=dict(l=5, r=5, t=30, b=5), shapes=frames)

@@ -1,5 +1,10 @@
 """Figures of the Playground: decision map, adversarial arrows, PGD path,
-perturbation sizes, training curves."""
+perturbation sizes, training curves.
+
+Each figure is built from plain dicts and one ``go.Figure(data=..., layout=...)``:
+every ``update_layout``, ``add_trace`` or ``make_subplots`` on a built figure
+costs milliseconds of validation, and these figures are rebuilt on every
+epsilon move."""
 
 from __future__ import annotations
 
@@ -8,10 +13,20 @@ import io
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from ..i18n import t
-from .common import BLACK, MARKERS, VERMILLION, class_color, hex_to_rgb, style
+from .common import (
+    BLACK,
+    MARKERS,
+    VERMILLION,
+    class_color,
+    grid_domains,
+    hex_to_rgb,
+    merge,
+    style,
+    subplot_title,
+    vline,
+)
 
 
 def png_data_uri(rgb: np.ndarray) -> str:
@@ -40,29 +55,29 @@ def decision_map(xs, ys, proba, *, lang: str = "en", presenter: bool = False, ti
                  class_names=None) -> go.Figure:
     """The model's class probabilities over the plane, with the boundary line."""
     k = proba.shape[-1]
-    names = class_names or [t("class_n", lang, k=i) for i in range(k)]
-    fig = go.Figure()
     img = _blend_image(proba)
     dx = float(xs[1] - xs[0])
     dy = float(ys[1] - ys[0])
     # rows are stored bottom-up (ys ascending) and plotly draws them that way on
     # this ascending axis; the browser test reads the pixels to keep it so
-    fig.add_trace(go.Image(source=png_data_uri(img), x0=float(xs[0]) - dx / 2, dx=dx,
-                           y0=float(ys[-1]) + dy / 2, dy=-dy, hoverinfo="skip", name=t("fig_probability", lang)))
+    data = [dict(type="image", source=png_data_uri(img), x0=float(xs[0]) - dx / 2, dx=dx,
+                 y0=float(ys[-1]) + dy / 2, dy=-dy, hoverinfo="skip", name=t("fig_probability", lang))]
     pred = proba.argmax(-1)
     # boundary: where the predicted class changes, drawn as contour lines of each class indicator
+    line = dict(color=BLACK, width=2.5 if presenter else 1.5)
     for c in range(k if k > 2 else 1):
         z = (pred == c).astype(float) if k > 2 else proba[..., 1]
         # every other grid line, 3 decimals: the line looks the same at a fraction of the payload
-        fig.add_trace(go.Contour(x=xs[::2], y=ys[::2], z=np.round(z[::2, ::2], 3), showscale=False, contours=dict(start=0.5, end=0.5, size=1,
-                      coloring="none"), line=dict(color=BLACK, width=2.5 if presenter else 1.5),
-                      hoverinfo="skip", name=t("fig_boundary", lang), showlegend=c == 0))
-    fig.update_xaxes(range=[float(xs[0]), float(xs[-1])], title=t("fig_x1", lang), constrain="domain",
-                     showgrid=False, zeroline=False)
-    fig.update_yaxes(range=[float(ys[0]), float(ys[-1])], title=t("fig_x2", lang), scaleanchor="x",
-                     scaleratio=1, showgrid=False, zeroline=False)
-    _ = names
-    return style(fig, title=title, presenter=presenter)
+        data.append(dict(type="contour", x=xs[::2], y=ys[::2], z=np.round(z[::2, ::2], 3), showscale=False,
+                         contours=dict(start=0.5, end=0.5, size=1, coloring="none"), line=line,
+                         hoverinfo="skip", name=t("fig_boundary", lang), showlegend=c == 0))
+    layout = merge({
+        "xaxis": dict(range=[float(xs[0]), float(xs[-1])], title=dict(text=t("fig_x1", lang)), constrain="domain",
+                      showgrid=False, zeroline=False),
+        "yaxis": dict(range=[float(ys[0]), float(ys[-1])], title=dict(text=t("fig_x2", lang)), scaleanchor="x",
+                      scaleratio=1, showgrid=False, zeroline=False),
+    }, style(title=title, presenter=presenter))
+    return go.Figure(data=data, layout=layout)
 
 
 def add_points(fig: go.Figure, x, y, *, split: str, lang: str = "en", presenter: bool = False,
@@ -70,13 +85,14 @@ def add_points(fig: go.Figure, x, y, *, split: str, lang: str = "en", presenter:
     """Train points as filled markers, test points as hollow ones, one trace per class."""
     y = np.asarray(y)
     size = 11 if presenter else 7
+    label = t("fig_train", lang) if split == "train" else t("fig_test", lang)
+    traces = []
     for c in np.unique(y):
         m = y == c
         name = (class_names[c] if class_names else t("class_n", lang, k=int(c)))
-        label = t("fig_train", lang) if split == "train" else t("fig_test", lang)
         idx = np.nonzero(m)[0] + offset
-        fig.add_trace(go.Scatter(
-            x=x[m, 0], y=x[m, 1], mode="markers", name=f"{name} · {label}",
+        traces.append(dict(
+            type="scatter", x=x[m, 0], y=x[m, 1], mode="markers", name=f"{name} · {label}",
             customdata=idx,
             marker=dict(color=class_color(int(c)) if split == "train" else "white", size=size,
                         symbol=MARKERS[int(c) % len(MARKERS)],
@@ -84,6 +100,7 @@ def add_points(fig: go.Figure, x, y, *, split: str, lang: str = "en", presenter:
                                   width=2 if split == "test" else 0.8)),
             hovertemplate=f"{label} #%{{customdata}}<br>{name}<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
         ))
+    fig.add_traces(traces)
     return fig
 
 
@@ -101,14 +118,14 @@ def add_adversarial(fig: go.Figure, x, x_adv, y, pred_adv, *, lang: str = "en", 
     xs[0::3], xs[1::3] = x[:, 0], x_adv[:, 0]
     ys[0::3], ys[1::3] = x[:, 1], x_adv[:, 1]
     moved = np.linalg.norm(x_adv - x, axis=1) > 1e-6
-    sym = np.array(["circle"] * (3 * n), dtype=object)
-    sym[1::3] = "arrow"
+    sym = ["circle"] * (3 * n)
+    sym[1::3] = ["arrow"] * n
     sz = np.zeros(3 * n)
     sz[1::3] = np.where(moved, 12 if presenter else 9, 0)
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", name=t("fig_perturbation", lang),
-                             line=dict(color="rgba(30,30,30,0.55)", width=1.2),
-                             marker=dict(symbol=list(sym), size=sz, angleref="previous", color="rgba(30,30,30,0.8)"),
-                             hoverinfo="skip"))
+    traces = [dict(type="scatter", x=xs, y=ys, mode="lines+markers", name=t("fig_perturbation", lang),
+                   line=dict(color="rgba(30,30,30,0.55)", width=1.2),
+                   marker=dict(symbol=sym, size=sz, angleref="previous", color="rgba(30,30,30,0.8)"),
+                   hoverinfo="skip")]
     size = 12 if presenter else 8
     idx = np.arange(n)
     names = class_names or [t("class_n", lang, k=i) for i in range(int(max(np.max(y), np.max(pred_adv))) + 1)]
@@ -118,10 +135,11 @@ def add_adversarial(fig: go.Figure, x, x_adv, y, pred_adv, *, lang: str = "en", 
                                 (True, t("fig_adv_fooled", lang), dict(symbol="x", color=VERMILLION))):
         m = fooled == flag
         # customdata marks these as clickable adversarial points: [test index, "adv"]
-        fig.add_trace(go.Scatter(x=x_adv[m, 0], y=x_adv[m, 1], mode="markers", name=label,
-                                 customdata=[[int(i), "adv"] for i in idx[m]],
-                                 text=[hover[i] for i in idx[m]], hovertemplate="%{text}<extra></extra>",
-                                 marker=dict(size=size, line=dict(width=1.5, color=marker["color"]), **marker)))
+        traces.append(dict(type="scatter", x=x_adv[m, 0], y=x_adv[m, 1], mode="markers", name=label,
+                           customdata=[[int(i), "adv"] for i in idx[m]],
+                           text=[hover[i] for i in idx[m]], hovertemplate="%{text}<extra></extra>",
+                           marker=dict(size=size, line=dict(width=1.5, color=marker["color"]), **marker)))
+    fig.add_traces(traces)
     return fig
 
 
@@ -132,55 +150,62 @@ def add_path(fig: go.Figure, path: np.ndarray, x0, *, eps: float, norm: str, lan
     if upto is not None:
         path = path[: upto + 1]
     x0 = np.asarray(x0)
-    if norm == "linf":
-        fig.add_shape(type="rect", x0=x0[0] - eps, x1=x0[0] + eps, y0=x0[1] - eps, y1=x0[1] + eps,
-                      line=dict(color=VERMILLION, width=2.5 if presenter else 2, dash="dash"))
-    else:
-        fig.add_shape(type="circle", x0=x0[0] - eps, x1=x0[0] + eps, y0=x0[1] - eps, y1=x0[1] + eps,
-                      line=dict(color=VERMILLION, width=2.5 if presenter else 2, dash="dash"))
+    fig.add_shape(type="rect" if norm == "linf" else "circle", x0=x0[0] - eps, x1=x0[0] + eps, y0=x0[1] - eps,
+                  y1=x0[1] + eps, line=dict(color=VERMILLION, width=2.5 if presenter else 2, dash="dash"))
     steps = np.arange(len(path))
-    fig.add_trace(go.Scatter(x=path[:, 0], y=path[:, 1], mode="lines+markers", name=t("fig_path", lang),
-                             line=dict(color=VERMILLION, width=3 if presenter else 2),
-                             marker=dict(size=(9 if presenter else 6), color=VERMILLION,
-                                         symbol=["circle"] * (len(path) - 1) + ["star"]),
-                             customdata=steps,
-                             hovertemplate=t("fig_path_hover", lang) + "<extra></extra>"))
-    fig.add_trace(go.Scatter(x=[x0[0]], y=[x0[1]], mode="markers", name=t("fig_chosen", lang),
-                             # an open symbol is stroked with the marker colour, not the line colour
-                             marker=dict(size=18 if presenter else 14, symbol="circle-open", color=BLACK,
-                                         line=dict(width=3)), hoverinfo="skip"))
+    fig.add_traces([
+        dict(type="scatter", x=path[:, 0], y=path[:, 1], mode="lines+markers", name=t("fig_path", lang),
+             line=dict(color=VERMILLION, width=3 if presenter else 2),
+             marker=dict(size=(9 if presenter else 6), color=VERMILLION,
+                         symbol=["circle"] * (len(path) - 1) + ["star"]),
+             customdata=steps,
+             hovertemplate=t("fig_path_hover", lang) + "<extra></extra>"),
+        dict(type="scatter", x=[x0[0]], y=[x0[1]], mode="markers", name=t("fig_chosen", lang),
+             # an open symbol is stroked with the marker colour, not the line colour
+             marker=dict(size=18 if presenter else 14, symbol="circle-open", color=BLACK, line=dict(width=3)),
+             hoverinfo="skip"),
+    ])
     return fig
 
 
 def perturbation_histogram(linf, l2, *, eps: float | None = None, lang: str = "en",
                            presenter: bool = False) -> go.Figure:
     """Histograms of per-point L-inf and L2 perturbation sizes, side by side."""
-    fig = make_subplots(rows=1, cols=2, subplot_titles=(t("fig_linf", lang), t("fig_l2", lang)),
-                        horizontal_spacing=0.12)
-    fig.add_trace(go.Histogram(x=np.asarray(linf), nbinsx=30, marker_color=class_color(0), name="L∞",
-                               hovertemplate=t("fig_hist_hover", lang) + "<extra></extra>"), 1, 1)
-    fig.add_trace(go.Histogram(x=np.asarray(l2), nbinsx=30, marker_color=class_color(1), name="L2",
-                               hovertemplate=t("fig_hist_hover", lang) + "<extra></extra>"), 1, 2)
+    # the layout make_subplots(rows=1, cols=2, horizontal_spacing=0.12) would build, written out
+    (dx1, dy1), (dx2, dy2) = grid_domains(1, 2, hspace=0.12, vspace=0.0)
+    hover = t("fig_hist_hover", lang) + "<extra></extra>"
+    data = [dict(type="histogram", x=np.asarray(linf), nbinsx=30, marker=dict(color=class_color(0)), name="L∞",
+                 hovertemplate=hover, xaxis="x", yaxis="y"),
+            dict(type="histogram", x=np.asarray(l2), nbinsx=30, marker=dict(color=class_color(1)), name="L2",
+                 hovertemplate=hover, xaxis="x2", yaxis="y2")]
+    size = t("fig_size", lang)
+    layout = {
+        "xaxis": dict(anchor="y", domain=dx1, title=dict(text=size)),
+        "yaxis": dict(anchor="x", domain=dy1, title=dict(text=t("fig_count", lang))),
+        "xaxis2": dict(anchor="y2", domain=dx2, title=dict(text=size)),
+        "yaxis2": dict(anchor="x2", domain=dy2),
+        "annotations": [subplot_title(t("fig_linf", lang), (dx1, dy1)), subplot_title(t("fig_l2", lang), (dx2, dy2))],
+        "bargap": 0.05,
+    }
     if eps is not None:
-        fig.add_vline(x=eps, line=dict(color=VERMILLION, dash="dash"), row=1, col=1,
-                      annotation_text="ε", annotation_position="top right")
-    fig.update_xaxes(title_text=t("fig_size", lang))
-    fig.update_yaxes(title_text=t("fig_count", lang), col=1)
-    fig.update_layout(bargap=0.05)
-    return style(fig, presenter=presenter, legend=False, height=300 if not presenter else 420)
+        vline(layout, eps, line=dict(color=VERMILLION, dash="dash"), text="ε", position="top right")
+    merge(layout, style(presenter=presenter, legend=False, height=300 if not presenter else 420))
+    return go.Figure(data=data, layout=layout)
 
 
 def training_curve(history: list[dict], *, lang: str = "en", presenter: bool = False) -> go.Figure:
     """Loss (left axis) and accuracy (right axis) per epoch."""
     ep = [h["epoch"] for h in history]
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
-    fig.add_trace(go.Scatter(x=ep, y=[h["loss"] for h in history], name=t("fig_loss", lang),
-                             line=dict(color=class_color(0), width=3 if presenter else 2)), secondary_y=False)
-    fig.add_trace(go.Scatter(x=ep, y=[h["accuracy"] for h in history], name=t("fig_accuracy", lang),
-                             line=dict(color=class_color(1), width=3 if presenter else 2, dash="dot")),
-                  secondary_y=True)
-    fig.update_xaxes(title_text=t("fig_epoch", lang))
-    fig.update_yaxes(title_text=t("fig_loss", lang), secondary_y=False, rangemode="tozero")
-    fig.update_yaxes(title_text=t("fig_accuracy", lang), secondary_y=True, range=[0, 1.02],
-                     tickformat=".0%", dtick=0.25, showgrid=False)
-    return style(fig, presenter=presenter, height=260 if not presenter else 380)
+    width = 3 if presenter else 2
+    data = [dict(type="scatter", x=ep, y=[h["loss"] for h in history], name=t("fig_loss", lang),
+                 line=dict(color=class_color(0), width=width), xaxis="x", yaxis="y"),
+            dict(type="scatter", x=ep, y=[h["accuracy"] for h in history], name=t("fig_accuracy", lang),
+                 line=dict(color=class_color(1), width=width, dash="dot"), xaxis="x", yaxis="y2")]
+    # the layout of make_subplots(specs=[[{"secondary_y": True}]]), written out
+    layout = merge({
+        "xaxis": dict(anchor="y", domain=[0.0, 0.94], title=dict(text=t("fig_epoch", lang))),
+        "yaxis": dict(anchor="x", domain=[0.0, 1.0], title=dict(text=t("fig_loss", lang)), rangemode="tozero"),
+        "yaxis2": dict(anchor="x", overlaying="y", side="right", title=dict(text=t("fig_accuracy", lang)),
+                       range=[0, 1.02], tickformat=".0%", dtick=0.25, showgrid=False),
+    }, style(presenter=presenter, height=260 if not presenter else 380))
+    return go.Figure(data=data, layout=layout)

@@ -1,7 +1,10 @@
 """Figures of the Robustness page: accuracy (or success) against epsilon for
 several attacks with the noise-to-PGD gap shaded, and the distribution of
 minimal perturbations as a histogram and as a cumulative "flipped within d"
-curve."""
+curve.
+
+Each figure is built from plain dicts and one ``go.Figure(data=..., layout=...)``
+(see :mod:`advlab.figures.playground`)."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..i18n import t
-from .common import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, hex_to_rgb, style
+from .common import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, hex_to_rgb, hline, merge, style, vline
 
 # Fixed per attack, so a curve keeps its colour when others are switched off.
 # Dashes as well as colours: a black-and-white printout or a washed-out
@@ -27,13 +30,12 @@ METHOD_STYLE = {"deepfool": dict(color=BLUE, dash="solid"), "cw": dict(color=ORA
 NORM_SHORT = {"linf": "L∞", "l2": "L2"}
 
 
-def _axis_fonts(fig: go.Figure, presenter: bool) -> go.Figure:
+def _axis_fonts(presenter: bool) -> dict:
     # explicit sizes: the app's chart theme replaces inherited axis fonts, and a
     # projector needs tick labels as large as the legend
     base = 20 if presenter else 13
-    fig.update_xaxes(tickfont=dict(size=base - 2), title_font=dict(size=base))
-    fig.update_yaxes(tickfont=dict(size=base - 2), title_font=dict(size=base))
-    return fig
+    return {"xaxis": {"tickfont": {"size": base - 2}, "title": {"font": {"size": base}}},
+            "yaxis": {"tickfont": {"size": base - 2}, "title": {"font": {"size": base}}}}
 
 
 def _display_top(arrays) -> tuple[float, bool]:
@@ -67,12 +69,13 @@ def robustness_curves(eps, curves: Mapping[str, np.ndarray], *, metric: str = "a
     if metric not in ("accuracy", "success"):
         raise ValueError(f"metric must be 'accuracy' or 'success', got {metric!r}")
     eps = np.asarray(eps, np.float64)
-    fig = go.Figure()
+    data: list[dict] = []
+    layout: dict = {}
     lo, hi = band
     if lo in curves and hi in curves:
         a, b = np.asarray(curves[lo]), np.asarray(curves[hi])
-        fig.add_trace(go.Scatter(
-            x=np.r_[eps, eps[::-1]], y=np.r_[a, b[::-1]], fill="toself", mode="none",
+        data.append(dict(
+            type="scatter", x=np.r_[eps, eps[::-1]], y=np.r_[a, b[::-1]], fill="toself", mode="none",
             fillcolor=_rgba(ATTACK_STYLE[hi]["color"], 0.13), hoverinfo="skip",
             name=t("rb_fig_band", lang, a=t(f"rb_short_{lo}", lang), b=t(f"rb_short_{hi}", lang))))
         gap = np.abs(a - b)
@@ -80,51 +83,51 @@ def robustness_curves(eps, curves: Mapping[str, np.ndarray], *, metric: str = "a
         j = int(np.nonzero(gap >= gap.max() - 0.01)[0][0])
         if gap[j] >= 0.02:
             col = ATTACK_STYLE[hi]["color"]
-            fig.add_shape(type="line", x0=eps[j], x1=eps[j], y0=min(a[j], b[j]), y1=max(a[j], b[j]),
-                          line=dict(color=col, width=3 if presenter else 2))
+            layout["shapes"] = [dict(type="line", x0=eps[j], x1=eps[j], y0=min(a[j], b[j]), y1=max(a[j], b[j]),
+                                     line=dict(color=col, width=3 if presenter else 2))]
             right = j < len(eps) * 0.7
-            fig.add_annotation(x=eps[j], y=(a[j] + b[j]) / 2, text=t("rb_fig_gap", lang, pts=gap[j] * 100,
-                                                                      eps=eps[j]),
-                               showarrow=False, xanchor="left" if right else "right", xshift=8 if right else -8,
-                               bgcolor="rgba(255,255,255,0.85)", bordercolor=col,
-                               font=dict(size=15 if presenter else 12))
+            layout["annotations"] = [dict(x=eps[j], y=(a[j] + b[j]) / 2,
+                                          text=t("rb_fig_gap", lang, pts=gap[j] * 100, eps=eps[j]),
+                                          showarrow=False, xanchor="left" if right else "right",
+                                          xshift=8 if right else -8, bgcolor="rgba(255,255,255,0.85)",
+                                          bordercolor=col, font=dict(size=15 if presenter else 12))]
     width = 4 if presenter else 2.4
     size = 9 if presenter else 6
     hover_key = "rb_fig_hover_acc" if metric == "accuracy" else "rb_fig_hover_success"
     for name, ys in curves.items():
         st_ = ATTACK_STYLE.get(name, dict(color=GREY, dash="solid", symbol="circle"))
-        fig.add_trace(go.Scatter(
-            x=eps, y=np.asarray(ys, np.float64), mode="lines+markers", name=t(f"attack_{name}", lang),
+        data.append(dict(
+            type="scatter", x=eps, y=np.asarray(ys, np.float64), mode="lines+markers", name=t(f"attack_{name}", lang),
             line=dict(color=st_["color"], dash=st_["dash"], width=width + (1 if name == "pgd" else 0)),
             marker=dict(symbol=st_["symbol"], size=size, color=st_["color"]),
             hovertemplate=t(hover_key, lang) + "<extra>%{fullData.name}</extra>"))
     if metric == "accuracy":
         if clean is not None:
-            fig.add_hline(y=clean, line=dict(color=GREY, dash="dot", width=1),
-                          annotation_text=t("rb_fig_clean", lang, acc=clean), annotation_position="top right")
+            hline(layout, clean, line=dict(color=GREY, dash="dot", width=1),
+                  text=t("rb_fig_clean", lang, acc=clean), position="top right")
         if chance is not None:
-            fig.add_hline(y=chance, line=dict(color=GREY, dash="dot", width=1),
-                          annotation_text=t("rb_fig_chance", lang, acc=chance), annotation_position="bottom right")
+            hline(layout, chance, line=dict(color=GREY, dash="dot", width=1),
+                  text=t("rb_fig_chance", lang, acc=chance), position="bottom right")
     if mark_eps is not None:
-        fig.add_vline(x=mark_eps, line=dict(color="#111827", dash="dash", width=1.5),
-                      annotation_text=t("rb_fig_mark", lang, eps=mark_eps), annotation_position="top")
-    fig.update_xaxes(title_text=t("rb_fig_eps_axis", lang, norm=NORM_SHORT.get(norm, norm)),
-                     range=[float(eps[0]), float(eps[-1]) * 1.02], zeroline=False)
-    fig.update_yaxes(title_text=t("rb_fig_accuracy" if metric == "accuracy" else "rb_fig_success", lang),
-                     range=[-0.02, 1.05], tickformat=".0%", zeroline=False)
-    style(fig, presenter=presenter, height=600 if presenter else 460)
-    _axis_fonts(fig, presenter)
-    # legend under the axis: the top edge carries the epsilon marker's label
-    fig.update_layout(hovermode="x unified", legend=dict(y=-0.16, yanchor="top", x=0.5, xanchor="center"),
-                      margin=dict(t=40, b=20))
-    return fig
+        vline(layout, mark_eps, line=dict(color="#111827", dash="dash", width=1.5),
+              text=t("rb_fig_mark", lang, eps=mark_eps), position="top")
+    layout["xaxis"] = dict(title=dict(text=t("rb_fig_eps_axis", lang, norm=NORM_SHORT.get(norm, norm))),
+                           range=[float(eps[0]), float(eps[-1]) * 1.02], zeroline=False)
+    layout["yaxis"] = dict(title=dict(text=t("rb_fig_accuracy" if metric == "accuracy" else "rb_fig_success", lang)),
+                           range=[-0.02, 1.05], tickformat=".0%", zeroline=False)
+    merge(layout, style(presenter=presenter, height=600 if presenter else 460), _axis_fonts(presenter),
+          # legend under the axis: the top edge carries the epsilon marker's label
+          dict(hovermode="x unified", legend=dict(y=-0.16, yanchor="top", x=0.5, xanchor="center"),
+               margin=dict(t=40, b=20)))
+    return go.Figure(data=data, layout=layout)
 
 
 def distance_histogram(distances: Mapping[str, np.ndarray], *, mark_eps: float | None = None, lang: str = "en",
                        presenter: bool = False) -> go.Figure:
     """Overlaid histograms of minimal L2 perturbation sizes, one per method,
     with each method's median marked. Infinite distances (not found) are left out."""
-    fig = go.Figure()
+    data: list[dict] = []
+    layout: dict = {}
     finite = {k: np.asarray(d, np.float64)[np.isfinite(d)] for k, d in distances.items()}
     top, cut = _display_top(list(finite.values()))
     size = top / 30
@@ -137,31 +140,32 @@ def distance_histogram(distances: Mapping[str, np.ndarray], *, mark_eps: float |
         # far outliers are drawn in the last bar (and said so) rather than stretching the axis
         shown = np.minimum(d, top - size / 2) if cut else d
         beyond = max(beyond, int(np.sum(d > top)))
-        fig.add_trace(go.Histogram(x=shown, xbins=dict(start=0, end=top + size, size=size), name=label,
-                                   marker_color=st_["color"], opacity=0.55,
-                                   hovertemplate=t("rb_fig_hist_hover", lang) + "<extra>%{fullData.name}</extra>"))
+        data.append(dict(type="histogram", x=shown, xbins=dict(start=0, end=top + size, size=size), name=label,
+                         marker=dict(color=st_["color"]), opacity=0.55,
+                         hovertemplate=t("rb_fig_hist_hover", lang) + "<extra>%{fullData.name}</extra>"))
         if d.size:
             med = float(np.median(d))
             # medians sit close together: the legend carries the numbers, the lines only the position
-            fig.add_vline(x=med, line=dict(color=st_["color"], dash=st_["dash"], width=2.5 if presenter else 2))
+            vline(layout, med, line=dict(color=st_["color"], dash=st_["dash"], width=2.5 if presenter else 2))
     if cut and beyond:
-        fig.add_annotation(x=top, y=1, xref="x", yref="paper", xanchor="right", yanchor="top", showarrow=False,
-                           text=t("rb_fig_beyond", lang, k=beyond, d=top), font=dict(size=14 if presenter else 11))
+        layout.setdefault("annotations", []).append(dict(
+            x=top, y=1, xref="x", yref="paper", xanchor="right", yanchor="top", showarrow=False,
+            text=t("rb_fig_beyond", lang, k=beyond, d=top), font=dict(size=14 if presenter else 11)))
     if mark_eps is not None:
-        fig.add_vline(x=mark_eps, line=dict(color="#111827", dash="dot", width=1.5))
-    fig.update_xaxes(title_text=t("rb_fig_distance", lang), range=[0, top + size])
-    fig.update_yaxes(title_text=t("fig_count", lang))
-    style(fig, presenter=presenter, height=560 if presenter else 400)
-    _axis_fonts(fig, presenter)
-    fig.update_layout(barmode="overlay", bargap=0.05, margin=dict(t=60))
-    return fig
+        vline(layout, mark_eps, line=dict(color="#111827", dash="dot", width=1.5))
+    layout["xaxis"] = dict(title=dict(text=t("rb_fig_distance", lang)), range=[0, top + size])
+    layout["yaxis"] = dict(title=dict(text=t("fig_count", lang)))
+    merge(layout, style(presenter=presenter, height=560 if presenter else 400), _axis_fonts(presenter),
+          dict(barmode="overlay", bargap=0.05, margin=dict(t=60)))
+    return go.Figure(data=data, layout=layout)
 
 
 def flip_curve(distances: Mapping[str, np.ndarray], *, mark_eps: float | None = None, lang: str = "en",
                presenter: bool = False) -> go.Figure:
     """The cumulative share of points flipped within distance d, per method: a
     step curve from 0 (nothing moves) to the share the method fooled at all."""
-    fig = go.Figure()
+    data: list[dict] = []
+    layout: dict = {}
     finite = [np.asarray(d, np.float64)[np.isfinite(d)] for d in distances.values()]
     top = max([float(np.max(d)) for d in finite if d.size] or [1.0])
     view, _ = _display_top(finite)
@@ -173,17 +177,16 @@ def flip_curve(distances: Mapping[str, np.ndarray], *, mark_eps: float | None = 
         xs = np.r_[0.0, s, top * 1.05]
         ys = np.r_[0.0, np.arange(1, s.size + 1) / n, s.size / n]
         st_ = METHOD_STYLE.get(name, dict(color=GREY, dash="solid"))
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(shape="hv", color=st_["color"],
-                                                                     dash=st_["dash"], width=width),
-                                 name=t(f"attack_{name}", lang),
-                                 hovertemplate=t("rb_fig_flip_hover", lang) + "<extra>%{fullData.name}</extra>"))
-    fig.add_hline(y=0.5, line=dict(color=GREY, dash="dot", width=1))
+        data.append(dict(type="scatter", x=xs, y=ys, mode="lines",
+                         line=dict(shape="hv", color=st_["color"], dash=st_["dash"], width=width),
+                         name=t(f"attack_{name}", lang),
+                         hovertemplate=t("rb_fig_flip_hover", lang) + "<extra>%{fullData.name}</extra>"))
+    hline(layout, 0.5, line=dict(color=GREY, dash="dot", width=1))
     if mark_eps is not None:
-        fig.add_vline(x=mark_eps, line=dict(color="#111827", dash="dot", width=1.5),
-                      annotation_text=t("rb_fig_mark_l2", lang, eps=mark_eps), annotation_position="bottom right")
-    fig.update_xaxes(title_text=t("rb_fig_distance_d", lang), range=[0, view * 1.05])
-    fig.update_yaxes(title_text=t("rb_fig_flip", lang), range=[0, 1.03], tickformat=".0%")
-    style(fig, presenter=presenter, height=560 if presenter else 400)
-    _axis_fonts(fig, presenter)
-    fig.update_layout(margin=dict(t=60))
-    return fig
+        vline(layout, mark_eps, line=dict(color="#111827", dash="dot", width=1.5),
+              text=t("rb_fig_mark_l2", lang, eps=mark_eps), position="bottom right")
+    layout["xaxis"] = dict(title=dict(text=t("rb_fig_distance_d", lang)), range=[0, view * 1.05])
+    layout["yaxis"] = dict(title=dict(text=t("rb_fig_flip", lang)), range=[0, 1.03], tickformat=".0%")
+    merge(layout, style(presenter=presenter, height=560 if presenter else 400), _axis_fonts(presenter),
+          dict(margin=dict(t=60)))
+    return go.Figure(data=data, layout=layout)
