@@ -225,3 +225,22 @@ def test_numpy_mlp_checks_its_weights():
         models.NumpyMLP(spec, weights=[np.zeros((2, 4)), np.zeros(4)])
     with pytest.raises(ValueError, match="either rng"):
         models.NumpyMLP(spec)
+
+
+def test_the_benchmarked_keras_loop_trains_the_same_network():
+    # make bench times this loop against fit_mlp to decide which one advlab trains with (README, Speed);
+    # the comparison is fair only while the two compute the same network
+    from benchmarks import keras_loop
+
+    ds = data.load("blobs", n_samples=200, n_classes=3, seed=0)
+    kw = dict(hidden=(8, 8), activation="tanh", epochs=4, batch_size=16, lr=0.01, l2=0.001, seed=2)
+    seen = []
+    ours = models.fit_mlp(ds.x_train, ds.y_train, **kw)
+    theirs = keras_loop.fit(ds.x_train, ds.y_train, on_epoch=lambda ep, logs: seen.append(ep), **kw)
+    assert seen == [1, 2, 3, 4]
+    for u, w in zip(ours.model.get_weights(), theirs.model.get_weights(), strict=True):
+        np.testing.assert_allclose(u, w, atol=1e-4)
+    np.testing.assert_allclose([h["loss"] for h in ours.history], [h["loss"] for h in theirs.history], rtol=1e-4)
+    blog = data.blog_data()
+    with pytest.raises(models.TrainingDiverged):
+        keras_loop.fit(blog.x_train, blog.y_train, lr=10)
