@@ -90,12 +90,14 @@ def find_shapes(curves: CurveSet, *, tol: float | None = None) -> list[Shape]:
     return [*_rebounds(curves, tol), *_first_zero(curves, tol), *_noise_flat(curves), *_weaker(curves, tol)]
 
 
+def _attack_curves(curves: CurveSet) -> list[tuple[str, np.ndarray]]:
+    """(attack, accuracy curve) for every attack but the noise baseline."""
+    return [(a, curves.curve(a)) for a in curves.attacks if a != "noise"]
+
+
 def _rebounds(curves: CurveSet, tol: float) -> list[Shape]:
     out = []
-    for a in curves.attacks:
-        if a == "noise":
-            continue
-        acc = curves.curve(a)
+    for a, acc in _attack_curves(curves):
         rise = acc - np.minimum.accumulate(acc)
         j = int(np.argmax(rise))
         if rise[j] >= tol:
@@ -108,10 +110,7 @@ def _rebounds(curves: CurveSet, tol: float) -> list[Shape]:
 def _first_zero(curves: CurveSet, tol: float) -> list[Shape]:
     """The first epsilon at which an attack reaches zero, if before the last value."""
     zeros = []
-    for a in curves.attacks:
-        if a == "noise":
-            continue
-        acc = curves.curve(a)
+    for a, acc in _attack_curves(curves):
         hit = np.nonzero(acc <= 1e-9)[0]
         if hit.size and hit[0] < len(curves.eps) - 1 and np.all(acc[hit[0]:] <= tol):
             zeros.append((hit[0], a))
