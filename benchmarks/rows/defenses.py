@@ -36,7 +36,7 @@ def rows(ref_seconds: float) -> list[dict]:
     kw = dict(defenses.DEFAULT_MLP, seed=0)
     setting = (f"moons, {len(ds.x_train)} training points, MLP {kw['hidden']} {kw['activation']}, "
                f"{kw['epochs']} epochs, batch {kw['batch_size']}")
-    with defenses.single_thread_blas():
+    with models.single_thread_blas():
         std = _median_time(lambda: models.fit_mlp(ds.x_train, ds.y_train, **kw))
         pgd = _median_time(lambda: defenses.adversarial_train(ds.x_train, ds.y_train, method="pgd", eps=0.4,
                                                               ratio=0.5, steps=7, **kw))
