@@ -25,8 +25,6 @@ Nothing here imports streamlit.
 
 from __future__ import annotations
 
-import contextlib
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -36,7 +34,7 @@ from . import _validate as v
 from .attacks import loss_gradient, pgd
 from .attacks._engine import clip_bounds, random_delta
 from .evaluation import accuracy, accuracy_curve, attack_cell, check_eps_values
-from .models import Trained, fit_mlp, to_keras
+from .models import Trained, fit_mlp, single_thread_blas, to_keras
 
 __all__ = [
     "DEFAULT_MLP",
@@ -56,40 +54,6 @@ METHODS = ("fgsm", "pgd")
 
 # The Playground's default network; the pages and the benchmark train this one.
 DEFAULT_MLP = dict(hidden=(32, 32), activation="relu", epochs=100, batch_size=32, lr=0.01, l2=0.0)
-
-
-_blas_lock = threading.Lock()
-_blas_users = 0
-_blas_limit = None
-
-
-@contextlib.contextmanager
-def single_thread_blas():
-    """Run NumPy's BLAS on one thread.
-
-    The matrices here are tiny; on a busy machine a multi-threaded BLAS spends
-    its time waiting for cores (a 128-wide MLP trained 15x slower under load).
-    The limit is process-wide, so it is counted: concurrent users (server
-    sessions) share it and the last one out restores the original setting.
-    """
-    global _blas_users, _blas_limit
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - scikit-learn brings threadpoolctl
-        yield
-        return
-    with _blas_lock:
-        if _blas_users == 0:
-            _blas_limit = threadpool_limits(limits=1, user_api="blas")
-        _blas_users += 1
-    try:
-        yield
-    finally:
-        with _blas_lock:
-            _blas_users -= 1
-            if _blas_users == 0 and _blas_limit is not None:
-                _blas_limit.restore_original_limits()
-                _blas_limit = None
 
 
 def make_perturb(*, method: str = "pgd", eps: float, ratio: float = 0.5, steps: int = 7,
@@ -171,9 +135,8 @@ def adversarial_train(x, y, *, method: str = "pgd", eps: float = 0.3, ratio: flo
             raise ValueError("x must lie inside clip=(lo, hi); got values outside it")
     perturb = make_perturb(method=method, eps=eps, ratio=ratio, steps=steps, step_size=step_size, clip=clip,
                            seed=seed)
-    with single_thread_blas():
-        return fit_mlp(xa, y, hidden=hidden, activation=activation, epochs=epochs, batch_size=batch_size, lr=lr,
-                       l2=l2, seed=seed, on_epoch=on_epoch, perturb=perturb)
+    return fit_mlp(xa, y, hidden=hidden, activation=activation, epochs=epochs, batch_size=batch_size, lr=lr, l2=l2,
+                   seed=seed, on_epoch=on_epoch, perturb=perturb)
 
 
 def saturate(trained: Trained, *, temperature: float = 1e4):

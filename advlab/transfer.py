@@ -29,9 +29,8 @@ from . import _validate as v
 from .attacks import ATTACKS, iterate
 from .attacks import predict as _predict_keras
 from .attacks._engine import check_eps, check_inputs, check_norm, engine_for, random_delta
-from .defenses import single_thread_blas
 from .evaluation import check_eps_values
-from .models import fit_mlp
+from .models import fit_mlp, single_thread_blas
 
 __all__ = [
     "CRAFT_ATTACKS",
