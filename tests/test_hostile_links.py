@@ -19,6 +19,7 @@ raises the number of examples per page for a deeper search.
 from __future__ import annotations
 
 import ast
+import math
 import os
 from collections import Counter
 from functools import cache
@@ -102,7 +103,7 @@ MARKUP = (
     ":red[red] :material/warning:", ":smile:", "{field}", "{0}{key}{raw}", "%s%n%(x)s", "# Heading",
     "- item", "> quote", "| a | b |", "\\", "~~x~~",
 )
-MARKUP_CHARS = set("<>[]()*_`$:{}#!|\\&~")
+MARKUP_CHARS = set("<>[]*`$")  # text with these looked for where it must not be (see _needles)
 
 
 def _fw(text: str) -> str:
@@ -117,9 +118,10 @@ def _numbers(f: Field) -> st.SearchStrategy[str]:
     far = st.sampled_from([1, 0.5, 1e-9, 7, 1e6, 1e15, 1e308, 10 ** 30])
     below = far.map(lambda d: lo - d)
     above = far.map(lambda d: hi + d)
-    inside = st.floats(min_value=float(lo), max_value=float(hi), allow_nan=False)
-    nums = st.one_of(below, above, st.integers(-10 ** 400, 10 ** 400),
-                     inside.map(lambda v: v + 0.5 if f.kind in ("int", "ints") else v))
+    nums = [below, above, st.integers(-10 ** 400, 10 ** 400)]
+    if f.kind in ("int", "ints"):  # a fraction inside the range
+        nums.append(st.floats(min_value=float(lo), max_value=float(hi)).map(lambda v: math.floor(v) + 0.5))
+    nums = st.one_of(nums)
     text = nums.flatmap(lambda v: st.sampled_from([str(v), repr(v), f"{float(v):g}" if abs(v) < 1e300 else str(v),
                                                    f"{v}abc", f"{v}-{v}", f"{v},{v}", f" {v}\u00a0"]))
     return st.one_of(text, text.map(_fw), st.just(_fw(f.dump(f.default))))
@@ -291,8 +293,8 @@ def _as_span(content: str) -> str:
 
 def _needles(raw: str) -> set[str]:
     """Forms of ``raw`` worth looking for elsewhere on the page: markup-like
-    text long enough not to occur there by chance."""
-    return {s for s in (raw.strip(), shown(raw).strip()) if len(s) >= 4 and set(s) & MARKUP_CHARS}
+    text long enough not to occur there by chance (not ``#E69``, a colour)."""
+    return {s for s in (raw.strip(), shown(raw).strip()) if len(s) >= 6 and set(s) & MARKUP_CHARS}
 
 
 def _brief(query: dict[str, str]) -> str:
