@@ -150,3 +150,28 @@ def net_kw(v: dict) -> dict:
     """The ``fit_mlp`` arguments of the network settings in ``v``."""
     return dict(hidden=tuple([int(v["width"])] * int(v["layers"])), activation=v["act"], epochs=int(v["epochs"]),
                 batch_size=int(v["batch"]), lr=float(v["lr"]), seed=int(v["seed"]))
+
+
+# ------------------------------------------------------------------ layout ---
+
+def columns(spec=2, **kw):
+    """Side-by-side columns, or one block per row on a projector (charts need the width)."""
+    if ui.presenter():
+        n = spec if isinstance(spec, int) else len(spec)
+        return [st.container() for _ in range(n)]
+    return st.columns(spec, **kw)
+
+
+def pixel_eps_swap(page: str, plain: dict, pixel: dict):
+    """The ``on_change`` of a page's dataset chooser: moving to or from pixel
+    data (digits, in [0, 1]) swaps the epsilon fields from ``plain`` (in
+    standard deviations) to ``pixel`` and back, unless the learner chose their
+    own. The values set wait in ``<page>_eps_note`` for the page to mention."""
+    def swap() -> None:
+        new = st.session_state[ui.wkey(page, "dataset")]
+        src, dst = (plain, pixel) if new == "digits" else (pixel, plain)
+        if all(abs(float(st.session_state.get(ui.wkey(page, k), -1)) - val) < 1e-9 for k, val in src.items()):
+            for k, val in dst.items():
+                st.session_state[ui.wkey(page, k)] = val
+            st.session_state[f"{page}_eps_note"] = dst
+    return swap
