@@ -6,13 +6,13 @@ by name with its bookkeeping.
 """
 
 from ..numerics import norms
-from ._engine import NORMS, logits, predict, proba
+from ._engine import NORMS, QueryTrace, count_queries, logits, predict, proba
 from .cw import cw_l2
 from .deepfool import deepfool
 from .gradient import bim, fgsm, iterate, loss_gradient, mim, pgd
 from .noise import noise
-from .registry import ATTACKS, EPS, AttackResult, AttackSpec, Param, check_params, run_attack
+from .registry import ALL_NORMS, ATTACKS, EPS, KNOWS, AttackResult, AttackSpec, Param, check_params, run_attack
 
-__all__ = ["ATTACKS", "EPS", "NORMS", "AttackResult", "AttackSpec", "Param", "bim", "check_params", "cw_l2",
-           "deepfool", "fgsm", "iterate", "logits", "loss_gradient", "mim", "noise", "norms", "pgd", "predict",
-           "proba", "run_attack"]
+__all__ = ["ALL_NORMS", "ATTACKS", "EPS", "KNOWS", "NORMS", "AttackResult", "AttackSpec", "Param", "QueryTrace",
+           "bim", "check_params", "count_queries", "cw_l2", "deepfool", "fgsm", "iterate", "logits", "loss_gradient",
+           "mim", "noise", "norms", "pgd", "predict", "proba", "run_attack"]

@@ -8,6 +8,10 @@ new tracing, and moving a slider never traces at all.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import dataclasses
+import hashlib
 import json
 import threading
 import weakref
@@ -208,3 +212,178 @@ def check_eps(eps, hi=100.0):
 
 def check_norm(norm):
     return v.choice("norm", norm, NORMS)
+
+
+# ---------------------------------------------------------------- queries ---
+# What an attacker asks the model, counted per point: forward passes (scores or
+# labels) and backward passes (gradients). An attack adds to the log that is
+# active in its context; with none active, counting costs nothing.
+
+class QueryLog:
+    """Per point, the questions one attack asked the model, and what it recorded
+    along the way (``trace``: how its result improved with queries; ``info``:
+    attack-specific extras such as a universal perturbation)."""
+
+    def __init__(self):
+        self.forward: np.ndarray | None = None
+        self.backward: np.ndarray | None = None
+        self.trace = None
+        self.info: dict = {}
+
+    def add(self, n: int, forward=0, backward=0, rows=None) -> None:
+        if self.forward is None:
+            self.forward = np.zeros(n, np.int64)
+            self.backward = np.zeros(n, np.int64)
+        if n != self.forward.shape[0]:
+            raise RuntimeError(f"query log sized for {self.forward.shape[0]} points got a tally for {n}")
+        for arr, val in ((self.forward, forward), (self.backward, backward)):
+            val = np.asarray(val, np.int64)
+            if rows is None:
+                arr += np.broadcast_to(val, arr.shape)
+            else:
+                rows = np.asarray(rows)
+                np.add.at(arr, rows, np.broadcast_to(val, rows.shape))
+
+    @property
+    def queries(self) -> np.ndarray | None:
+        """Forward plus backward passes, per point."""
+        return None if self.forward is None else self.forward + self.backward
+
+
+_LOG: contextvars.ContextVar[QueryLog | None] = contextvars.ContextVar("advlab_query_log", default=None)
+
+
+@contextlib.contextmanager
+def count_queries():
+    """Count the model calls of the attacks run inside the block::
+
+        with count_queries() as log:
+            x_adv = square(model, x, y, eps=0.1)
+        log.queries  # per point: forward + backward passes
+    """
+    log = QueryLog()
+    token = _LOG.set(log)
+    try:
+        yield log
+    finally:
+        _LOG.reset(token)
+
+
+def tally(n: int, *, forward=0, backward=0, rows=None) -> None:
+    """Add model calls to the active log (``rows``: which of the ``n`` points
+    they were for; scalar counts apply to each of them)."""
+    log = _LOG.get()
+    if log is not None:
+        log.add(n, forward, backward, rows)
+
+
+def record(*, trace=None, **info) -> None:
+    """Attach a query trace or attack-specific extras to the active log."""
+    log = _LOG.get()
+    if log is not None:
+        if trace is not None:
+            log.trace = trace
+        log.info.update(info)
+
+
+class Oracle:
+    """The model as a black box: it answers scores (logits) or labels, nothing
+    else, and counts each question against the point it was asked for. The
+    score- and decision-based attacks see the model only through this."""
+
+    def __init__(self, model, n: int):
+        eng, self._w = engine_for(model)
+        self._f = eng.fn("logits", lambda e: (lambda w_, x_: e.logits_fn(w_, x_)), eng.x_sig)
+        self.n = n
+        self.n_classes = n_classes_of(eng)
+
+    def scores(self, x, rows=None) -> np.ndarray:
+        """Logits ``(M, K)`` (``(M, 1)`` for a one-logit model); ``rows`` ``(M,)``
+        says which point each query is for (default: row i is point i)."""
+        z = self._f(self._w, np.asarray(x, np.float32)).numpy()
+        tally(self.n, forward=1, rows=rows)
+        return z
+
+    def labels(self, x, rows=None) -> np.ndarray:
+        z = self.scores(x, rows)
+        return (z[:, 0] > 0).astype(np.int64) if z.shape[1] == 1 else np.argmax(z, 1).astype(np.int64)
+
+
+def margin(z: np.ndarray, labels: np.ndarray, *, targeted: bool = False) -> np.ndarray:
+    """How far each point still is from being adversarial on the logits ``z``
+    (< 0: it is): ``Z_y - max_{j != y} Z_j`` (untargeted, ``labels`` = y) or
+    ``max_{j != t} Z_j - Z_t`` (targeted, ``labels`` = t). A one-logit model's
+    logits count as ``(0, z)``."""
+    z = np.asarray(z, np.float64)
+    if z.shape[1] == 1:
+        z = np.concatenate([np.zeros_like(z), z], axis=1)
+    idx = np.arange(z.shape[0])
+    own = z[idx, labels]
+    other = z.copy()
+    other[idx, labels] = -np.inf
+    best_other = other.max(1)
+    return best_other - own if targeted else own - best_other
+
+
+def fingerprint(model) -> str:
+    """A digest of ``model``'s architecture and weights: artefacts trained
+    against one model (an AdvGAN generator, a universal perturbation) carry it
+    and refuse another."""
+    h = hashlib.sha256(_arch_key(model).encode())
+    for wv in model.weights:
+        h.update(np.ascontiguousarray(np.asarray(wv.value if hasattr(wv, "value") else wv, np.float32)).tobytes())
+    return h.hexdigest()[:16]
+
+
+@dataclasses.dataclass(frozen=True)
+class QueryTrace:
+    """How an attack's result improved as it asked more questions: row ``i``
+    is the state after ``queries[i, j]`` questions about point ``j``.
+
+    ``distance[i, j]`` is the size (in ``norm``) of point j's current
+    candidate and ``fooled[i, j]`` whether that candidate fools the model
+    (reaches the target). The pages draw success, accuracy or median distance
+    against the mean number of queries.
+    """
+
+    queries: np.ndarray  # (T, N) int64
+    distance: np.ndarray  # (T, N) float64
+    fooled: np.ndarray  # (T, N) bool
+    norm: str
+
+    def mean_queries(self) -> np.ndarray:
+        """(T,) questions per point, on average, at each recorded moment."""
+        return self.queries.mean(1)
+
+    def success_rate(self, among=None) -> np.ndarray:
+        """(T,) share of the points ``among`` (a mask; default all) fooled so far."""
+        f = self.fooled if among is None else self.fooled[:, np.asarray(among, bool)]
+        return f.mean(1) if f.shape[1] else np.zeros(f.shape[0])
+
+    def median_distance(self, among=None) -> np.ndarray:
+        """(T,) median size of the fooling candidates among ``among`` (NaN while there is none)."""
+        mask = np.ones(self.fooled.shape[1], bool) if among is None else np.asarray(among, bool)
+        d = np.where(self.fooled & mask[None, :], self.distance, np.nan)
+        out = np.full(d.shape[0], np.nan)
+        has = np.any(np.isfinite(d), axis=1)
+        if has.any():
+            out[has] = np.nanmedian(d[has], axis=1)
+        return out
+
+
+class TraceRecorder:
+    """Collects the rows of a :class:`QueryTrace` as an attack runs."""
+
+    def __init__(self, norm: str):
+        self.norm = norm
+        self.rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def add(self, queries, delta, fooled) -> None:
+        delta = np.asarray(delta, np.float64)
+        size = np.abs(delta).max(1) if self.norm == "linf" else (
+            (np.abs(delta) > 1e-6).sum(1).astype(np.float64) if self.norm == "l0" else np.linalg.norm(delta, axis=1))
+        self.rows.append((np.array(queries, np.int64), size, np.array(fooled, bool)))
+
+    def trace(self) -> QueryTrace:
+        q, d, f = (np.stack(col) for col in zip(*self.rows, strict=True))
+        return QueryTrace(queries=q, distance=d, fooled=f, norm=self.norm)

@@ -106,6 +106,7 @@ def cw_l2(model, x, y, *, c: float = 1.0, kappa: float = 0.0, steps: int = 100, 
     for _ in range(binary_steps):
         bx, bd = f(w, x, y, t, np.bool_(targeted), cs, np.float32(kappa), np.float32(lr), np.int32(steps), lo, hi)
         bx, bd = bx.numpy(), bd.numpy()
+        E.tally(n, forward=steps, backward=steps)
         won = np.isfinite(bd)
         better = won & (bd < best_d)
         best_d = np.where(better, bd, best_d)

@@ -11,48 +11,52 @@ from . import _engine as E
 _TINY = 1e-8
 
 
+def linearized_step(e, w, xa, orig):
+    """Inside a graph: the model's prediction at ``xa`` and DeepFool's step
+    ``r``: the smallest L2 move that reaches the nearest boundary of the
+    classifier linearized at ``xa`` (leaving class ``orig``)."""
+    k_out = e.n_out
+    with tf.GradientTape() as tape:
+        tape.watch(xa)
+        z = e.logits_fn(w, xa)
+    jac = tape.batch_jacobian(z, xa)  # (N, K, D)
+    if k_out == 1:
+        f0 = z[:, 0]
+        g = jac[:, 0, :]
+        pred = tf.cast(f0 > 0, tf.int32)
+        gn2 = tf.reduce_sum(g * g, axis=1)
+        r = -((f0 + tf.sign(f0) * 1e-4) / tf.maximum(gn2, _TINY))[:, None] * g
+        return pred, r
+    pred = tf.cast(tf.argmax(z, 1), tf.int32)
+    z0 = tf.gather(z, orig, batch_dims=1)
+    j0 = tf.gather(jac, orig, batch_dims=1)
+    wk = jac - j0[:, None, :]
+    fk = z - z0[:, None]
+    wn = tf.sqrt(tf.reduce_sum(wk * wk, axis=2))
+    ratio = tf.abs(fk) / tf.maximum(wn, _TINY)
+    ratio = tf.where(tf.one_hot(orig, k_out) > 0, tf.fill(tf.shape(ratio), np.float32(np.inf)), ratio)
+    ell = tf.cast(tf.argmin(ratio, axis=1), tf.int32)
+    f_l = tf.gather(fk, ell, batch_dims=1)
+    w_l = tf.gather(wk, ell, batch_dims=1)
+    wl2 = tf.reduce_sum(w_l * w_l, axis=1)
+    r = ((tf.abs(f_l) + 1e-4) / tf.maximum(wl2, _TINY))[:, None] * w_l
+    return pred, r
+
+
 def _builder(e):
     def f(w, x, orig, steps, overshoot, lo, hi):
-        k_out = e.n_out
-
-        def step_dir(xa):
-            with tf.GradientTape() as tape:
-                tape.watch(xa)
-                z = e.logits_fn(w, xa)
-            jac = tape.batch_jacobian(z, xa)  # (N, K, D)
-            return z, jac
-
         r_tot = tf.zeros_like(x)
         active = tf.ones(tf.shape(orig), tf.bool)
+        evals = tf.zeros(tf.shape(orig), tf.int32)  # model evaluations each point needed
         for _ in tf.range(steps):
             xa = tf.clip_by_value(x + (1.0 + overshoot) * r_tot, lo, hi)
-            z, jac = step_dir(xa)
-            if k_out == 1:
-                f0 = z[:, 0]
-                g = jac[:, 0, :]
-                pred = tf.cast(f0 > 0, tf.int32)
-                active = active & tf.equal(pred, orig)
-                gn2 = tf.reduce_sum(g * g, axis=1)
-                r = -((f0 + tf.sign(f0) * 1e-4) / tf.maximum(gn2, _TINY))[:, None] * g
-            else:
-                pred = tf.cast(tf.argmax(z, 1), tf.int32)
-                active = active & tf.equal(pred, orig)
-                z0 = tf.gather(z, orig, batch_dims=1)
-                j0 = tf.gather(jac, orig, batch_dims=1)
-                wk = jac - j0[:, None, :]
-                fk = z - z0[:, None]
-                wn = tf.sqrt(tf.reduce_sum(wk * wk, axis=2))
-                ratio = tf.abs(fk) / tf.maximum(wn, _TINY)
-                ratio = tf.where(tf.one_hot(orig, k_out) > 0, tf.fill(tf.shape(ratio), np.float32(np.inf)), ratio)
-                ell = tf.cast(tf.argmin(ratio, axis=1), tf.int32)
-                f_l = tf.gather(fk, ell, batch_dims=1)
-                w_l = tf.gather(wk, ell, batch_dims=1)
-                wl2 = tf.reduce_sum(w_l * w_l, axis=1)
-                r = ((tf.abs(f_l) + 1e-4) / tf.maximum(wl2, _TINY))[:, None] * w_l
+            evals = evals + tf.cast(active, tf.int32)
+            pred, r = linearized_step(e, w, xa, orig)
+            active = active & tf.equal(pred, orig)
             if not tf.reduce_any(active):  # every point has crossed: the remaining steps would add nothing
                 break
             r_tot = r_tot + tf.where(active[:, None], r, tf.zeros_like(r))
-        return tf.clip_by_value(x + (1.0 + overshoot) * r_tot, lo, hi)
+        return tf.clip_by_value(x + (1.0 + overshoot) * r_tot, lo, hi), evals
     return f
 
 
@@ -71,7 +75,8 @@ def deepfool(model, x, y=None, *, steps: int = 50, overshoot: float = 0.02, clip
     uniform signature; for correctly classified points the two agree).
     There is no epsilon: the perturbation is as large as the point needs.
     Points stop moving once they cross and the loop ends when all have;
-    ``steps`` caps the iterations.
+    ``steps`` caps the iterations. Queries per point: one prediction, then per
+    linearization one forward pass and one backward pass per logit.
     """
     steps = v.number("steps", steps, lo=1, hi=10_000, integer=True)
     overshoot = v.number("overshoot", overshoot, lo=0.0, hi=10.0)
@@ -81,4 +86,9 @@ def deepfool(model, x, y=None, *, steps: int = 50, overshoot: float = 0.02, clip
     orig = E.predict(model, x).astype(np.int32)
     f = eng.fn("deepfool", _builder, eng.x_sig, tf.TensorSpec((None,), tf.int32), tf.TensorSpec((), tf.int32),
                tf.TensorSpec((), tf.float32), tf.TensorSpec((None,), tf.float32), tf.TensorSpec((None,), tf.float32))
-    return f(w, x, orig, np.int32(steps), np.float32(overshoot), lo, hi).numpy()
+    out, evals = f(w, x, orig, np.int32(steps), np.float32(overshoot), lo, hi)
+    evals = evals.numpy()
+    # one forward pass for the prediction to leave, then per evaluation a forward
+    # pass and one backward pass per logit (the Jacobian)
+    E.tally(len(x), forward=1 + evals, backward=evals * eng.n_out)
+    return out.numpy()

@@ -124,7 +124,9 @@ def iterate(model, x, y, *, eps, step_size, steps: int, norm: str = "linf", deca
     the whole budget and keeps, per point, the run that ends with the highest
     loss (lowest for targeted). ``decay`` is MI-FGSM's momentum (0: plain
     steps). ``fooled`` is reported for ``keep="first"`` (all False otherwise);
-    ``path`` ``(steps + 1, N, D)`` is the first run's, or None.
+    ``path`` ``(steps + 1, N, D)`` is the first run's, or None. Every point
+    takes every step, and the model calls are counted that way (see
+    :func:`~advlab.attacks.count_queries`).
     """
     keep = v.choice("keep", keep, KEEPS)
     eng, w = E.engine_for(model)
@@ -145,6 +147,9 @@ def iterate(model, x, y, *, eps, step_size, steps: int, norm: str = "linf", deca
         delta0 = np.zeros_like(x) if delta0 is None else np.asarray(delta0, np.float32)
         out, found, p = f(w, x, y, t, sgn, delta0, eps, alpha, np.int32(steps), np.float32(decay), lo, hi)
         out, found = out.numpy(), found.numpy()
+        # every point takes every step: a gradient (forward + backward) per step, and
+        # with keep="first" one last forward pass to check the final iterate
+        E.tally(n, forward=steps + (keep == "first"), backward=steps)
         if best is None:
             best, found_all, first_path = out, found, (p.numpy() if path else None)
         elif keep == "first":
@@ -154,7 +159,9 @@ def iterate(model, x, y, *, eps, step_size, steps: int, norm: str = "linf", deca
         else:
             if best_loss is None:
                 best_loss = sgn * cross_entropy(E.logits(model, best), t)
+                E.tally(n, forward=1)
             loss = sgn * cross_entropy(E.logits(model, out), t)
+            E.tally(n, forward=1)
             better = loss > best_loss
             best = np.where(better[:, None], out, best)
             best_loss = np.where(better, loss, best_loss)
@@ -198,6 +205,7 @@ def fgsm(model, x, y, *, eps: float, norm: str = "linf", targeted: bool = False,
     eng, _ = E.engine_for(model)
     x, y, t, lo, hi = E.check_inputs(eng, x, y, clip=clip, target=target, targeted=targeted)
     g = loss_gradient(model, x, t)
+    E.tally(len(x), forward=1, backward=1)
     step = np.sign(g) if norm == "linf" else g / np.maximum(np.linalg.norm(g, axis=1, keepdims=True), _TINY)
     x_adv = x + (-1.0 if targeted else 1.0) * np.float32(eps) * step.astype(np.float32)
     return np.clip(x_adv, lo, hi).astype(np.float32)

@@ -2,6 +2,9 @@
 
 Pages build their controls from :data:`ATTACKS` (each parameter's range and
 default become a slider), so adding an attack is one module and one entry here.
+Each entry also says what the attacker needs to know about the model
+(:data:`KNOWS`), so a page can put the threat models side by side, and
+:func:`run_attack` reports how many questions each attack asked.
 """
 
 from __future__ import annotations
@@ -34,8 +37,29 @@ class Param:
     log: bool = False
 
 
+# What an attacker needs from the model (the threat model), for "what the attacker knows":
+#   nothing   - never asks the model (random noise)
+#   gradients - white-box: the loss gradient or the Jacobian (backward passes)
+#   scores    - black-box with the model's output scores (logits), no gradients
+#   labels    - black-box with the predicted label only (decision-based)
+#   generator - a generator trained once against the model; attacking asks the model nothing
+KNOWS = ("nothing", "gradients", "scores", "labels", "generator")
+
+
 @dataclass(frozen=True)
 class AttackSpec:
+    """One registered attack.
+
+    ``norms``: the sizes it bounds or minimizes (``"l0"``: features changed).
+    ``uses_eps``: it takes an epsilon budget. ``targeted``: it has a targeted
+    version. ``iterative``: it can return its path (``return_path``).
+    ``seeded``: its result depends on ``seed``. ``knows``: one of
+    :data:`KNOWS`. ``trains``: it first trains something against the model
+    (AdvGAN's generator), with a per-epoch progress callback ``on_epoch``.
+    ``options``: keyword arguments beyond the sliders that :func:`run_attack`
+    passes through (a trained generator, a fitted perturbation, a callback).
+    """
+
     key: str
     fn: Callable
     display: str
@@ -47,13 +71,18 @@ class AttackSpec:
     targeted: bool = False
     iterative: bool = False
     seeded: bool = False
+    knows: str = "gradients"
+    trains: bool = False
+    options: tuple[str, ...] = ()
 
 
 EPS = Param("eps", 0.0, 1.0, 0.25, 0.01)
+# every size an attack may be measured in: the epsilon norms and L0 (features changed)
+ALL_NORMS = (*E.NORMS, "l0")
 
 ATTACKS: dict[str, AttackSpec] = {
     "noise": AttackSpec("noise", noise, "Random noise", ("linf", "l2"), (), "Baseline (no gradient)",
-                        "https://arxiv.org/abs/1608.08967", seeded=True),
+                        "https://arxiv.org/abs/1608.08967", seeded=True, knows="nothing"),
     "fgsm": AttackSpec("fgsm", fgsm, "FGSM / FGM", ("linf", "l2"), (), "Goodfellow et al. 2015",
                        "https://arxiv.org/abs/1412.6572", targeted=True),
     "bim": AttackSpec("bim", bim, "BIM (I-FGSM)", ("linf", "l2"),
@@ -97,6 +126,12 @@ class AttackResult:
     target: np.ndarray | None = None
     params: dict = field(default_factory=dict)
     seconds: float = 0.0
+    # per point: model calls the attack made (forward + backward passes), and of
+    # those the gradients (backward passes; 0 for score- and decision-based attacks)
+    queries: np.ndarray | None = None
+    grad_queries: np.ndarray | None = None
+    trace: E.QueryTrace | None = None  # score/decision attacks: how the result improved with queries
+    info: dict = field(default_factory=dict)  # attack-specific extras (e.g. the universal perturbation)
 
     @property
     def clean_accuracy(self) -> float:
@@ -111,6 +146,24 @@ class AttackResult:
         """Share of correctly classified points the attack fooled (or sent to the target)."""
         ok = self.pred_clean == self.y
         return float(np.mean(self.success[ok])) if ok.any() else 0.0
+
+    @property
+    def mean_queries(self) -> float:
+        """Model calls per point, on average."""
+        return float(np.mean(self.queries)) if self.queries is not None and len(self.queries) else 0.0
+
+    def query_curve(self) -> dict | None:
+        """For attacks that record a :attr:`trace`: arrays of equal length for a
+        chart against queries: ``queries`` (mean per point), ``accuracy`` (of
+        all points), ``success`` (share of the correctly classified points
+        fooled) and ``distance`` (median size of the fooling candidates, in
+        ``trace.norm``). None for the others."""
+        if self.trace is None:
+            return None
+        ok = self.pred_clean == self.y
+        fooled = self.trace.fooled
+        return {"queries": self.trace.mean_queries(), "accuracy": np.mean(ok[None, :] & ~fooled, axis=1),
+                "success": self.trace.success_rate(ok), "distance": self.trace.median_distance(ok)}
 
 
 def check_params(attack: str, params, *, where: str = "") -> dict:
@@ -131,27 +184,33 @@ def run_attack(name: str, model, x, y, *, eps: float | None = None, norm: str = 
                return_path: bool = False, **params) -> AttackResult:
     """Run any registered attack by name and score it.
 
-    ``params`` are the attack's own parameters (see ``ATTACKS[name].params``);
-    unknown names raise ``ValueError``. A norm outside :data:`NORMS` raises; the
-    L2-only attacks (DeepFool, C&W) run in L2 whatever known norm is passed, and
-    any other norm an attack lacks raises. For attacks without an epsilon
-    ``eps`` is ignored.
+    ``params`` are the attack's own parameters (see ``ATTACKS[name].params``)
+    and its ``options`` (objects such as a trained AdvGAN generator); unknown
+    names raise ``ValueError``. A norm outside :data:`ALL_NORMS` raises; the
+    attacks without an epsilon that measure one norm (DeepFool, C&W and
+    HopSkipJump in L2, JSMA in L0) run in it whatever known norm is passed,
+    and any other norm an attack lacks raises. For attacks without an epsilon
+    ``eps`` is ignored. The result counts the model calls per point
+    (``queries``, ``grad_queries``) and, for score- and decision-based
+    attacks, how the result improved with them (``trace``).
     """
     v.choice("attack", name, ATTACKS)
     spec = ATTACKS[name]
-    # a known norm an L2-only attack lacks falls back to L2 (pages pass one norm to every
-    # attack); a misspelt norm is an error for every attack
-    E.check_norm(norm)
+    # a known norm a single-norm attack without epsilon lacks falls back to its own
+    # (pages pass one norm to every attack); a misspelt norm is an error for every attack
+    v.choice("norm", norm, ALL_NORMS)
     if norm not in spec.norms:
-        if spec.norms == ("l2",):
-            norm = "l2"
+        if len(spec.norms) == 1 and not spec.uses_eps:
+            norm = spec.norms[0]
         else:
             raise ValueError(f"norm must be one of {', '.join(spec.norms)} for {spec.display}; got {norm!r}")
+    params = dict(params)
+    options = {k: params.pop(k) for k in spec.options if k in params}
     check_params(name, params)
     if targeted and not spec.targeted:
         raise ValueError(f"{spec.display} has no targeted version; targeted attacks: "
                          f"{', '.join(k for k, s in ATTACKS.items() if s.targeted)}")
-    kw = dict(params)
+    kw = dict(params, **options)
     if spec.uses_eps:
         if eps is None:
             raise ValueError(f"eps must be given for {spec.display}")
@@ -166,7 +225,8 @@ def run_attack(name: str, model, x, y, *, eps: float | None = None, norm: str = 
         kw["return_path"] = True
     x = v.features("x", x)
     t0 = time.perf_counter()
-    out = spec.fn(model, x, y, clip=clip, **kw)
+    with E.count_queries() as log:
+        out = spec.fn(model, x, y, clip=clip, **kw)
     seconds = time.perf_counter() - t0
     path = None
     if isinstance(out, tuple):
@@ -181,6 +241,10 @@ def run_attack(name: str, model, x, y, *, eps: float | None = None, norm: str = 
     else:
         success = pred_adv != y
     linf, l2, l0 = norms(out - x)
+    zeros = np.zeros(len(x), np.int64)
     return AttackResult(attack=name, x=x, x_adv=out, y=y, pred_clean=pred_clean, pred_adv=pred_adv,
                         success=success, linf=linf, l2=l2, l0=l0, path=path, target=tgt,
-                        params={"eps": eps, "norm": norm, **params}, seconds=seconds)
+                        params={"eps": eps, "norm": norm, **params}, seconds=seconds,
+                        queries=zeros if log.queries is None else log.queries,
+                        grad_queries=zeros if log.backward is None else log.backward.copy(),
+                        trace=log.trace, info=dict(log.info))
