@@ -73,3 +73,58 @@ def test_l0_is_a_norm_only_for_the_attacks_that_measure_it(binary_case):
         run_attack("fgsm", c.model, c.x, c.y, eps=0.1, norm="l0")
     # the L2-only attacks without epsilon still run in L2 whatever known norm comes in
     assert run_attack("deepfool", c.model, c.x, c.y, norm="l0").params["norm"] == "l2"
+
+
+# ----------------------------------------------------------------- Square ---
+
+@pytest.mark.parametrize("eps", [0.1, 0.25, 0.5])
+def test_square_with_scores_only_comes_within_a_tenth_of_pgd(blog_case, eps):
+    c = blog_case
+    pgd = accuracy(c.model, attacks.pgd(c.model, c.x, c.y, eps=eps, steps=40), c.y)
+    r = run_attack("square", c.model, c.x, c.y, eps=eps, queries=1000)
+    assert r.adv_accuracy <= pgd + 0.10, (r.adv_accuracy, pgd)
+    assert r.adv_accuracy < c.accuracy() - 0.05 or eps < 0.2
+    # it never asked for a gradient, at most 1,000 questions per point, and a fooled point stops asking
+    assert r.grad_queries.sum() == 0
+    assert r.queries.max() <= 1000 and r.queries.min() >= 1
+    assert np.all(r.queries[r.success] < 1000) or not r.success.any()
+
+
+def test_square_l2_keeps_the_budget_and_is_strong(blog_case):
+    c = blog_case
+    r = run_attack("square", c.model, c.x, c.y, eps=1.0, norm="l2")
+    pgd = accuracy(c.model, attacks.pgd(c.model, c.x, c.y, eps=1.0, norm="l2"), c.y)
+    assert r.l2.max() <= 1.0 + 1e-5
+    assert r.adv_accuracy <= pgd + 0.10
+
+
+def test_square_on_image_squares(digits_case):
+    c = digits_case
+    r = run_attack("square", c.model, c.x, c.y, eps=0.2, clip=c.clip, image_shape=(8, 8), queries=500)
+    assert r.x_adv.min() >= 0 and r.x_adv.max() <= 1 and r.linf.max() <= 0.2 + 1e-6
+    assert r.success_rate > 0.9
+
+
+def test_square_trace_and_path_show_the_blind_walk(binary_case):
+    c = binary_case
+    queries = 300
+    out, path = attacks.square(c.model, c.x, c.y, eps=0.3, queries=queries, return_path=True)
+    assert path.shape == (queries, *c.x.shape)
+    np.testing.assert_array_equal(path[-1], out)
+    assert np.abs(path - c.x[None]).max() <= 0.3 + 1e-6
+    r = run_attack("square", c.model, c.x, c.y, eps=0.3, queries=queries, return_path=True)
+    np.testing.assert_array_equal(r.path, path)
+    curve = r.query_curve()
+    assert set(curve) == {"queries", "accuracy", "success", "distance"}
+    assert len({len(a) for a in curve.values()}) == 1
+    assert np.all(np.diff(curve["success"]) >= 0) and np.all(np.diff(curve["queries"]) >= 0)
+    assert curve["success"][-1] == pytest.approx(r.success_rate)
+    assert curve["accuracy"][-1] == pytest.approx(r.adv_accuracy)
+
+
+def test_square_bad_arguments(binary_case):
+    c = binary_case
+    for param, kw in [("queries", dict(queries=0)), ("p_init", dict(p_init=0.0)), ("p_init", dict(p_init=1.5)),
+                      ("image_shape", dict(image_shape=(3, 3)))]:
+        with pytest.raises(ValueError, match=naming(param)):
+            attacks.square(c.model, c.x, c.y, eps=0.3, **kw)

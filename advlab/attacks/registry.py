@@ -22,6 +22,7 @@ from .cw import cw_l2
 from .deepfool import deepfool
 from .gradient import bim, fgsm, mim, pgd
 from .noise import noise
+from .square import square
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,11 @@ ATTACKS: dict[str, AttackSpec] = {
                       Param("steps", 10, 500, 100, 10, integer=True),
                       Param("binary_steps", 1, 12, 8, 1, integer=True)),
                      "Carlini & Wagner 2017", "https://arxiv.org/abs/1608.04644", uses_eps=False, targeted=True),
+    "square": AttackSpec("square", square, "Square attack", ("linf", "l2"),
+                         (Param("queries", 10, 5000, 1000, 10, integer=True),
+                          Param("p_init", 0.01, 1.0, 0.3, 0.01)),
+                         "Andriushchenko et al. 2020", "https://arxiv.org/abs/1912.00049",
+                         targeted=True, iterative=True, seeded=True, knows="scores", options=("image_shape",)),
 }
 
 
