@@ -196,3 +196,27 @@ class AttackConfig(Config):
         """Keyword arguments of :func:`advlab.attacks.run_attack` (after the model and data)."""
         return dict(eps=self.eps, norm=self.norm, targeted=self.targeted,
                     target=self.target if self.targeted else None, **dict(self.params))
+
+
+# ------------------------------------------------- page-specific networks ---
+# Two lessons name their network in their own words (the Digits page a single
+# hidden width, the Seed Lab two widths). Their configs keep those URL names and
+# stand in for NetConfig wherever a network is trained: ``epochs`` and
+# ``fit_kwargs()`` are all :func:`advlab.ui.lessons.trained` reads.
+
+DIGIT_WIDTHS = ("32", "64", "128", "256")
+
+
+@dataclass(frozen=True)
+class DigitsNetConfig(Config):
+    """The Digits page's network: one hidden ReLU layer of ``hidden`` units,
+    Adam at 0.001 in batches of 32."""
+
+    hidden: int = spec(64, ladder=DIGIT_WIDTHS)
+    epochs: int = spec(30, lo=5, hi=200)
+    seed: int = spec(0, lo=0, hi=9999)
+
+    def fit_kwargs(self) -> dict:
+        """Keyword arguments of :func:`advlab.models.fit_mlp`."""
+        return dict(hidden=(int(self.hidden),), activation="relu", epochs=int(self.epochs), batch_size=32, lr=1e-3,
+                    seed=int(self.seed))

@@ -26,8 +26,8 @@ from . import _validate as v
 from .attacks import ATTACKS, NORMS, AttackResult, check_params, predict, run_attack
 
 __all__ = ["CURVE_ATTACKS", "Cell", "CurveSet", "accuracy", "accuracy_curve", "accuracy_within", "attack_cell",
-           "check_eps_values", "eps_grid", "flip_fraction", "minimal_distances", "minimal_perturbations",
-           "robustness_curves"]
+           "check_eps_values", "eps_grid", "flip_fraction", "fooled_indices", "hits", "minimal_distances",
+           "minimal_perturbations", "moved_sizes", "robustness_curves"]
 
 # The attacks with an epsilon budget, weakest idea first: a curve each.
 CURVE_ATTACKS: tuple[str, ...] = tuple(k for k in ("noise", "fgsm", "bim", "pgd", "mim") if k in ATTACKS)
@@ -45,6 +45,32 @@ def check_eps_values(eps_values) -> np.ndarray:
 def accuracy(model, x, y) -> float:
     """Share of the points ``model`` classifies as ``y``."""
     return float(np.mean(predict(model, x) == np.asarray(y)))
+
+
+def hits(result: AttackResult) -> np.ndarray:
+    """Per point, whether the attack did what it was asked: a wrong answer
+    (untargeted), or the target when that is not the point's own class."""
+    if result.target is None:
+        return np.asarray(result.success, bool)
+    return np.asarray(result.success, bool) & (result.y != result.target)
+
+
+def fooled_indices(result: AttackResult, *, newly: bool = False) -> np.ndarray:
+    """Indices of the points misclassified after the attack; with ``newly``,
+    only the points the model got right that the attack fooled (or sent to
+    its target)."""
+    if newly:
+        return np.nonzero(result.success & (result.pred_clean == result.y))[0]
+    return np.nonzero(result.pred_adv != result.y)[0]
+
+
+def moved_sizes(result: AttackResult, tol: float = 1e-9) -> tuple[np.ndarray, np.ndarray]:
+    """L-inf and L2 sizes of the perturbations that moved a point (of every
+    point when none moved): a histogram of sizes is not one bar at zero."""
+    moved = result.l2 > tol
+    if not moved.any():
+        return result.linf, result.l2
+    return result.linf[moved], result.l2[moved]
 
 
 def eps_grid(eps_max: float, n: int = 20, *, decimals: int | None = 6) -> np.ndarray:

@@ -156,9 +156,17 @@ def eps_grid(eps_hi: float = 1.0, n: int = 21) -> np.ndarray:
 
 # ---------------------------------------------------------------- gallery ---
 
-def gallery_indices(n: int, *, start: int = 0, count: int = 16) -> np.ndarray:
-    """``count`` consecutive indices from ``start``, wrapping around ``n``."""
+def gallery_indices(n: int, *, start: int = 0, count: int = 16, only=None) -> np.ndarray:
+    """``count`` consecutive indices from ``start``, wrapping around ``n``;
+    with ``only`` (a boolean mask of the ``n`` items), the first ``count`` in
+    that order where the mask holds (fewer if there are not so many)."""
     n = v.number("n", n, lo=1, hi=10**9, integer=True)
     start = v.number("start", start, lo=0, hi=n - 1, integer=True)
     count = v.number("count", count, lo=1, hi=n, integer=True)
-    return (start + np.arange(count)) % n
+    if only is None:
+        return (start + np.arange(count)) % n
+    only = np.asarray(only, bool)
+    if only.shape != (n,):
+        raise ValueError(f"only must be a mask of the {n} items, got shape {only.shape}")
+    order = (start + np.arange(n)) % n
+    return order[only[order]][:count]
