@@ -128,3 +128,64 @@ def test_square_bad_arguments(binary_case):
                       ("image_shape", dict(image_shape=(3, 3)))]:
         with pytest.raises(ValueError, match=naming(param)):
             attacks.square(c.model, c.x, c.y, eps=0.3, **kw)
+
+
+# ------------------------------------------------------------ HopSkipJump ---
+
+def correct(c, x=None, y=None):
+    x = c.x if x is None else x
+    y = c.y if y is None else y
+    ok = attacks.predict(c.model, x) == y
+    return x[ok], y[ok]
+
+
+@pytest.mark.parametrize("which", ["binary_case", "multi_case", "blog_case", "digits_case"])
+def test_hopskipjump_with_labels_only_always_fools_and_stays_near_deepfool(request, which):
+    c = request.getfixturevalue(which)
+    x, y = correct(c)
+    r = run_attack("hopskipjump", c.model, x, y, clip=c.clip, queries=1000)
+    assert r.success.all()
+    assert r.grad_queries.sum() == 0 and r.queries.max() <= 1000
+    df = np.linalg.norm(attacks.deepfool(c.model, x, y, clip=c.clip) - x, axis=1)
+    assert np.median(r.l2) <= 1.5 * np.median(df), (np.median(r.l2), np.median(df))
+    if c.clip:
+        assert r.x_adv.min() >= 0 and r.x_adv.max() <= 1
+
+
+def test_hopskipjump_distance_shrinks_with_queries(blog_case):
+    c = blog_case
+    x, y = correct(c)
+    r = run_attack("hopskipjump", c.model, x, y, queries=2000)
+    curve = r.query_curve()
+    assert np.all(curve["success"] == 1.0)
+    assert np.all(np.diff(curve["distance"]) <= 1e-9)
+    assert curve["distance"][-1] < 0.8 * curve["distance"][0]
+    assert curve["queries"][-1] <= 2000
+    # and a larger budget never ends further away
+    small = run_attack("hopskipjump", c.model, x, y, queries=300)
+    assert np.median(r.l2) <= np.median(small.l2)
+
+
+def test_hopskipjump_path_starts_at_x_and_holds_the_answer(binary_case):
+    c = binary_case
+    out, path = attacks.hopskipjump(c.model, c.x, c.y, queries=400, return_path=True)
+    n, d = c.x.shape
+    assert path.ndim == 3 and path.shape[1:] == (n, d) and path.shape[0] >= 4
+    np.testing.assert_array_equal(path[0], c.x)
+    assert np.all(np.any(np.all(np.abs(path - out[None]) < 1e-6, axis=2), axis=0))
+
+
+def test_hopskipjump_leaves_misclassified_points_alone_and_keeps_a_tiny_budget(binary_case):
+    c = binary_case
+    pred = attacks.predict(c.model, c.x)
+    r = run_attack("hopskipjump", c.model, c.x, c.y, queries=1)
+    np.testing.assert_array_equal(r.queries, np.ones(len(c.x)))
+    # one question per point: its own label; the only adversarial points it can offer
+    # are other points of the batch, whose labels their own questions revealed
+    from_batch = np.all(np.any(np.all(r.x_adv[:, None, :] == c.x[None, :, :], axis=2), axis=1))
+    assert from_batch
+    r = run_attack("hopskipjump", c.model, c.x, c.y)
+    wrong = pred != c.y
+    np.testing.assert_array_equal(r.x_adv[wrong], c.x[wrong])
+    with pytest.raises(ValueError, match=naming("queries")):
+        attacks.hopskipjump(c.model, c.x, c.y, queries=0)

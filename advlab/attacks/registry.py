@@ -21,6 +21,7 @@ from . import _engine as E
 from .cw import cw_l2
 from .deepfool import deepfool
 from .gradient import bim, fgsm, mim, pgd
+from .hopskipjump import hopskipjump
 from .noise import noise
 from .square import square
 
@@ -111,6 +112,10 @@ ATTACKS: dict[str, AttackSpec] = {
                           Param("p_init", 0.01, 1.0, 0.3, 0.01)),
                          "Andriushchenko et al. 2020", "https://arxiv.org/abs/1912.00049",
                          targeted=True, iterative=True, seeded=True, knows="scores", options=("image_shape",)),
+    "hopskipjump": AttackSpec("hopskipjump", hopskipjump, "HopSkipJump", ("l2",),
+                              (Param("queries", 50, 5000, 1000, 50, integer=True),),
+                              "Chen, Jordan & Wainwright 2020", "https://arxiv.org/abs/1904.02144", uses_eps=False,
+                              targeted=True, iterative=True, seeded=True, knows="labels"),
 }
 
 
