@@ -110,6 +110,7 @@ SOAK_SEEDS = (5000, 10000)  # the soak trains with seeds from this range (the se
 TARGET_EPS_P95_S = 1.0
 TARGET_LOAD_P95_S = 5.0
 
+WARM_RETRAINS, TARGET_SOAK_GROWTH_MB = 20, 50
 FIRST_LOAD, EPS_MOVE, RERUN, NEW_SEED, CONNECT = "first load", "ε move", "rerun", "new seed", "connect"
 ACTION_ORDER = (CONNECT, FIRST_LOAD, EPS_MOVE, NEW_SEED, RERUN)
 
@@ -410,6 +411,8 @@ class Report:
     rss_start_mb: float | None = None
     rss_peak_mb: float | None = None
     rss_end_mb: float | None = None
+    # the soak's memory once the first WARM_RETRAINS models are trained (caches filling up is expected)
+    rss_warm_mb: float | None = None
 
     def record(self, action: str, seconds: float, page: str | None = None) -> None:
         self.latencies.setdefault(action, []).append(seconds)
@@ -514,6 +517,13 @@ def tables(reports: Sequence[Report], max_errors: int = 8) -> str:
                     text += f"\n\n- error ({rep.scenario}) {e}"
     if len(seen) > max_errors:
         text += f"\n- ... and {len(seen) - max_errors} more distinct errors"
+    for rep in reports:
+        if rep.rss_warm_mb is not None and rep.rss_end_mb is not None:
+            n = len(rep.latencies.get(NEW_SEED, []))
+            growth = rep.rss_end_mb - rep.rss_warm_mb
+            text += (f"\n\nmemory ({rep.scenario}): {rep.rss_warm_mb:.0f} MB after the first {WARM_RETRAINS} retrains, "
+                     f"{rep.rss_end_mb:.0f} MB after {n}: growth {growth:+.0f} MB "
+                     f"(target ≤ {TARGET_SOAK_GROWTH_MB} MB: {'yes' if growth <= TARGET_SOAK_GROWTH_MB else 'no'})")
     return text
 
 
@@ -734,7 +744,9 @@ async def run_async(url: str, *, students: int, scenario: str = "same-link", act
         async def sample() -> None:
             while True:
                 await asyncio.sleep(0.5)
-                probe.rss_bytes()
+                now = probe.rss_bytes()
+                if report.rss_warm_mb is None and len(report.latencies.get(NEW_SEED, [])) >= WARM_RETRAINS:
+                    report.rss_warm_mb = now / 2**20
 
         sampler = asyncio.create_task(sample())
     rngs = [random.Random(seed * 100_003 + i) for i in range(students)]
