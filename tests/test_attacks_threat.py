@@ -189,3 +189,53 @@ def test_hopskipjump_leaves_misclassified_points_alone_and_keeps_a_tiny_budget(b
     np.testing.assert_array_equal(r.x_adv[wrong], c.x[wrong])
     with pytest.raises(ValueError, match=naming("queries")):
         attacks.hopskipjump(c.model, c.x, c.y, queries=0)
+
+
+# ------------------------------------------------------------------- JSMA ---
+
+def test_jsma_fools_digits_changing_at_most_ten_pixels(digits_case):
+    c = digits_case
+    x, y = correct(c)
+    r = run_attack("jsma", c.model, x, y, clip=c.clip, features=10, norm="linf")
+    assert r.params["norm"] == "l0"
+    assert r.l0.max() <= 10
+    assert r.success_rate >= 0.8, r.success_rate
+    assert np.median(r.l0) <= 6
+    # few pixels, changed by a lot: with theta = 1 every changed pixel ends black or white
+    changed = np.abs(r.x_adv - x) > 1e-6
+    assert np.all((r.x_adv[changed] == 0) | (r.x_adv[changed] == 1))
+    assert r.grad_queries.min() >= 10  # a Jacobian (ten logits) at least once
+
+
+@pytest.mark.parametrize("budget", [1, 3])
+def test_jsma_keeps_its_l0_budget(blog_case, budget):
+    c = blog_case
+    out = attacks.jsma(c.model, c.x, c.y, features=budget)
+    assert (np.abs(out - c.x) > 1e-6).sum(1).max() <= budget
+    assert accuracy(c.model, out, c.y) < c.accuracy()
+
+
+def test_jsma_targeted_on_digits(digits_case):
+    c = digits_case
+    x, y = correct(c)
+    tgt = (y + 1) % 10
+    out = attacks.jsma(c.model, x, y, features=12, targeted=True, target=tgt, clip=c.clip)
+    assert np.mean(attacks.predict(c.model, out) == tgt) > 0.6
+
+
+def test_jsma_path_steps_through_the_changes(multi_case):
+    c = multi_case
+    out, path = attacks.jsma(c.model, c.x, c.y, features=4, return_path=True)
+    assert path.shape == (5, *c.x.shape)
+    np.testing.assert_array_equal(path[0], c.x)
+    np.testing.assert_array_equal(path[-1], out)
+    np.testing.assert_array_equal(out, attacks.jsma(c.model, c.x, c.y, features=4))
+    # each step changes at most two features of a point
+    assert ((np.abs(np.diff(path, axis=0)) > 1e-6).sum(2) <= 2).all()
+
+
+def test_jsma_bad_arguments(binary_case):
+    c = binary_case
+    for param, kw in [("features", dict(features=0)), ("theta", dict(theta=0.0)), ("theta", dict(theta=-1))]:
+        with pytest.raises(ValueError, match=naming(param)):
+            attacks.jsma(c.model, c.x, c.y, **kw)

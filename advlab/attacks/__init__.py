@@ -11,10 +11,11 @@ from .cw import cw_l2
 from .deepfool import deepfool
 from .gradient import bim, fgsm, iterate, loss_gradient, mim, pgd
 from .hopskipjump import hopskipjump
+from .jsma import jsma
 from .noise import noise
 from .registry import ALL_NORMS, ATTACKS, EPS, KNOWS, AttackResult, AttackSpec, Param, check_params, run_attack
 from .square import square
 
 __all__ = ["ALL_NORMS", "ATTACKS", "EPS", "KNOWS", "NORMS", "AttackResult", "AttackSpec", "Param", "QueryTrace",
-           "bim", "check_params", "count_queries", "cw_l2", "deepfool", "fgsm", "hopskipjump", "iterate", "logits",
-           "loss_gradient", "mim", "noise", "norms", "pgd", "predict", "proba", "run_attack", "square"]
+           "bim", "check_params", "count_queries", "cw_l2", "deepfool", "fgsm", "hopskipjump", "iterate", "jsma",
+           "logits", "loss_gradient", "mim", "noise", "norms", "pgd", "predict", "proba", "run_attack", "square"]

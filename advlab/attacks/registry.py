@@ -22,6 +22,7 @@ from .cw import cw_l2
 from .deepfool import deepfool
 from .gradient import bim, fgsm, mim, pgd
 from .hopskipjump import hopskipjump
+from .jsma import jsma
 from .noise import noise
 from .square import square
 
@@ -107,6 +108,10 @@ ATTACKS: dict[str, AttackSpec] = {
                       Param("steps", 10, 500, 100, 10, integer=True),
                       Param("binary_steps", 1, 12, 8, 1, integer=True)),
                      "Carlini & Wagner 2017", "https://arxiv.org/abs/1608.04644", uses_eps=False, targeted=True),
+    "jsma": AttackSpec("jsma", jsma, "JSMA", ("l0",),
+                       (Param("features", 1, 64, 10, 1, integer=True), Param("theta", 0.1, 2.0, 1.0, 0.1)),
+                       "Papernot et al. 2016", "https://arxiv.org/abs/1511.07528", uses_eps=False, targeted=True,
+                       iterative=True),
     "square": AttackSpec("square", square, "Square attack", ("linf", "l2"),
                          (Param("queries", 10, 5000, 1000, 10, integer=True),
                           Param("p_init", 0.01, 1.0, 0.3, 0.01)),
