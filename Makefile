@@ -11,7 +11,7 @@ HOST   ?= 0.0.0.0
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test bench loadtest lint browser clean serve-replicas nginx
+.PHONY: run test bench bench-browser loadtest lint browser clean serve-replicas nginx
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ test: $(VENV)/.installed-dev browser nginx
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks.bench
+
+# What a user feels, in headless Chromium against a server it starts: cold start, the
+# ε slider's step on every page that has one, a trivial rerun as the reference
+bench-browser: $(VENV)/.installed-dev browser
+	$(BIN)/python -m benchmarks.browser
 
 # Simulated students over Streamlit's websocket protocol, on a server of its own;
 # e.g. make loadtest LOADTEST_ARGS="--url http://127.0.0.1:8501 --ramp 5,10,20,30"
