@@ -21,7 +21,10 @@ EPS_ATTACKS = [k for k, s in ATTACKS.items() if s.uses_eps]
 TARGETED = [k for k, s in ATTACKS.items() if s.targeted]
 SEEDED = [k for k, s in ATTACKS.items() if s.seeded]
 WITH_STEPS = [k for k, s in ATTACKS.items() if any(p.name == "steps" for p in s.params)]
-GRADIENT_ATTACKS = [k for k in ATTACKS if k != "noise"]
+# attacks that must lower the 2-D models' accuracy by a tenth at eps = 0.5: not the noise
+# baseline, and not one shift shared by every point (on the 3 blobs even the best single
+# shift in the box costs the model 0.14; test_attacks_threat holds it to its own measure)
+GRADIENT_ATTACKS = [k for k in ATTACKS if k not in ("noise", "universal")]
 
 
 def naming(param: str) -> str:

@@ -107,13 +107,14 @@ def test_square_on_image_squares(digits_case):
 
 def test_square_trace_and_path_show_the_blind_walk(binary_case):
     c = binary_case
-    queries = 300
+    queries = 1000
     out, path = attacks.square(c.model, c.x, c.y, eps=0.3, queries=queries, return_path=True)
-    assert path.shape == (queries, *c.x.shape)
+    assert 2 <= path.shape[0] <= 202 and path.shape[1:] == c.x.shape
     np.testing.assert_array_equal(path[-1], out)
     assert np.abs(path - c.x[None]).max() <= 0.3 + 1e-6
     r = run_attack("square", c.model, c.x, c.y, eps=0.3, queries=queries, return_path=True)
     np.testing.assert_array_equal(r.path, path)
+    assert r.trace.queries.shape == (path.shape[0], len(c.x))  # a frame of the path per row of the trace
     curve = r.query_curve()
     assert set(curve) == {"queries", "accuracy", "success", "distance"}
     assert len({len(a) for a in curve.values()}) == 1
@@ -239,3 +240,59 @@ def test_jsma_bad_arguments(binary_case):
     for param, kw in [("features", dict(features=0)), ("theta", dict(theta=0.0)), ("theta", dict(theta=-1))]:
         with pytest.raises(ValueError, match=naming(param)):
             attacks.jsma(c.model, c.x, c.y, **kw)
+
+
+# -------------------------------------------------------------- universal ---
+
+def test_one_universal_perturbation_fools_most_unseen_digits(digits_case):
+    c = digits_case
+    up = attacks.fit_universal(c.model, c.ds.x_train, eps=0.3, clip=c.clip)
+    assert up.vector.shape == (64,) and np.abs(up.vector).max() <= 0.3 + 1e-6
+    held_out = up.fooling_rate_on(c.model, c.x, clip=c.clip)
+    assert held_out >= 0.7, held_out
+    # applied as it is: the same vector for every image, and no question to the model
+    r = run_attack("universal", c.model, c.x, c.y, eps=0.3, clip=c.clip, perturbation=up)
+    np.testing.assert_array_equal(r.x_adv, np.clip(c.x + up.vector, 0, 1))
+    assert r.queries.sum() == 0
+    assert r.info["fooling_rate_heldout"] == pytest.approx(held_out)
+    assert r.success_rate >= 0.7
+
+
+def test_universal_from_run_attack_reports_its_held_out_fooling_rate(blog_case):
+    c = blog_case
+    r = run_attack("universal", c.model, c.x, c.y, eps=0.5)
+    v = r.info["perturbation"]
+    np.testing.assert_allclose(r.x_adv - c.x, np.broadcast_to(v, c.x.shape), atol=1e-6)  # one vector for all
+    held = r.info["heldout"]
+    assert held.sum() == len(c.x) // 2
+    assert 0 < r.info["fooling_rate_heldout"] <= 1 and 0 < r.info["fooling_rate_fit"] <= 1
+    # the held-out points cost nothing: the attacker fitted v on the others
+    assert r.queries[held].sum() == 0 and r.queries[~held].min() > 0
+    assert r.adv_accuracy < c.accuracy() - 0.1
+    fooled = np.mean(r.pred_adv[held] != r.pred_clean[held])
+    assert r.info["fooling_rate_heldout"] == pytest.approx(fooled)
+
+
+def test_universal_path_is_v_after_each_pass(multi_case):
+    c = multi_case
+    out, path = attacks.universal(c.model, c.x, c.y, eps=0.4, passes=3, return_path=True)
+    assert path.shape == (4, *c.x.shape)
+    np.testing.assert_array_equal(path[0], c.x)
+    shifts = path - c.x[None]
+    assert np.allclose(shifts, shifts[:, :1, :], atol=1e-6)  # every point moves by the same vector
+    assert any(np.array_equal(p, out) for p in path)
+
+
+def test_a_perturbation_fitted_elsewhere_is_rejected(digits_case, blog_case):
+    c = digits_case
+    up = attacks.fit_universal(c.model, c.ds.x_train[:100], eps=0.2, clip=c.clip, passes=1)
+    other = attacks.fit_universal(blog_case.model, blog_case.x[:50], eps=0.2, passes=1)
+    for kw in (dict(eps=0.3), dict(eps=0.2, norm="l2")):
+        with pytest.raises(ValueError, match=naming("perturbation")):
+            attacks.universal(c.model, c.x, c.y, clip=c.clip, perturbation=up, **kw)
+    with pytest.raises(ValueError, match=naming("perturbation")):
+        attacks.universal(c.model, c.x, c.y, eps=0.2, clip=c.clip, perturbation=other)
+    with pytest.raises(ValueError, match=naming("perturbation")):
+        attacks.universal(c.model, c.x, c.y, eps=0.2, perturbation=up.vector)
+    with pytest.raises(ValueError, match=naming("passes")):
+        attacks.universal(c.model, c.x, c.y, eps=0.2, passes=0)

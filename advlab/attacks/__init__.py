@@ -15,7 +15,9 @@ from .jsma import jsma
 from .noise import noise
 from .registry import ALL_NORMS, ATTACKS, EPS, KNOWS, AttackResult, AttackSpec, Param, check_params, run_attack
 from .square import square
+from .universal import UniversalPerturbation, fit_universal, universal
 
 __all__ = ["ALL_NORMS", "ATTACKS", "EPS", "KNOWS", "NORMS", "AttackResult", "AttackSpec", "Param", "QueryTrace",
-           "bim", "check_params", "count_queries", "cw_l2", "deepfool", "fgsm", "hopskipjump", "iterate", "jsma",
-           "logits", "loss_gradient", "mim", "noise", "norms", "pgd", "predict", "proba", "run_attack", "square"]
+           "UniversalPerturbation", "bim", "check_params", "count_queries", "cw_l2", "deepfool", "fgsm",
+           "fit_universal", "hopskipjump", "iterate", "jsma", "logits", "loss_gradient", "mim", "noise", "norms",
+           "pgd", "predict", "proba", "run_attack", "square", "universal"]

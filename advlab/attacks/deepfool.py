@@ -11,35 +11,54 @@ from . import _engine as E
 _TINY = 1e-8
 
 
-def linearized_step(e, w, xa, orig):
+def linearized_step(e, w, xa, orig, norm: str = "l2", lo=None, hi=None):
     """Inside a graph: the model's prediction at ``xa`` and DeepFool's step
-    ``r``: the smallest L2 move that reaches the nearest boundary of the
-    classifier linearized at ``xa`` (leaving class ``orig``)."""
+    ``r``: the smallest move that reaches the nearest boundary of the
+    classifier linearized at ``xa`` (leaving class ``orig``). In L2 (the
+    attack here) or L-inf (the paper's l_p version for p = inf: distances
+    ``|f| / ||w||_1``, steps along ``sign(w)``; the universal perturbation
+    uses it). Given ``lo`` and ``hi``, features at an edge of the input
+    domain do not count in directions that would push them further out: the
+    step uses the features that can still move that way."""
     k_out = e.n_out
+    linf = norm == "linf"
+
+    def size(g):  # the dual norm of the step's norm: its squared L2, or L1
+        return tf.reduce_sum(tf.abs(g), axis=-1) if linf else tf.reduce_sum(g * g, axis=-1)
+
+    def direction(g):
+        return tf.sign(g) if linf else g
+
     with tf.GradientTape() as tape:
         tape.watch(xa)
         z = e.logits_fn(w, xa)
     jac = tape.batch_jacobian(z, xa)  # (N, K, D)
+    if lo is not None:
+        at_lo = (xa <= lo)[:, None, :]
+        at_hi = (xa >= hi)[:, None, :]
     if k_out == 1:
         f0 = z[:, 0]
         g = jac[:, 0, :]
+        if lo is not None:  # the step moves along -sign(f0) * g
+            out = -tf.sign(f0)[:, None] * g
+            g = tf.where((at_lo[:, 0] & (out < 0)) | (at_hi[:, 0] & (out > 0)), tf.zeros_like(g), g)
         pred = tf.cast(f0 > 0, tf.int32)
-        gn2 = tf.reduce_sum(g * g, axis=1)
-        r = -((f0 + tf.sign(f0) * 1e-4) / tf.maximum(gn2, _TINY))[:, None] * g
+        r = -((f0 + tf.sign(f0) * 1e-4) / tf.maximum(size(g), _TINY))[:, None] * direction(g)
         return pred, r
     pred = tf.cast(tf.argmax(z, 1), tf.int32)
     z0 = tf.gather(z, orig, batch_dims=1)
     j0 = tf.gather(jac, orig, batch_dims=1)
     wk = jac - j0[:, None, :]
     fk = z - z0[:, None]
-    wn = tf.sqrt(tf.reduce_sum(wk * wk, axis=2))
+    if lo is not None:  # towards boundary k the step moves along +w_k (f_k < 0 on the class being left)
+        wk = tf.where((at_lo & (wk < 0)) | (at_hi & (wk > 0)), tf.zeros_like(wk), wk)
+    wn = tf.reduce_sum(tf.abs(wk), axis=2) if linf else tf.sqrt(tf.reduce_sum(wk * wk, axis=2))
     ratio = tf.abs(fk) / tf.maximum(wn, _TINY)
     ratio = tf.where(tf.one_hot(orig, k_out) > 0, tf.fill(tf.shape(ratio), np.float32(np.inf)), ratio)
     ell = tf.cast(tf.argmin(ratio, axis=1), tf.int32)
     f_l = tf.gather(fk, ell, batch_dims=1)
     w_l = tf.gather(wk, ell, batch_dims=1)
-    wl2 = tf.reduce_sum(w_l * w_l, axis=1)
-    r = ((tf.abs(f_l) + 1e-4) / tf.maximum(wl2, _TINY))[:, None] * w_l
+    r = ((tf.abs(f_l) + 1e-4) / tf.maximum(size(w_l), _TINY))[:, None] * direction(w_l)
     return pred, r
 
 

@@ -25,6 +25,7 @@ from .hopskipjump import hopskipjump
 from .jsma import jsma
 from .noise import noise
 from .square import square
+from .universal import universal
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,10 @@ ATTACKS: dict[str, AttackSpec] = {
                       Param("steps", 10, 500, 100, 10, integer=True),
                       Param("binary_steps", 1, 12, 8, 1, integer=True)),
                      "Carlini & Wagner 2017", "https://arxiv.org/abs/1608.04644", uses_eps=False, targeted=True),
+    "universal": AttackSpec("universal", universal, "Universal perturbation", ("linf", "l2"),
+                            (Param("passes", 1, 20, 5, 1, integer=True),),
+                            "Moosavi-Dezfooli et al. 2017", "https://arxiv.org/abs/1610.08401", iterative=True,
+                            options=("perturbation",)),
     "jsma": AttackSpec("jsma", jsma, "JSMA", ("l0",),
                        (Param("features", 1, 64, 10, 1, integer=True), Param("theta", 0.1, 2.0, 1.0, 0.1)),
                        "Papernot et al. 2016", "https://arxiv.org/abs/1511.07528", uses_eps=False, targeted=True,

@@ -105,9 +105,11 @@ def square(model, x, y, *, eps: float, norm: str = "linf", queries: int = 1000, 
     flat vectors a "square" is a run of neighbouring features. ``image_shape``
     ``(H, W)`` or ``(H, W, C)`` makes the windows squares of the image.
 
-    With ``return_path`` returns ``(x_adv, path)``, path ``(queries, N, D)``:
-    each point's best candidate after every query. The trace of success
-    against queries goes to the active query log (see :func:`run_attack`).
+    With ``return_path`` returns ``(x_adv, path)``, path ``(T, N, D)``: each
+    point's best candidate at the moments the query trace records (after the
+    first query, then every ``queries // 200`` iterations, and at the end;
+    ``T`` is at most about 200). The trace of success against queries goes to
+    the active query log (see :func:`run_attack`).
     """
     eps = E.check_eps(eps)
     norm = E.check_norm(norm)
@@ -119,7 +121,7 @@ def square(model, x, y, *, eps: float, norm: str = "linf", queries: int = 1000, 
     n, d = x.shape
     win = _Windows(d, image_shape)
     if eps == 0:
-        return (x.copy(), np.repeat(x[None], queries, 0)) if return_path else x.copy()
+        return (x.copy(), x[None].copy()) if return_path else x.copy()
     rng = np.random.default_rng(seed)
     oracle = E.Oracle(model, n)
     labels = t if targeted else y
@@ -138,10 +140,16 @@ def square(model, x, y, *, eps: float, norm: str = "linf", queries: int = 1000, 
     delta = x_best - x64
     loss = E.margin(oracle.scores(x_best.astype(np.float32)), labels, targeted=targeted)
     used = np.ones(n, np.int64)
-    path = [x_best.astype(np.float32)] if return_path else None
+    path = []
     rec = E.TraceRecorder(norm)
     every = max(1, queries // _TRACE_ROWS)
-    rec.add(used, delta, loss < 0)
+
+    def snapshot():
+        rec.add(used, delta, loss < 0)
+        if return_path:
+            path.append(x_best.astype(np.float32))
+
+    snapshot()
     for i in range(1, queries):
         active = np.nonzero(loss >= 0)[0]
         if active.size == 0:
@@ -175,14 +183,10 @@ def square(model, x, y, *, eps: float, norm: str = "linf", queries: int = 1000, 
         x_best[take] = xc[better]
         delta[take] = xc[better] - x64[take]
         loss[take] = new_loss[better]
-        if return_path:
-            path.append(x_best.astype(np.float32))
         if i % every == 0:
-            rec.add(used, delta, loss < 0)
-    rec.add(used, delta, loss < 0)
+            snapshot()
+    if rec.rows[-1][0].sum() != used.sum():
+        snapshot()
     E.record(trace=rec.trace())
     out = x_best.astype(np.float32)
-    if not return_path:
-        return out
-    path += [path[-1]] * (queries - len(path))  # every point done early: it stays where it is
-    return out, np.stack(path)
+    return (out, np.stack(path)) if return_path else out
