@@ -100,7 +100,9 @@ def fit_universal(model, x, *, eps: float, norm: str = "linf", passes: int = 5, 
     does not fool adds DeepFool's smallest step from ``x_i + v``, and ``v`` is
     projected back onto the ``eps``-ball. Stops after ``passes`` passes or
     once ``v`` fools ``fooling_target`` of the points (the paper's ``1 -
-    delta``). ``on_pass(k, logs)`` reports each pass (``logs["fooling_rate"]``).
+    delta``), keeping the ``v`` that fooled the most points after a pass.
+    ``on_pass(k, logs)`` reports each pass (``logs["fooling_rate"]``,
+    ``logs["size"]``).
     """
     eps = E.check_eps(eps)
     norm = E.check_norm(norm)
@@ -173,9 +175,17 @@ def universal(model, x, y, *, eps: float, norm: str = "linf", passes: int = 5, p
     active query log (see :func:`run_attack`) gets ``perturbation`` (the
     vector), ``fooling_rate_fit`` and ``fooling_rate_heldout`` (the paper's
     fooling rate, the share of points whose label changes) and ``heldout``
-    (the mask). Deviations: the paper fits on a separate training set (the
-    held-out half plays its test set here) and passes over it in a random
-    order; here the order is the data's, so the result is deterministic.
+    (the mask). DeepFool runs in the perturbation's norm (the paper's l_p
+    version: L-inf steps along the sign of the boundary's normal).
+
+    Deviations: the paper fits on a separate training set (the held-out half
+    plays its test set here) and passes over it in a random order; here the
+    order is the data's, so the result is deterministic. The returned ``v``
+    is the one that fooled the most fitting points at the end of a pass, not
+    the last (the greedy updates can swing the rate from pass to pass). With
+    ``clip``, DeepFool leaves out the features pinned at an edge that its
+    step would push further out (on digits the black background, which a
+    universal step could otherwise fill with wasted budget).
     With ``return_path`` returns ``(x_adv, path)``, path ``(passes + 1, N,
     D)``: every point plus ``v`` after each pass.
     """
