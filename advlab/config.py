@@ -220,3 +220,84 @@ class DigitsNetConfig(Config):
         """Keyword arguments of :func:`advlab.models.fit_mlp`."""
         return dict(hidden=(int(self.hidden),), activation="relu", epochs=int(self.epochs), batch_size=32, lr=1e-3,
                     seed=int(self.seed))
+
+
+# ------------------------------------------------------------- robustness ---
+# The Robustness page's links name any dataset (the 2-D sets by their number
+# of points), a funnel network, and what is measured, in words of their own.
+
+ROBUST_DATASETS = ("moons", "circles", "blobs", "xor", "spiral", "linear", "blog", "digits")  # advlab.data.ALL
+
+
+@dataclass(frozen=True)
+class RobustDataConfig(Config):
+    """The Robustness page's data: a 2-D set of ``n`` points at its own
+    noise (blobs with 3 classes), or the fixed blog and digits data."""
+
+    dataset: str = spec("blog", choices=ROBUST_DATASETS)
+    n: int = spec(1000, lo=100, hi=3000)
+
+    def data(self) -> DataConfig:
+        """The :class:`DataConfig` these settings load."""
+        from .data import DATASETS
+
+        if self.dataset in DATASETS:
+            return DataConfig(self.dataset, DATASETS[self.dataset][1], int(self.n), 3, 0).canonical()
+        return DataConfig(self.dataset).canonical()
+
+
+@dataclass(frozen=True)
+class RobustNetConfig(Config):
+    """The Robustness page's network: a ReLU funnel of ``layers`` layers,
+    ``width`` units and half as many per further layer (64-32 is the blog's),
+    Adam at ``lr`` (not in the link: it follows the dataset) in batches of 32."""
+
+    url_names: ClassVar[tuple[str, ...]] = ("layers", "width", "epochs", "seed")
+
+    layers: int = spec(2, lo=1, hi=4)
+    width: int = spec(64, lo=4, hi=256)
+    epochs: int = spec(10, lo=1, hi=500)
+    seed: int = spec(0, lo=0, hi=9999)
+    lr: float = 1e-3
+
+    @property
+    def hidden(self) -> tuple[int, ...]:
+        from .robustness import hidden_layers
+
+        return hidden_layers(width=int(self.width), layers=int(self.layers))
+
+    def fit_kwargs(self) -> dict:
+        """Keyword arguments of :func:`advlab.models.fit_mlp`."""
+        return dict(hidden=self.hidden, epochs=int(self.epochs), lr=float(self.lr), seed=int(self.seed))
+
+
+@dataclass(frozen=True)
+class CurveConfig(Config):
+    """What the Robustness page measures and shows: the first ``points`` test
+    points, attacked in ``norm`` at ``n_eps`` budgets from 0 to ``eps_max`` by
+    each ticked attack (``a_<attack>``); the curves show accuracy or success
+    rate (``show``), the table reads off the budget ``eps``."""
+
+    points: int = spec(200, lo=20, hi=500)
+    norm: str = spec("linf", choices=("linf", "l2"))
+    eps_max: float = spec(1.0, lo=0.05, hi=10.0)
+    n_eps: int = spec(20, lo=5, hi=40)
+    eps: float = spec(0.3, lo=0.0, hi=10.0)
+    show: str = spec("accuracy", choices=("accuracy", "success"))
+    # one per attack of advlab.evaluation.CURVE_ATTACKS, weakest idea first
+    a_noise: bool = True
+    a_fgsm: bool = True
+    a_bim: bool = True
+    a_pgd: bool = True
+    a_mim: bool = True
+
+    @property
+    def attacks(self) -> tuple[str, ...]:
+        """The ticked attacks, weakest idea first."""
+        return tuple(f.name[2:] for f in dataclasses.fields(self) if f.name.startswith("a_") and getattr(self, f.name))
+
+    def eps_values(self):
+        """The budgets of the curves, 0 included (:func:`advlab.evaluation.eps_grid`)."""
+        from .evaluation import eps_grid
+
+        return eps_grid(eps_max=float(self.eps_max), n=int(self.n_eps))

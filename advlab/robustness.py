@@ -2,23 +2,32 @@
 per dataset, the network of the lesson, and the shapes of the curves a
 learner should have explained.
 
-The curves themselves come from :mod:`advlab.evaluation`
-(:func:`~advlab.evaluation.robustness_curves`, cell by cell);
+The curves are built from :mod:`advlab.evaluation`'s cells: one setting
+(:class:`~advlab.config.AttackConfig`) per attack and epsilon
+(:func:`cell_configs`), each run on its own
+(:func:`~advlab.evaluation.attack_cell`, so cells can be shared and reused)
+and assembled with :func:`curve_set`.
 :func:`find_shapes` reads the finished curves and names the shapes a learner
-would find surprising, so an explanation is shown only where it applies.
+would find surprising, so an explanation is shown only where it applies;
+:func:`budget_notes` does the same for one budget's cells, and
+:func:`summarize_distances` reads the minimal perturbations.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import _validate as v
-from .attacks import NORMS
-from .evaluation import CurveSet
+from .attacks import ATTACKS, NORMS
+from .config import AttackConfig
+from .evaluation import Cell, CurveSet, flip_fraction
 
-__all__ = ["Shape", "eps_limit", "find_shapes", "hidden_layers", "suggested_eps_max"]
+__all__ = ["MIN_METHODS", "BudgetNote", "Distances", "Shape", "budget_notes", "cell_configs", "curve_set",
+           "distance_rows", "eps_limit", "find_shapes", "fit_eps", "hidden_layers", "lesson_defaults", "lesson_epochs",
+           "lesson_lr", "suggested_eps_max", "summarize_distances", "table_row"]
 
 _GRADIENT = ("fgsm", "bim", "pgd", "mim")
 _ITERATIVE = ("bim", "pgd", "mim")
@@ -34,8 +43,36 @@ _LIMIT = {("2d", "linf"): 3.0, ("2d", "l2"): 4.0, ("blog", "linf"): 3.0, ("blog"
           ("digits", "linf"): 1.0, ("digits", "l2"): 8.0}
 
 
+# Per family: epochs that fit the data, and the optimizer's step. The blog
+# settings are the Seed Lab post's (64-32, 10 epochs, Adam 1e-3).
+_EPOCHS = {"2d": 100, "blog": 10, "digits": 20}
+_LR = {"2d": 0.01, "blog": 1e-3, "digits": 1e-3}
+
+# The methods that search for the smallest change that flips a point.
+MIN_METHODS = ("deepfool", "cw")
+
+
 def _family(dataset: str) -> str:
     return dataset if dataset in ("blog", "digits") else "2d"
+
+
+def lesson_epochs(dataset: str) -> int:
+    """The epochs the lesson trains ``dataset``'s network for by default."""
+    return _EPOCHS[_family(dataset)]
+
+
+def lesson_lr(dataset: str) -> float:
+    """The learning rate of the lesson's network on ``dataset``."""
+    return _LR[_family(dataset)]
+
+
+def lesson_defaults(*, dataset: str, norm: str = "linf", eps_max: float | None = None) -> dict:
+    """The settings that fit ``dataset``: the lesson's epochs, the epsilon
+    range that shows the whole drop in ``norm`` and, at 30% of that range
+    (of ``eps_max`` if given), the budget to read off in detail."""
+    top = suggested_eps_max(dataset=dataset, norm=norm)
+    eps = round((top if eps_max is None else eps_max) * 0.3, 3)
+    return {"epochs": lesson_epochs(dataset), "eps_max": top, "eps": eps}
 
 
 def suggested_eps_max(*, dataset: str, norm: str = "linf") -> float:
@@ -49,6 +86,13 @@ def eps_limit(*, dataset: str, norm: str = "linf") -> float:
     L-inf: 1, a pixel cannot move further than from black to white)."""
     v.choice("norm", norm, NORMS)
     return _LIMIT[(_family(dataset), norm)]
+
+
+def fit_eps(*, dataset: str, norm: str, eps_max: float, eps: float) -> tuple[float, float]:
+    """``(eps_max, eps)`` pulled into ``dataset``'s range: the curves' range at
+    most :func:`eps_limit`, the budget read off at most the range."""
+    top = min(float(eps_max), eps_limit(dataset=dataset, norm=norm))
+    return top, min(float(eps), top)
 
 
 def hidden_layers(*, width: int, layers: int) -> tuple[int, ...]:
@@ -154,3 +198,121 @@ def _weaker(curves: CurveSet, tol: float) -> list[Shape]:
     _, a, b, j = worst
     return [Shape("weaker", a, float(curves.eps[j]), float(curves.curve(a)[j]), other=b,
                   value_from=float(curves.curve(b)[j]))]
+
+
+# ------------------------------------------------------------------ cells ---
+
+def cell_configs(values: Mapping, attacks: Sequence[str], *, eps_values, norm: str = "linf") -> list[AttackConfig]:
+    """One setting per (attack, epsilon), attack by attack: the cells of a
+    sweep. Each attack's own parameters are read from ``values`` under
+    ``<attack>_<name>`` (a page's URL names, e.g. ``pgd_steps``)."""
+    out = []
+    for a in attacks:
+        params = tuple(sorted((p.name, values[f"{a}_{p.name}"]) for p in ATTACKS[a].params))
+        out += [AttackConfig(a, None if e is None else float(e), norm, params=params) for e in eps_values]
+    return out
+
+
+def curve_set(cells: Sequence[Cell], *, eps_values, norm: str = "linf", n_points: int = 0,
+              n_classes: int = 2) -> CurveSet:
+    """The curves of ``cells`` in :func:`cell_configs`' order (attack by attack, every epsilon)."""
+    eps = np.asarray(eps_values, np.float64)
+    attacks = tuple(dict.fromkeys(c.attack for c in cells))
+    if len(cells) != len(attacks) * len(eps):
+        raise ValueError(f"cells must hold one cell per attack and epsilon: {len(attacks)} x {len(eps)}, "
+                         f"got {len(cells)}")
+    grid = {(c.attack, i % len(eps)): c for i, c in enumerate(cells)}
+    return CurveSet.from_cells(eps, attacks, grid, norm=norm, n_points=n_points, n_classes=n_classes)
+
+
+@dataclass(frozen=True)
+class BudgetNote:
+    """Why attacks spent less than their budget: ``"saturated"`` (``attacks[0]``
+    left a share ``value`` of the points it should move exactly where they
+    were: no gradient), ``"under_budget"`` (iterative ``attacks`` stopped
+    early, a share up to ``value`` of the points below the budget) or
+    ``"clipped"`` (the input box kept ``attacks[0]`` to ``value`` changed
+    features on average)."""
+
+    kind: str
+    attacks: tuple[str, ...]
+    value: float
+
+
+def table_row(cell: Cell) -> dict[str, float]:
+    """A cell as a table row: accuracy and success rate in percent, then the
+    mean L-inf, L2 and L0 sizes of the perturbations."""
+    return {"acc": 100 * cell.accuracy, "success": 100 * cell.success_rate, "linf": cell.linf, "l2": cell.l2,
+            "l0": cell.l0}
+
+
+def budget_notes(cells: Sequence[Cell], *, clipped: bool = False) -> list[BudgetNote]:
+    """The notes one budget's ``cells`` call for (see :class:`BudgetNote`);
+    ``clipped``: the data live in a box (pixels)."""
+    grad = [c for c in cells if c.attack != "noise"]
+    out = []
+    stuck = [c for c in grad if c.unmoved > 0]
+    if stuck:
+        # FGSM shows it purest: it moves every point it has a direction for
+        c = next((c for c in stuck if c.attack == "fgsm"), max(stuck, key=lambda c: c.unmoved))
+        out.append(BudgetNote("saturated", (c.attack,), c.unmoved))
+    early = [c for c in grad if c.attack in _ITERATIVE and c.under >= 0.05]
+    if early:
+        out.append(BudgetNote("under_budget", tuple(c.attack for c in early), max(c.under for c in early)))
+    boxed = [c for c in grad if clipped and c.l0 < 0.9 * c.n_features]
+    if boxed:
+        # FGSM again: a full step on every pixel, so only the box keeps a pixel still
+        c = next((c for c in boxed if c.attack == "fgsm"), min(boxed, key=lambda c: c.l0))
+        out.append(BudgetNote("clipped", (c.attack,), c.l0))
+    return out
+
+
+# ---------------------------------------------------- minimal perturbations ---
+# Per point, the L2 size of the smallest flipping change DeepFool and C&W find
+# (:func:`advlab.evaluation.minimal_distances`; nan where the model is wrong).
+
+@dataclass(frozen=True)
+class Distances:
+    """The minimal perturbations of the points the model classifies correctly.
+
+    ``distances``: per method, those points' sizes (``inf``: nothing found);
+    ``correct``: which of all the points they are; ``median``: per method,
+    over the points it flipped (nan: none); ``ratio``: the median of C&W's
+    size over DeepFool's where both flipped; ``within``: the share C&W flips
+    within the marked budget (None without one); ``failed``: per method, the
+    points it could not flip."""
+
+    distances: dict[str, np.ndarray]
+    correct: np.ndarray
+    median: dict[str, float]
+    ratio: float
+    within: float | None
+    failed: dict[str, int]
+
+
+def summarize_distances(distances: Mapping[str, np.ndarray], *, mark: float | None = None) -> Distances:
+    """Read the minimal perturbations ``distances`` (one array per method of
+    :data:`MIN_METHODS`, nan where the model is already wrong)."""
+    correct = ~np.isnan(distances["deepfool"])
+    ok = {a: np.asarray(d)[correct] for a, d in distances.items()}
+    median = {}
+    for a, d in ok.items():
+        fin = d[np.isfinite(d)]
+        median[a] = float(np.median(fin)) if fin.size else float("nan")
+    df, cw = ok["deepfool"], ok["cw"]
+    both = np.isfinite(cw) & np.isfinite(df) & (df > 0)
+    ratio = float(np.median(cw[both] / df[both])) if both.any() else float("nan")
+    within = float(flip_fraction(cw, [mark])[0]) if mark is not None else None
+    failed = {a: int(np.sum(~np.isfinite(d))) for a, d in ok.items()}
+    return Distances(ok, correct, median, ratio, within, failed)
+
+
+def distance_rows(y, distances: Mapping[str, np.ndarray]) -> list[dict]:
+    """One CSV row per point: its class, whether the model got it right, and
+    each method's size (empty where the model was already wrong)."""
+    def num(d):
+        return "" if np.isnan(d) else float(d)
+
+    df, cw = distances["deepfool"], distances["cw"]
+    return [{"point": i, "true_class": int(y[i]), "correct": bool(not np.isnan(df[i])), "deepfool_l2": num(df[i]),
+             "cw_l2": num(cw[i])} for i in range(len(y))]

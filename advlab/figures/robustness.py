@@ -190,3 +190,15 @@ def flip_curve(distances: Mapping[str, np.ndarray], *, mark_eps: float | None = 
     merge(layout, style(presenter=presenter, height=560 if presenter else 400), _axis_fonts(presenter),
           dict(margin=dict(t=60)))
     return go.Figure(data=data, layout=layout)
+
+
+def curve_set_figure(curves, *, metric: str = "accuracy", mark_eps: float | None = None, lang: str = "en",
+                     presenter: bool = False) -> go.Figure:
+    """:func:`robustness_curves` of a :class:`~advlab.evaluation.CurveSet`: its
+    attacks' accuracy, with the clean accuracy and chance (one over its number
+    of classes), or their success rate."""
+    acc = metric == "accuracy"
+    return robustness_curves(curves.eps, {a: curves.curve(a, metric) for a in curves.attacks}, metric=metric,
+                             norm=curves.norm, clean=curves.clean_accuracy if acc else None,
+                             chance=1.0 / curves.n_classes if acc else None, mark_eps=mark_eps, lang=lang,
+                             presenter=presenter)

@@ -175,3 +175,31 @@ def pixel_eps_swap(page: str, plain: dict, pixel: dict):
                 st.session_state[ui.wkey(page, k)] = val
             st.session_state[f"{page}_eps_note"] = dst
     return swap
+
+
+LOG_LADDER = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)  # the steps of a log-scaled parameter
+
+
+def param_slider(state, attack: str, p, *, where=None):
+    """The slider of ``attack``'s own parameter ``p`` (a registry parameter,
+    under the field ``<attack>_<name>``): log-scaled ones move along
+    :data:`LOG_LADDER`, keeping a value a link set between its steps."""
+    where = where or st
+    name = f"{attack}_{p.name}"
+    f, key = state.fields[name], ui.wkey(state.page, name)
+    if p.log:
+        opts = {float(f"{v:.3g}") for v in LOG_LADDER if f.lo <= v <= f.hi}
+        opts.add(float(st.session_state.get(key, f.default)))
+        return where.select_slider(ui.tr(f"param_{p.name}"), sorted(opts), key=key)
+    return ui.slider(state, name, ui.tr(f"param_{p.name}"), step=int(p.step) if p.integer else p.step, where=where)
+
+
+def param_rows(state, attacks, *, where=None) -> None:
+    """A row per attack in ``attacks``: its name, then a :func:`param_slider`
+    for each of its own parameters (a page that runs several attacks at once)."""
+    where = where or st
+    for a in attacks:
+        cols = where.columns([1.2] + [2] * len(ATTACKS[a].params))
+        cols[0].markdown(f"**{ui.tr(f'attack_{a}')}**")
+        for p, col in zip(ATTACKS[a].params, cols[1:]):
+            param_slider(state, a, p, where=col)

@@ -8,17 +8,18 @@ safe to call from many script threads at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Sequence
 from functools import partial
 
 import streamlit as st
 
-from .. import models
+from .. import evaluation, models
 from ..attacks import ATTACKS, run_attack
 from ..config import AttackConfig, DataConfig, NetConfig
-from . import shared, train_job, train_text
+from . import shared, tr, train_job, train_text
+from .service import Job, ModelStore
 
-__all__ = ["attacked", "dataset", "model_key", "trained"]
+__all__ = ["RESULTS", "attacked", "cells", "dataset", "distances", "model_key", "swept", "trained"]
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -63,3 +64,90 @@ def attacked(model, key, x, y, cfg: AttackConfig, *, clip=None, seed: int = 0, r
     """The attack ``cfg`` on ``(x, y)`` against the model stored under ``key``:
     computed once per model, data and settings, for every session."""
     return _attacked(model, key, x, y, cfg, clip, int(seed), bool(return_path))
+
+
+# ------------------------------------------------------------------ sweeps ---
+
+# Small results of sweeps (one cell of a curve: a few numbers; a list of
+# distances), kept one by one for every session. Only their count bounds them:
+# they are far smaller than the models the workshop's own store holds.
+RESULTS = ModelStore(max_items=4096, max_bytes=float("inf"))
+
+
+def swept(items: Sequence[tuple[Hashable, Callable[[], object]]], *,
+          text: Callable[[int, int, int | None], str]) -> list:
+    """The result of each ``(key, compute)`` of a sweep (an accuracy-vs-ε
+    curve: one key per attack and ε), computed once for every session.
+
+    Each result is stored under its own key, so a sweep that shares keys with
+    an earlier one (one more attack ticked, a budget on the grid) computes
+    only what is new. That runs as one job on the shared pool, joined by every
+    session asking for the same sweep, while each shows a progress bar
+    labelled ``text(done, total, i)``: ``done`` of the ``total`` missing
+    results, ``i`` the index in ``items`` of the one being computed (None
+    before the first). A sweep with nothing missing returns at once.
+    """
+    items = list(items)
+    found = [RESULTS.get(key) for key, _ in items]
+    missing = [i for i, hit in enumerate(found) if hit is None]
+    if not missing:
+        return found
+
+    def run(job: Job) -> dict:
+        out = {}
+        for done, i in enumerate(missing):
+            job.report(done / len(missing), done=done, total=len(missing), item=i)
+            key, compute = items[i]
+            out[key] = RESULTS.get(key)
+            if out[key] is None:
+                out[key] = compute()
+                RESULTS.put(key, out[key])
+        return out
+
+    def label(job: Job) -> str:
+        info = job.info
+        return text(info.get("done", 0), info.get("total", len(missing)), info.get("item"))
+
+    computed = shared(("sweep", tuple(key for key, _ in items)), run, text=label, store=False)
+    for i in missing:
+        key, compute = items[i]
+        found[i] = computed.get(key)
+        if found[i] is None:  # another session's sweep of the same keys, started when fewer were stored
+            found[i] = RESULTS.get(key)
+        if found[i] is None:
+            found[i] = compute()
+    return found
+
+
+def cells(model, key, x, y, cfgs: Sequence[AttackConfig], *, clip=None, seed: int = 0,
+          progress: str = "rb_computing") -> list:
+    """The cell (:func:`advlab.evaluation.attack_cell`: accuracy, success
+    rate, perturbation sizes) of every attack setting in ``cfgs`` on
+    ``(x, y)``, which ``key`` names together with the model: one sweep
+    (:func:`swept`), shared by every session. ``progress`` names the progress
+    message (placeholders ``attack``, ``eps``, ``done`` and ``total``)."""
+    clip = None if clip is None else tuple(clip)
+
+    def cell(cfg: AttackConfig):
+        return evaluation.attack_cell(model, x, y, attack=cfg.attack, eps=cfg.eps, norm=cfg.norm, clip=clip,
+                                      seed=seed, params=dict(cfg.params))
+
+    def text(done: int, total: int, i: int | None) -> str:
+        cfg = cfgs[i or 0]
+        return tr(progress, attack=tr(f"attack_{cfg.attack}"), eps=cfg.eps, done=done, total=total)
+
+    return swept([(("cell", key, cfg, clip, int(seed)), partial(cell, cfg)) for cfg in cfgs], text=text)
+
+
+def distances(model, key, x, y, cfgs: Sequence[AttackConfig], *, clip=None, progress: str) -> list:
+    """Per point of ``(x, y)`` (named by ``key`` with the model), the L2 size of
+    the smallest flipping change each method in ``cfgs`` (DeepFool, C&W) found
+    (:func:`advlab.evaluation.minimal_distances`): one sweep, shared by every
+    session, under the progress message ``progress``."""
+    clip = None if clip is None else tuple(clip)
+
+    def run(cfg: AttackConfig):
+        return evaluation.minimal_distances(model, x, y, method=cfg.attack, clip=clip, params=dict(cfg.params))
+
+    return swept([(("distances", key, cfg, clip), partial(run, cfg)) for cfg in cfgs],
+                 text=lambda done, total, i: tr(progress))
