@@ -222,6 +222,63 @@ class DigitsNetConfig(Config):
                     seed=int(self.seed))
 
 
+# ------------------------------------------------------ defenses, transfer ---
+# The Defenses and Transferability pages add their own settings to the data
+# and network configs, under the URL names their links have always used.
+
+DEFENSE_METHODS = ("fgsm", "pgd")  # advlab.defenses.METHODS
+TEMPERATURES = ("1", "10", "100", "1000", "10000", "100000")
+
+
+@dataclass(frozen=True)
+class AdvTrainConfig(Config):
+    """Adversarial training (:func:`advlab.defenses.adversarial_train`): FGSM or
+    PGD-``steps`` examples of L-inf size ``teps`` replace a share ``ratio`` of
+    every mini-batch."""
+
+    method: str = spec("pgd", choices=DEFENSE_METHODS)
+    teps: float = spec(0.4, lo=0.0, hi=1.0)
+    ratio: float = spec(0.5, lo=0.0, hi=1.0)
+    steps: int = spec(7, lo=1, hi=20)
+
+    @property
+    def standard(self) -> bool:
+        """Nothing adversarial to train on: this is standard training."""
+        return round(float(self.teps), 4) == 0 or round(float(self.ratio), 4) == 0
+
+    def canonical(self) -> AdvTrainConfig:
+        """Equal training, equal config: FGSM takes one step whatever ``steps``
+        says, and every config that trains on nothing adversarial is standard
+        training (``eps=0`` and ``ratio=0`` give exactly the standard model)."""
+        if self.standard:
+            return AdvTrainConfig("pgd", 0.0, 0.0, 1)
+        return dataclasses.replace(self, teps=round(float(self.teps), 4), ratio=round(float(self.ratio), 4),
+                                   steps=int(self.steps) if self.method == "pgd" else 1)
+
+    def train_kwargs(self) -> dict:
+        """Keyword arguments of :func:`advlab.defenses.adversarial_train` (besides the network's and ``clip``)."""
+        return dict(method=self.method, eps=float(self.teps), ratio=float(self.ratio), steps=int(self.steps))
+
+
+@dataclass(frozen=True)
+class DefenseViewConfig(Config):
+    """What the Defenses page measures: PGD at ``eval_eps``, curves up to
+    ``emax``, the trade-off ``sweep`` (on or off), and the masked model
+    (logits times ``temp``) attacked through examples made on the ``source``
+    (the ``same`` standard network, or an ``other`` one)."""
+
+    eval_eps: float = spec(0.4, lo=0.0, hi=1.0)
+    emax: float = spec(0.6, lo=0.1, hi=1.0)
+    sweep: bool = True
+    temp: float = spec(10000.0, ladder=TEMPERATURES)
+    source: str = spec("same", choices=("same", "other"))
+
+    def curve_max(self, teps: float) -> float:
+        """The charts reach the largest ε chosen, so the marked training and
+        evaluation ε are always on them."""
+        return max(float(self.emax), float(teps), float(self.eval_eps))
+
+
 # ------------------------------------------------------------- robustness ---
 # The Robustness page's links name any dataset (the 2-D sets by their number
 # of points), a funnel network, and what is measured, in words of their own.

@@ -11,6 +11,8 @@
   clean and robust accuracy: robustness is bought with clean accuracy
   (Tsipras et al., "Robustness May Be at Odds with Accuracy", ICLR 2019,
   https://arxiv.org/abs/1805.12152).
+* :func:`loop_timed` times a training by its loop alone, so the price of
+  adversarial training reads as a ratio of two loops.
 * :func:`saturate` and :func:`reported_vs_real` show gradient masking: scaling
   the logits by a large temperature leaves every prediction unchanged but makes
   the float32 cross-entropy gradient exactly zero, so gradient attacks report a
@@ -25,14 +27,18 @@ Nothing here imports streamlit.
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from . import _validate as v
 from .attacks import loss_gradient, pgd
 from .attacks._engine import clip_bounds, random_delta
+from .config import AdvTrainConfig, NetConfig
 from .evaluation import accuracy, accuracy_curve, attack_cell, check_eps_values
 from .models import Trained, fit_mlp, single_thread_blas, to_keras
 
@@ -42,12 +48,16 @@ __all__ = [
     "MaskingReport",
     "Tradeoff",
     "adversarial_train",
+    "curve_rows",
     "evaluate_tradeoff",
+    "loop_timed",
     "make_perturb",
+    "masking_verdict",
     "reported_vs_real",
     "saturate",
     "single_thread_blas",
     "tradeoff_sweep",
+    "trainer",
 ]
 
 METHODS = ("fgsm", "pgd")
@@ -137,6 +147,43 @@ def adversarial_train(x, y, *, method: str = "pgd", eps: float = 0.3, ratio: flo
                            seed=seed)
     return fit_mlp(xa, y, hidden=hidden, activation=activation, epochs=epochs, batch_size=batch_size, lr=lr, l2=l2,
                    seed=seed, on_epoch=on_epoch, perturb=perturb)
+
+
+def loop_timed(fit: Callable[..., Trained]) -> Callable[..., Trained]:
+    """``fit(on_epoch=...)`` (:func:`advlab.models.fit_mlp` or
+    :func:`adversarial_train` with their data and settings bound) whose result's
+    ``seconds`` is the training loop alone, up to the last epoch. Building the
+    Keras model afterwards costs the same for both kinds of training, and far
+    more on a process's first model: counted in, it would blur the ratio that
+    is the price of adversarial training."""
+    def run(*, on_epoch: Callable[[int, dict], None] | None = None) -> Trained:
+        last = 0.0
+
+        def hook(ep, logs):
+            nonlocal last
+            last = time.perf_counter()
+            if on_epoch is not None:
+                on_epoch(ep, logs)
+
+        t0 = time.perf_counter()
+        trained = fit(on_epoch=hook)
+        return dataclasses.replace(trained, seconds=last - t0 if last else trained.seconds)
+    return run
+
+
+def trainer(x, y, *, net: NetConfig, adv: AdvTrainConfig, clip=None) -> Callable[..., Trained]:
+    """``fit(on_epoch=...)``: adversarial training ``adv`` of the network ``net``
+    on ``(x, y)`` (standard training when ``adv`` trains on nothing
+    adversarial), timed by its loop alone (:func:`loop_timed`)."""
+    return loop_timed(partial(adversarial_train, x, y, clip=clip, **adv.canonical().train_kwargs(),
+                              **net.fit_kwargs()))
+
+
+def curve_rows(eps, standard, adversarial) -> list[dict]:
+    """Accuracy under PGD per epsilon of the standard and the adversarially
+    trained model, one row per epsilon (for a table or a CSV file)."""
+    return [{"eps": float(e), "standard_pgd_accuracy": float(a), "adversarial_pgd_accuracy": float(b)}
+            for e, a, b in zip(eps, standard, adversarial, strict=True)]
 
 
 def saturate(trained: Trained, *, temperature: float = 1e4):
@@ -234,6 +281,17 @@ class MaskingReport:
     def rows(self) -> list[dict]:
         return [{"eps": float(e), "fgsm_accuracy": float(a), "pgd_accuracy": float(b),
                  "transfer_accuracy": float(c)} for e, a, b, c in zip(self.eps, self.fgsm, self.pgd, self.transfer)]
+
+
+def masking_verdict(temperature: float, reported: float, transferred: float) -> str:
+    """What a masking report at one epsilon says: ``"lie"`` when the logits are
+    scaled enough to zero the float32 gradient (``temperature`` 1,000 and up)
+    and the reported accuracy (FGSM) beats the transferred attack's by more
+    than 5 points; ``"low_temp"`` below that scale (the gradients still work);
+    else ``"no_gap"`` (no gap to see at this epsilon)."""
+    if temperature >= 1000 and reported - transferred > 0.05:
+        return "lie"
+    return "low_temp" if temperature < 1000 else "no_gap"
 
 
 def reported_vs_real(masked, source, x, y, *, eps_values, clip=None, steps: int = 40, seed: int = 0) -> MaskingReport:

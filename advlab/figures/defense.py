@@ -1,6 +1,7 @@
-"""Figures of the Defenses and Transferability pages: accuracy-vs-epsilon
-curves, the robustness/accuracy trade-off, reported vs real robustness,
-transfer success per target, and a gallery of decision boundaries.
+"""Figures of the Defenses and Transferability pages: a decision map with the
+attack's wins, accuracy-vs-epsilon curves, the robustness/accuracy trade-off,
+reported vs real robustness, transfer success per target, and a gallery of
+decision boundaries.
 
 Each figure is built from plain dicts and one ``go.Figure(data=..., layout=...)``
 (see :mod:`advlab.figures.playground`)."""
@@ -31,7 +32,7 @@ from .common import (
     subplot_title,
     vline,
 )
-from .playground import png_data_uri
+from .playground import add_adversarial, add_points, decision_map, png_data_uri
 
 STANDARD_COLOR = ORANGE
 ROBUST_COLOR = BLUE
@@ -54,6 +55,22 @@ def _vline(layout: dict, x: float | None, text: str, *, color: str, presenter: b
         return
     vline(layout, float(x), line=dict(color=color, dash="dot", width=_line(1.5, presenter)), text=text,
           position=position, font=dict(color=color, size=18 if presenter else 12))
+
+
+def defense_map(xs, ys, proba, x, y, x_adv, pred_adv, *, class_names=None, lang: str = "en",
+                presenter: bool = False) -> go.Figure:
+    """A model's decision map over the test points ``x, y``, with an arrow to
+    the adversarial example only where the attack wins (``pred_adv != y``):
+    two maps side by side differ in how many arrows they have."""
+    fig = decision_map(xs, ys, proba, lang=lang, presenter=presenter)
+    add_points(fig, x, y, split="test", lang=lang, class_names=class_names)
+    y, pred_adv = np.asarray(y), np.asarray(pred_adv)
+    won = pred_adv != y
+    if won.any():
+        add_adversarial(fig, np.asarray(x)[won], np.asarray(x_adv)[won], y[won], pred_adv[won], lang=lang,
+                        presenter=presenter, class_names=class_names)
+    fig.update_layout(height=560 if presenter else 440, showlegend=False)
+    return fig
 
 
 def adv_training_curves(eps, standard, robust, *, train_eps: float | None = None, eval_eps: float | None = None,

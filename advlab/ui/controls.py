@@ -1,12 +1,16 @@
-"""Helpers pages share for attacks: registry-driven controls and cached runs.
+"""Helpers pages share: registry-driven attack controls, the data and network
+controls of the MLP lessons, and presenter-aware layout.
 Imports streamlit (through :mod:`advlab.ui`)."""
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
-from .. import ui
+from .. import config, export, ui
 from ..attacks import ATTACKS, run_attack
+from ..data import TWO_D
 from ..state import Field
 
 
@@ -102,8 +106,7 @@ def cached_attack(_model, model_key, _x, _y, data_key, attack: str, eps, norm: s
 # The Playground, Defenses and Transferability pages train the same kind of MLP
 # on the same datasets; their settings and cache keys are defined once here.
 
-LRS = ("0.0001", "0.0003", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "1", "3", "10")
-BATCHES = ("8", "16", "32", "64", "128")
+LRS, BATCHES = config.LRS, config.BATCHES
 
 
 def mlp_fields(*, datasets: tuple[str, ...], dataset: str, noise: float) -> list[Field]:
@@ -162,6 +165,29 @@ def columns(spec=2, **kw):
     return st.columns(spec, **kw)
 
 
+def metric_row(n: int) -> list:
+    """``n`` metric slots: one row on a laptop; on a projector, where big numbers and
+    full labels need the width, rows of two."""
+    if not ui.presenter():
+        return st.columns(n)
+    out = []
+    while len(out) < n:
+        out += st.columns(2)
+    return out[:n]
+
+
+def guarded_fragment(fn):
+    """``st.fragment(fn)`` that shows an error as a message: a fragment's own
+    rerun is not covered by the page's guard."""
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - the page shows a message, never a traceback
+            st.error(ui.tr("error_generic", msg=f"{type(exc).__name__}: {exc}"), icon=":material/error:")
+    return st.fragment(run)
+
+
 def pixel_eps_swap(page: str, plain: dict, pixel: dict):
     """The ``on_change`` of a page's dataset chooser: moving to or from pixel
     data (digits, in [0, 1]) swaps the epsilon fields from ``plain`` (in
@@ -175,6 +201,71 @@ def pixel_eps_swap(page: str, plain: dict, pixel: dict):
                 st.session_state[ui.wkey(page, k)] = val
             st.session_state[f"{page}_eps_note"] = dst
     return swap
+
+
+def eps_note(page: str, msg_key: str, **fields: str) -> None:
+    """Say once which epsilons :func:`pixel_eps_swap` set: ``fields`` maps
+    each placeholder of the message ``msg_key`` to the field it shows."""
+    note = st.session_state.pop(f"{page}_eps_note", None)
+    if note:
+        st.info(ui.tr(msg_key, **{k: f"{note[f]:g}" for k, f in fields.items()}), icon=":material/tune:")
+
+
+def chart_beside(fig, *, key: str, filename: str, reading: str, csv: tuple[str, list[dict], str] | None = None,
+                 title: str | None = None, caption: str | None = None, spec=(2.2, 1)) -> None:
+    """A chart (under its bold ``title``) and beside it, or under it on a
+    projector, what to read in it (Markdown), a ``caption`` and a download of
+    its numbers: ``csv`` is (label key, rows, file name); the label key is the
+    button's key too."""
+    left, right = columns(list(spec), gap="large")
+    if title:
+        left.markdown(f"**{title}**")
+    with left:
+        ui.chart(fig, key=key, filename=filename)
+    right.markdown(reading)
+    if caption:
+        right.caption(caption)
+    if csv is not None:
+        label, rows, name = csv
+        right.download_button(ui.tr(label), export.csv_text(rows), file_name=name, mime="text/csv", key=label,
+                              width="stretch")
+
+
+# --------------------------------------------- data and network controls ---
+# The Defenses and Transferability pages offer the same DataConfig and
+# NetConfig settings in their sidebars, labelled by their own message keys
+# (``<prefix>_dataset``, ``<prefix>_layers``, ...).
+
+def data_controls(state, *, prefix: str, on_change=None, where=None) -> None:
+    """The dataset chooser, then the settings the chosen dataset reads: blob
+    count, noise and size for the 2-D sets, the split seed for all but the blog's."""
+    where = where or st.sidebar
+    where.subheader(ui.tr(f"{prefix}_data"))
+    where.selectbox(ui.tr(f"{prefix}_dataset"), state.fields["dataset"].choices, format_func=lambda k: ui.tr(f"ds_{k}"),
+                    key=ui.wkey(state.page, "dataset"), on_change=on_change)
+    name = st.session_state[ui.wkey(state.page, "dataset")]
+    if name == "blobs":
+        ui.slider(state, "classes", ui.tr(f"{prefix}_classes"), where=where)
+    if name in TWO_D:
+        ui.slider(state, "noise", ui.tr(f"{prefix}_noise"), step=0.01, where=where)
+        ui.slider(state, "n", ui.tr(f"{prefix}_samples"), step=50, where=where)
+    if name != "blog":
+        ui.number(state, "dseed", ui.tr(f"{prefix}_dseed"), step=1, where=where)
+
+
+def net_controls(state, *, prefix: str, heading: str, lr_help: str | None = None, where=None) -> None:
+    """The network and its training under the heading ``heading`` (a message
+    key): layers, width, activation, epochs, learning rate, batch size, seed."""
+    where = where or st.sidebar
+    where.subheader(ui.tr(heading))
+    ui.slider(state, "layers", ui.tr(f"{prefix}_layers"), where=where)
+    ui.slider(state, "width", ui.tr(f"{prefix}_width"), where=where)
+    ui.select(state, "act", ui.tr(f"{prefix}_activation"), where=where, radio=True, horizontal=True)
+    ui.slider(state, "epochs", ui.tr(f"{prefix}_epochs"), step=1, where=where)
+    where.select_slider(ui.tr(f"{prefix}_lr"), config.LRS, key=ui.wkey(state.page, "lr"),
+                        help=ui.tr(lr_help) if lr_help else None)
+    where.select_slider(ui.tr(f"{prefix}_batch"), config.BATCHES, key=ui.wkey(state.page, "batch"))
+    ui.number(state, "seed", ui.tr(f"{prefix}_seed"), step=1, where=where, help=ui.tr(f"{prefix}_seed_help"))
 
 
 LOG_LADDER = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)  # the steps of a log-scaled parameter

@@ -8,8 +8,10 @@ safe to call from many script threads at once.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Hashable, Sequence
 from functools import partial
+from typing import TypeVar
 
 import streamlit as st
 
@@ -19,7 +21,11 @@ from ..config import AttackConfig, DataConfig, NetConfig
 from . import shared, tr, train_job, train_text
 from .service import Job, ModelStore
 
-__all__ = ["RESULTS", "attacked", "cells", "dataset", "distances", "model_key", "swept", "trained"]
+__all__ = ["RESULTS", "SAFE_LR", "Stored", "attacked", "cells", "dataset", "distances", "last_good", "model_key",
+           "result", "swept", "trained"]
+
+T = TypeVar("T")
+SAFE_LR = 0.01  # the learning-rate ladder's default: every lesson's network trains at it
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -30,6 +36,19 @@ def _dataset(cfg: DataConfig):
 def dataset(cfg: DataConfig):
     """The dataset of ``cfg`` (generated once per process, read-only)."""
     return _dataset(cfg.canonical())
+
+
+@dataclasses.dataclass(frozen=True)
+class Stored:
+    """A trained model with the key it is stored under, which also keys the
+    results computed from it (attacks, curves, grids)."""
+
+    key: tuple
+    trained: object  # a models.Trained, or a fitted model itself
+
+    @property
+    def model(self):
+        return self.trained.model if isinstance(self.trained, models.Trained) else self.trained
 
 
 def model_key(data_cfg: DataConfig, net_cfg: NetConfig, kind: str = "mlp") -> tuple:
@@ -64,6 +83,40 @@ def attacked(model, key, x, y, cfg: AttackConfig, *, clip=None, seed: int = 0, r
     """The attack ``cfg`` on ``(x, y)`` against the model stored under ``key``:
     computed once per model, data and settings, for every session."""
     return _attacked(model, key, x, y, cfg, clip, int(seed), bool(return_path))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _result(key, _compute):
+    return _compute()
+
+
+def result(key, compute: Callable[[], T]) -> T:
+    """``compute()`` once per ``key`` for every session (a curve, a score, a
+    grid): ``key`` names the computation and all it reads (configs, model
+    keys, numbers); each session gets its own copy of the value."""
+    return _result(key, compute)
+
+
+def last_good(slot: str, data_cfg: DataConfig, net_cfg: NetConfig, train: Callable[[NetConfig], T], *,
+              warning: str) -> T:
+    """``train(net_cfg)``, kept in the session as ``slot``'s last good result.
+
+    When training diverges, a warning (the message ``warning``, with ``lr``
+    and ``epoch``) and then the last good result of the same data, so the
+    learner keeps the models they were looking at; without one, the same
+    lesson at :data:`SAFE_LR` (if that diverges too, the error)."""
+    try:
+        out = train(net_cfg)
+    except models.TrainingDiverged as e:
+        st.warning(tr(warning, lr=f"{net_cfg.lr:g}", epoch=e.epoch), icon=":material/warning:")
+        last = st.session_state.get(f"_last_good.{slot}")
+        if last is not None and last["data"] == data_cfg.canonical():
+            return last["result"]
+        if net_cfg.lr == SAFE_LR:
+            raise
+        return last_good(slot, data_cfg, dataclasses.replace(net_cfg, lr=SAFE_LR), train, warning=warning)
+    st.session_state[f"_last_good.{slot}"] = {"data": data_cfg.canonical(), "result": out}
+    return out
 
 
 # ------------------------------------------------------------------ sweeps ---
