@@ -337,7 +337,7 @@ def test_target_must_be_a_class_of_the_binary_model(binary_case):
 def test_run_attack_rejects_unknown_attacks_and_parameters(binary_case):
     c = binary_case
     with pytest.raises(ValueError, match=naming("attack")):
-        run_attack("jsma", c.model, c.x, c.y, eps=0.3)
+        run_attack("jsma2", c.model, c.x, c.y, eps=0.3)  # JSMA is registered now: a name that is not
     with pytest.raises(ValueError, match=naming("stepz")):
         run_attack("pgd", c.model, c.x, c.y, eps=0.3, stepz=10)
     with pytest.raises(ValueError, match=naming("restarts")):

@@ -296,3 +296,89 @@ def test_a_perturbation_fitted_elsewhere_is_rejected(digits_case, blog_case):
         attacks.universal(c.model, c.x, c.y, eps=0.2, perturbation=up.vector)
     with pytest.raises(ValueError, match=naming("passes")):
         attacks.universal(c.model, c.x, c.y, eps=0.2, passes=0)
+
+
+# ----------------------------------------------------------------- AdvGAN ---
+
+@pytest.fixture(scope="module")
+def digits_generator(digits_case):
+    c = digits_case
+    logs = []
+    g = attacks.train_advgan(c.model, c.ds.x_train, c.ds.y_train, eps=0.3, clip=c.clip,
+                             on_epoch=lambda epoch, log: logs.append((epoch, log)))
+    return g, logs
+
+
+def test_advgan_trains_fast_and_fools_most_test_digits(digits_case, digits_generator):
+    c = digits_case
+    g, logs = digits_generator
+    assert g.seconds <= 10.0, g.seconds
+    # progress after every epoch
+    assert [e for e, _ in logs] == list(range(1, len(g.history) + 1))
+    assert {"loss", "adv_loss", "gan_loss", "hinge_loss", "d_loss", "fooled"} <= set(logs[-1][1])
+    x, y = correct(c)
+    r = run_attack("advgan", c.model, x, y, eps=0.3, clip=c.clip, generator=g)
+    assert r.success_rate >= 0.85, r.success_rate
+    assert r.linf.max() <= 0.3 + 1e-6 and r.x_adv.min() >= 0 and r.x_adv.max() <= 1
+    # attacking asks the attacked model nothing: the generator alone makes every example
+    assert r.queries.sum() == 0 and r.info["train_seconds"] == 0
+
+
+def test_advgan_same_seed_same_generator(blog_case):
+    c = blog_case
+    a = attacks.train_advgan(c.model, c.x, c.y, eps=0.3, epochs=5, seed=3)
+    b = attacks.train_advgan(c.model, c.x, c.y, eps=0.3, epochs=5, seed=3)
+    other = attacks.train_advgan(c.model, c.x, c.y, eps=0.3, epochs=5, seed=4)
+    for wa, wb in zip(a.model.get_weights(), b.model.get_weights(), strict=True):
+        np.testing.assert_array_equal(wa, wb)
+    assert not np.array_equal(a.perturb(c.x), other.perturb(c.x))
+    assert a.history == b.history
+
+
+def test_a_generator_trained_for_something_else_is_rejected(digits_case, blog_case, digits_generator):
+    c = digits_case
+    g, _ = digits_generator
+    cases = [(c.model, dict(eps=0.2)), (c.model, dict(eps=0.3, norm="l2")),
+             (c.model, dict(eps=0.3, targeted=True, target=1)), (blog_case.model, dict(eps=0.3))]
+    for model, kw in cases:
+        x = c.x if model is c.model else blog_case.x
+        y = c.y if model is c.model else blog_case.y
+        with pytest.raises(ValueError, match=naming("generator")):
+            attacks.advgan(model, x, y, generator=g, **kw)
+    other = attacks.train_advgan(c.model, c.x[:50], c.y[:50], eps=0.3, epochs=1, clip=c.clip)
+    retrained = type(c.model).from_config(c.model.get_config())
+    retrained.set_weights([w * 1.01 for w in c.model.get_weights()])
+    with pytest.raises(ValueError, match=naming("generator")):
+        attacks.advgan(retrained, c.x, c.y, eps=0.3, generator=other)
+    with pytest.raises(ValueError, match=naming("generator")):
+        attacks.advgan(c.model, c.x, c.y, eps=0.3, generator="a generator")
+    with pytest.raises(ValueError, match=naming("epochs")):
+        attacks.advgan(c.model, c.x, c.y, eps=0.3, epochs=0)
+
+
+def test_advgan_trained_in_the_call_counts_its_training_and_shows_it_learning(binary_case):
+    c = binary_case
+    r = run_attack("advgan", c.model, c.x, c.y, eps=0.4, epochs=10, return_path=True)
+    np.testing.assert_array_equal(r.grad_queries, np.full(len(c.x), 10))
+    np.testing.assert_array_equal(r.queries, np.full(len(c.x), 20))
+    assert r.path.shape == (11, *c.x.shape)
+    np.testing.assert_array_equal(r.path[-1], r.x_adv)
+    assert np.abs(r.path - c.x[None]).max() <= 0.4 + 1e-6
+    assert r.info["train_seconds"] > 0
+    # learning: the last epoch's generator fools more points than the untrained one
+    first = np.mean(attacks.predict(c.model, r.path[0]) != c.y)
+    assert np.mean(r.success) > first
+
+
+def test_advgan_targeted_and_l2(digits_case):
+    c = digits_case
+    g = attacks.train_advgan(c.model, c.ds.x_train, c.ds.y_train, eps=0.3, clip=c.clip, targeted=True, seed=1)
+    x, y = correct(c)
+    tgt = (y + 3) % 10
+    out = attacks.advgan(c.model, x, y, eps=0.3, clip=c.clip, targeted=True, target=tgt, generator=g)
+    assert np.mean(attacks.predict(c.model, out) == tgt) > 0.5
+    g2 = attacks.train_advgan(c.model, c.ds.x_train, c.ds.y_train, eps=2.0, norm="l2", clip=c.clip, epochs=20)
+    d = g2.perturb(x)
+    assert np.linalg.norm(d, axis=1).max() <= 2.0 + 1e-5
+    out = attacks.advgan(c.model, x, y, eps=2.0, norm="l2", clip=c.clip, generator=g2)
+    assert np.mean(attacks.predict(c.model, out) != y) > 0.5

@@ -7,6 +7,7 @@ by name with its bookkeeping.
 
 from ..numerics import norms
 from ._engine import NORMS, QueryTrace, count_queries, logits, predict, proba
+from .advgan import AdvGenerator, advgan, build_generator, train_advgan
 from .cw import cw_l2
 from .deepfool import deepfool
 from .gradient import bim, fgsm, iterate, loss_gradient, mim, pgd
@@ -17,7 +18,7 @@ from .registry import ALL_NORMS, ATTACKS, EPS, KNOWS, AttackResult, AttackSpec, 
 from .square import square
 from .universal import UniversalPerturbation, fit_universal, universal
 
-__all__ = ["ALL_NORMS", "ATTACKS", "EPS", "KNOWS", "NORMS", "AttackResult", "AttackSpec", "Param", "QueryTrace",
-           "UniversalPerturbation", "bim", "check_params", "count_queries", "cw_l2", "deepfool", "fgsm",
-           "fit_universal", "hopskipjump", "iterate", "jsma", "logits", "loss_gradient", "mim", "noise", "norms",
-           "pgd", "predict", "proba", "run_attack", "square", "universal"]
+__all__ = ["ALL_NORMS", "ATTACKS", "EPS", "KNOWS", "NORMS", "AdvGenerator", "AttackResult", "AttackSpec", "Param",
+           "QueryTrace", "UniversalPerturbation", "advgan", "bim", "build_generator", "check_params", "count_queries",
+           "cw_l2", "deepfool", "fgsm", "fit_universal", "hopskipjump", "iterate", "jsma", "logits", "loss_gradient",
+           "mim", "noise", "norms", "pgd", "predict", "proba", "run_attack", "square", "train_advgan", "universal"]

@@ -18,6 +18,7 @@ import numpy as np
 from .. import _validate as v
 from ..numerics import norms
 from . import _engine as E
+from .advgan import advgan
 from .cw import cw_l2
 from .deepfool import deepfool
 from .gradient import bim, fgsm, mim, pgd
@@ -109,6 +110,10 @@ ATTACKS: dict[str, AttackSpec] = {
                       Param("steps", 10, 500, 100, 10, integer=True),
                       Param("binary_steps", 1, 12, 8, 1, integer=True)),
                      "Carlini & Wagner 2017", "https://arxiv.org/abs/1608.04644", uses_eps=False, targeted=True),
+    "advgan": AttackSpec("advgan", advgan, "AdvGAN", ("linf", "l2"),
+                         (Param("epochs", 5, 300, 40, 5, integer=True),),
+                         "Xiao et al. 2018", "https://arxiv.org/abs/1801.02610", targeted=True, iterative=True,
+                         seeded=True, knows="generator", trains=True, options=("generator", "on_epoch")),
     "universal": AttackSpec("universal", universal, "Universal perturbation", ("linf", "l2"),
                             (Param("passes", 1, 20, 5, 1, integer=True),),
                             "Moosavi-Dezfooli et al. 2017", "https://arxiv.org/abs/1610.08401", iterative=True,
