@@ -279,6 +279,25 @@ class DefenseViewConfig(Config):
         return max(float(self.emax), float(teps), float(self.eval_eps))
 
 
+@dataclass(frozen=True)
+class TargetConfig(Config):
+    """The Transferability page's targets (:func:`advlab.transfer.train_target`):
+    the surrogate's network with another seed (``tseed``) or width
+    (``twidth``), and k-NN with ``knn_k`` neighbours."""
+
+    tseed: int = spec(1, lo=0, hi=9999)
+    twidth: int = spec(128, lo=2, hi=256)
+    knn_k: int = spec(5, lo=1, hi=50)
+
+    def own(self, name: str) -> int | None:
+        """The one setting of this config target ``name`` reads (None: none)."""
+        return {"mlp_seed": self.tseed, "mlp_width": self.twidth, "knn": self.knn_k}.get(name)
+
+    def train_kwargs(self) -> dict:
+        """Keyword arguments of :func:`advlab.transfer.train_target` (besides the network's)."""
+        return dict(other_seed=int(self.tseed), other_width=int(self.twidth), knn_k=int(self.knn_k))
+
+
 # ------------------------------------------------------------- robustness ---
 # The Robustness page's links name any dataset (the 2-D sets by their number
 # of points), a funnel network, and what is measured, in words of their own.

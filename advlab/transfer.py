@@ -31,16 +31,19 @@ from .attacks import predict as _predict_keras
 from .attacks._engine import check_eps, check_inputs, check_norm, engine_for, random_delta
 from .evaluation import check_eps_values
 from .models import fit_mlp, single_thread_blas
+from .projections import Grid, grid_points
 
 __all__ = [
     "CRAFT_ATTACKS",
     "TARGETS",
     "Scores",
     "TransferCurve",
+    "boundary_grid",
     "craft",
     "predict",
     "predict_proba",
     "score",
+    "score_all",
     "success_rate",
     "train_target",
     "transfer_curve",
@@ -121,6 +124,14 @@ def predict_proba(model, x, n_classes: int) -> np.ndarray:
         p[:, np.asarray(model.classes_, int)] = model.predict_proba(x)
         return p
     return np.eye(n_classes)[predict(model, x)]
+
+
+def boundary_grid(model, lim: tuple[float, float, float, float], res: int, n_classes: int) -> Grid:
+    """Class probabilities of a 2-D model of any family (see :func:`predict_proba`)
+    on a ``res`` x ``res`` grid over ``lim``, as :func:`advlab.projections.boundary_grid`."""
+    res = v.number("res", res, lo=2, hi=1000, integer=True)
+    xs, ys, pts = grid_points(lim, res)
+    return Grid(xs, ys, predict_proba(model, pts, n_classes).reshape(res, res, -1))
 
 
 def craft(surrogate, x, y, *, attack: str = "pgd", eps: float, norm: str = "linf", steps: int | None = None,
@@ -235,6 +246,11 @@ def score(model, x, x_adv, y, *, targeted: bool = False, target=None) -> Scores:
                   success_rate(y, pc, pa, targeted=targeted, target=target), fooled)
 
 
+def score_all(models: Mapping[str, object], x, x_adv, y, *, targeted: bool = False, target=None) -> dict[str, Scores]:
+    """:func:`score` of every model in ``models`` on the same examples, by name."""
+    return {name: score(m, x, x_adv, y, targeted=targeted, target=target) for name, m in models.items()}
+
+
 @dataclass(frozen=True)
 class TransferCurve:
     """Success rate and accuracy of every model (the surrogate first) at every epsilon."""
@@ -254,6 +270,11 @@ class TransferCurve:
                             "clean_accuracy": float(self.clean[i]), "adversarial_accuracy": float(self.accuracy[i, j]),
                             "success_rate": float(self.success[i, j])})
         return out
+
+    def labelled_rows(self, labels: Mapping[str, str], **settings) -> list[dict]:
+        """:meth:`rows`, each with the ``settings`` it was made with and the
+        model's label as a reader sees it (``model_label``)."""
+        return [dict(r, **settings, model_label=labels[r["model"]]) for r in self.rows()]
 
     def mean_success(self) -> dict[str, float]:
         """Average success over the epsilons (the surrogate's is the white-box one)."""

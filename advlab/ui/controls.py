@@ -102,57 +102,9 @@ def cached_attack(_model, model_key, _x, _y, data_key, attack: str, eps, norm: s
                       return_path=return_path and ATTACKS[attack].iterative, **dict(params))
 
 
-# ------------------------------------------------- data and network settings ---
-# The Playground, Defenses and Transferability pages train the same kind of MLP
-# on the same datasets; their settings and cache keys are defined once here.
-
+# The learning-rate and batch ladders live with the network's config; the
+# Playground still reads them from here.
 LRS, BATCHES = config.LRS, config.BATCHES
-
-
-def mlp_fields(*, datasets: tuple[str, ...], dataset: str, noise: float) -> list[Field]:
-    """Fields for the dataset, the network and its training (seed included)."""
-    from ..models import ACTIVATIONS
-
-    return [
-        Field("dataset", dataset, "choice", choices=datasets),
-        Field("noise", noise, "float", 0.0, 1.0),
-        Field("n", 400, "int", 50, 2000),
-        Field("classes", 3, "int", 2, 5),
-        Field("dseed", 0, "int", 0, 9999),
-        Field("layers", 2, "int", 1, 4),
-        Field("width", 32, "int", 2, 128),
-        Field("act", "relu", "choice", choices=ACTIVATIONS),
-        Field("epochs", 100, "int", 1, 500),
-        Field("lr", "0.01", "choice", choices=LRS),
-        Field("batch", "32", "choice", choices=BATCHES),
-        Field("seed", 0, "int", 0, 9999),
-    ]
-
-
-def data_key(v: dict) -> tuple:
-    """A hashable key of the data settings in ``v`` (what :func:`load_data` reads)."""
-    name = v["dataset"]
-    if name == "blog":
-        return ("blog",)
-    if name == "digits":
-        return ("digits", int(v["dseed"]))
-    k = int(v["classes"]) if name == "blobs" else 2
-    return (name, int(v["n"]), round(float(v["noise"]), 4), int(v["dseed"]), k)
-
-
-def load_data(v: dict):
-    key = data_key(v)
-    if key[0] == "blog":
-        return ui.dataset("blog")
-    if key[0] == "digits":
-        return ui.dataset("digits", seed=key[1])
-    return ui.dataset(key[0], key[1], key[2], key[3], key[4])
-
-
-def net_kw(v: dict) -> dict:
-    """The ``fit_mlp`` arguments of the network settings in ``v``."""
-    return dict(hidden=tuple([int(v["width"])] * int(v["layers"])), activation=v["act"], epochs=int(v["epochs"]),
-                batch_size=int(v["batch"]), lr=float(v["lr"]), seed=int(v["seed"]))
 
 
 # ------------------------------------------------------------------ layout ---
