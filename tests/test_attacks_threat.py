@@ -382,3 +382,27 @@ def test_advgan_targeted_and_l2(digits_case):
     assert np.linalg.norm(d, axis=1).max() <= 2.0 + 1e-5
     out = attacks.advgan(c.model, x, y, eps=2.0, norm="l2", clip=c.clip, generator=g2)
     assert np.mean(attacks.predict(c.model, out) != y) > 0.5
+
+
+def test_a_decision_attacks_success_at_a_budget_grows_with_queries(blog_case):
+    c = blog_case
+    x, y = correct(c)
+    r = run_attack("hopskipjump", c.model, x, y, queries=1500)
+    within = r.trace.success_within(1.3)
+    assert np.all(np.diff(within) >= 0) and within[-1] > within[0]
+    assert within[-1] == pytest.approx(np.mean(r.l2 <= 1.3 * (1 + 1e-5) + 1e-7))
+
+
+def test_advgan_trains_without_tracing_again_for_a_retrained_network(blog_case):
+    from advlab import models
+    from advlab.attacks._engine import engine_for
+
+    c = blog_case
+    attacks.train_advgan(c.model, c.x, c.y, eps=0.2, epochs=1)
+    eng, _ = engine_for(c.model)
+    fns = [f for key, f in eng._fns.items() if key[0].startswith("advgan-linf-False")]
+    assert fns
+    traced = [f.experimental_get_tracing_count() for f in fns]
+    other = models.train_mlp(c.ds.x_train, c.ds.y_train, seed=12, epochs=3)
+    attacks.train_advgan(other, c.x[:77], c.y[:77], eps=0.3, epochs=2, seed=5)
+    assert [f.experimental_get_tracing_count() for f in fns] == traced

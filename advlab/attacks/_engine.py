@@ -360,6 +360,15 @@ class QueryTrace:
         f = self.fooled if among is None else self.fooled[:, np.asarray(among, bool)]
         return f.mean(1) if f.shape[1] else np.zeros(f.shape[0])
 
+    def success_within(self, eps: float, among=None) -> np.ndarray:
+        """(T,) share of the points ``among`` with a fooling candidate no larger
+        than ``eps``: a decision-based attack's success at a page's budget."""
+        mask = np.ones(self.fooled.shape[1], bool) if among is None else np.asarray(among, bool)
+        if not mask.any():
+            return np.zeros(self.fooled.shape[0])
+        fits = self.distance <= eps * (1 + 1e-5) + 1e-7
+        return (self.fooled & fits)[:, mask].mean(1)
+
     def median_distance(self, among=None) -> np.ndarray:
         """(T,) median size of the fooling candidates among ``among`` (NaN while there is none)."""
         mask = np.ones(self.fooled.shape[1], bool) if among is None else np.asarray(among, bool)
