@@ -406,3 +406,12 @@ def test_advgan_trains_without_tracing_again_for_a_retrained_network(blog_case):
     other = models.train_mlp(c.ds.x_train, c.ds.y_train, seed=12, epochs=3)
     attacks.train_advgan(other, c.x[:77], c.y[:77], eps=0.3, epochs=2, seed=5)
     assert [f.experimental_get_tracing_count() for f in fns] == traced
+
+
+def test_a_trained_generators_path_is_its_one_step(binary_case):
+    c = binary_case
+    g = attacks.train_advgan(c.model, c.x, c.y, eps=0.3, epochs=3)
+    out, path = attacks.advgan(c.model, c.x, c.y, eps=0.3, generator=g, return_path=True)
+    assert path.shape == (2, *c.x.shape)
+    np.testing.assert_array_equal(path[0], c.x)
+    np.testing.assert_array_equal(path[1], out)

@@ -305,12 +305,14 @@ def advgan(model, x, y, *, eps: float, norm: str = "linf", epochs: int = 40, see
     given the target as a one-hot input and trained on a random other class
     per point and epoch (the paper trains one generator per target).
 
-    With ``return_path`` (when training here) returns ``(x_adv, path)``, path
-    ``(epochs + 1, N, D)``: the adversarial points the generator makes after
-    each epoch, from its untrained start.
+    With ``return_path`` returns ``(x_adv, path)``: when training here, path
+    ``(epochs + 1, N, D)`` holds the adversarial points the generator makes
+    after each epoch, from its untrained start; with a trained ``generator``
+    it is ``(x, x_adv)``.
     """
     eps = E.check_eps(eps)
     norm = E.check_norm(norm)
+    epochs = v.number("epochs", epochs, lo=1, hi=10_000, integer=True)
     eng, _ = E.engine_for(model)
     x, y, t, lo, hi = E.check_inputs(eng, x, y, clip=clip, target=target, targeted=targeted)
     if generator is not None:
@@ -319,7 +321,6 @@ def advgan(model, x, y, *, eps: float, norm: str = "linf", epochs: int = 40, see
         generator.check(model, eps=eps, norm=norm, targeted=targeted)
         if generator.model.inputs[0].shape[-1] != x.shape[1] + (generator.n_classes if targeted else 0):
             raise ValueError("generator was trained on inputs of another width")
-        epochs = v.number("epochs", epochs, lo=1, hi=10_000, integer=True)
     if eps == 0:
         return (x.copy(), x[None].copy()) if return_path else x.copy()
     frames = []
@@ -351,7 +352,7 @@ def advgan(model, x, y, *, eps: float, norm: str = "linf", epochs: int = 40, see
              train_fooled=generator.history[-1]["fooled"] if generator.history else float("nan"))
     if not return_path:
         return out
-    if not frames:
-        frames = [x]
+    if not frames:  # a generator trained elsewhere: the path is the one step it takes
+        frames = [x, out]
     frames[-1] = out
     return out, np.stack(frames)

@@ -11,7 +11,11 @@ from . import _engine as E
 _TINY = 1e-6
 
 
-def _builder(e):
+def _builder(path: bool):
+    return lambda e: _graph(e, path)
+
+
+def _graph(e, path: bool):
     def f(w, x, goal, targeted, budget, step, iters, lo, hi):
         n_out = e.n_out
         k = 2 if n_out == 1 else n_out
@@ -24,6 +28,9 @@ def _builder(e):
         moved = tf.zeros_like(x)  # the direction each feature has moved so far (0: not yet)
         active = tf.ones(tf.shape(goal), tf.bool)
         evals = tf.zeros(tf.shape(goal), tf.int32)
+        # every point after each iteration (a one-slot array when no path is asked for)
+        frames = tf.TensorArray(tf.float32, size=iters + 1 if path else 1, element_shape=x.shape)
+        frames = frames.write(0, x)
         for i in tf.range(iters + 1):
             with tf.GradientTape() as tape:
                 tape.watch(xa)
@@ -35,7 +42,7 @@ def _builder(e):
             done = tf.where(targeted, tf.equal(pred, goal), tf.not_equal(pred, goal))
             evals = evals + tf.cast(active, tf.int32)
             active = active & ~done
-            if i == iters or not tf.reduce_any(active):
+            if i == iters or (not path and not tf.reduce_any(active)):
                 break
             own = tf.one_hot(goal, k)[:, :, None]
             alpha = tf.reduce_sum(own * jac, 1)  # d Z_goal / dx
@@ -71,7 +78,9 @@ def _builder(e):
             touched = (hot_p + hot_q) > 0
             changed = changed | touched
             moved = tf.where(touched, tf.sign(change), moved)
-        return xa, evals
+            if path:
+                frames = frames.write(i + 1, xa)
+        return xa, evals, frames.stack()
     return f
 
 
@@ -102,8 +111,9 @@ def jsma(model, x, y, *, features: int = 10, theta: float = 1.0, targeted: bool 
     class in the target's place and the signs turned round. A one-logit
     model's logits count as ``(-z/2, z/2)`` (the same probabilities).
 
-    With ``return_path`` returns ``(x_adv, path)``: every point before and
-    after each iteration (it stops moving when done).
+    With ``return_path`` returns ``(x_adv, path)``, path ``(features + 1, N,
+    D)``: every point before and after each iteration (a point stops moving
+    when done).
     """
     features = v.number("features", features, lo=1, hi=100_000, integer=True)
     theta = v.number("theta", theta, lo=0.0, hi=100.0, lo_open=True)
@@ -116,25 +126,8 @@ def jsma(model, x, y, *, features: int = 10, theta: float = 1.0, targeted: bool 
     sig = [eng.x_sig, tf.TensorSpec((None,), tf.int32), tf.TensorSpec((), tf.bool), tf.TensorSpec((), tf.int32),
            tf.TensorSpec((None,), tf.float32), tf.TensorSpec((), tf.int32), tf.TensorSpec((None,), tf.float32),
            tf.TensorSpec((None,), tf.float32)]
-    fn = eng.fn("jsma", _builder, *sig)
-    if not return_path:
-        out, evals = fn(w, x, goal, np.bool_(targeted), np.int32(features), step, np.int32(features), lo, hi)
-        evals = evals.numpy()
-        E.tally(n, forward=evals, backward=evals * eng.n_out)
-        return out.numpy()
-    # the path: one iteration at a time (the same graph, run for one step from where it stopped)
-    path = [x]
-    cur = x
-    total = np.zeros(n, np.int64)
-    # a point's budget and direction constraints carry over through its changes so far
-    for _ in range(features):
-        out, evals = fn(w, x, goal, np.bool_(targeted), np.int32(features), step, np.int32(len(path)), lo, hi)
-        cur_new = out.numpy()
-        total = evals.numpy()
-        path.append(cur_new)
-        if np.array_equal(cur_new, cur):
-            break
-        cur = cur_new
-    E.tally(n, forward=total, backward=total * eng.n_out)
-    path += [cur] * (features + 1 - len(path))
-    return cur, np.stack(path)
+    fn = eng.fn(f"jsma-{return_path}", _builder(return_path), *sig)
+    out, evals, frames = fn(w, x, goal, np.bool_(targeted), np.int32(features), step, np.int32(features), lo, hi)
+    evals = evals.numpy()
+    E.tally(n, forward=evals, backward=evals * eng.n_out)
+    return (out.numpy(), frames.numpy()) if return_path else out.numpy()
