@@ -13,12 +13,17 @@ Answer shapes, by kind:
   right only if it is exactly the set of correct options.
 - ``"number"``: a number (or text such as ``"0.45"`` or ``"0,45"``); right if
   within the question's tolerance of the answer.
+
+A question's inputs (one choice, a tick per option, or a number) hold an
+answer of that shape: :func:`answer_from` reads it and :func:`inputs_for`
+puts a recorded one back; :func:`answer_text` writes it for the reader. A
+:class:`Sheet` keeps one learner's answers, the first of each counting.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import Any
@@ -47,6 +52,11 @@ class Question:
     @property
     def explanation(self) -> str:
         return f"ln_q_{self.id}_why"
+
+    @property
+    def need(self) -> str:
+        """The message asking for an answer when none was given."""
+        return {"single": "ln_q_need_choice", "multi": "ln_q_need_multi", "number": "ln_q_need_number"}[self.kind]
 
 
 def _single(qid: str, section: str, n: int, answer: int) -> Question:
@@ -153,3 +163,64 @@ def correct_answer(question_id: str):
     """The right answer, in the shape :func:`check` accepts."""
     q = question(question_id)
     return set(q.answer) if q.kind == "multi" else q.answer
+
+
+def answer_from(question_id: str, inputs: Sequence) -> Any:
+    """The answer a question's inputs hold, or None if none is given:
+    ``inputs`` are a tick per option (``multi``) or the one input's value."""
+    q = question(question_id)
+    if q.kind == "multi":
+        return [i for i, ticked in enumerate(inputs) if ticked] or None
+    return inputs[0] if inputs else None
+
+
+def inputs_for(question_id: str, answer: Any) -> list:
+    """What each input of the question shows for a recorded ``answer`` (the
+    inverse of :func:`answer_from`)."""
+    q = question(question_id)
+    if q.kind == "multi":
+        return [i in set(answer) for i in range(q.n_options)]
+    return [answer]
+
+
+def answer_text(question_id: str, answer: Any, translate: Callable[[str], str], *, correct: bool = False) -> str:
+    """``answer`` as the reader sees it: the chosen options' texts
+    (``translate`` turns a message key into text), or the number; the correct
+    number is written to the question's precision."""
+    q = question(question_id)
+    if q.kind == "single":
+        return translate(q.options[answer])
+    if q.kind == "multi":
+        return "; ".join(translate(q.options[i]) for i in sorted(answer))
+    val = parse_number(answer)
+    return f"{val:.{q.decimals}f}" if correct else f"{val:g}"
+
+
+def to_review(answers: Mapping[str, Any]) -> list[str]:
+    """The sections that explain the wrongly answered questions, each once, in
+    the order the answers were given."""
+    return list(dict.fromkeys(question(qid).section for qid, a in answers.items() if not check(qid, a)))
+
+
+class Sheet:
+    """One learner's quiz: the first answer given to each question (question id
+    -> answer, in the order given) and, per question checked without an
+    answer, the message asking for one."""
+
+    def __init__(self) -> None:
+        self.answers: dict[str, Any] = {}
+        self.notices: dict[str, str] = {}
+
+    def submit(self, question_id: str, inputs: Sequence) -> None:
+        """Record the answer ``inputs`` hold (see :func:`answer_from`), unless one
+        is recorded already; with none given, a notice instead."""
+        ans = answer_from(question_id, inputs)
+        if ans is None:
+            self.notices[question_id] = question(question_id).need
+            return
+        self.notices.pop(question_id, None)
+        self.answers.setdefault(question_id, ans)
+
+    def reset(self) -> None:
+        self.answers.clear()
+        self.notices.clear()
