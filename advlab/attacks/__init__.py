@@ -2,7 +2,14 @@
 
 Every attack is ``attack(model, x, y, *, ...) -> np.ndarray`` (float32, the
 shape of x). See :data:`ATTACKS` for the list and :func:`run_attack` to run one
-by name with its bookkeeping.
+by name with its bookkeeping, including the questions it asked the model
+(:func:`count_queries` counts them around any call).
+
+The threat models side by side (``ATTACKS[k].knows``): white-box attacks read
+gradients (FGSM, BIM, PGD, MI-FGSM, DeepFool, C&W, JSMA, and the universal
+perturbation while it is fitted); the Square attack sees only scores;
+HopSkipJump sees only labels; AdvGAN trains a generator once
+(:func:`train_advgan`) and then attacks without asking the model anything.
 """
 
 from ..numerics import norms
