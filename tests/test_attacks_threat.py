@@ -415,3 +415,12 @@ def test_a_trained_generators_path_is_its_one_step(binary_case):
     assert path.shape == (2, *c.x.shape)
     np.testing.assert_array_equal(path[0], c.x)
     np.testing.assert_array_equal(path[1], out)
+
+
+@pytest.mark.parametrize("name", ["square", "hopskipjump"])
+def test_black_box_attacks_report_their_queries_as_they_go(binary_case, name):
+    c = binary_case
+    seen = []
+    r = run_attack(name, c.model, c.x, c.y, eps=0.3, queries=400, on_progress=lambda total, logs: seen.append(total))
+    assert len(seen) >= 3 and seen == sorted(seen)
+    assert seen[-1] == r.queries.sum()

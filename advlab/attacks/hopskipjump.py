@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from .. import _validate as v
@@ -55,7 +57,8 @@ def _binary_search(ask: _Asker, x, x_adv, rows, threshold: float) -> np.ndarray:
 
 
 def hopskipjump(model, x, y, *, queries: int = 1000, init_evals: int = 100, seed: int = 0, targeted: bool = False,
-                target=None, clip=None, return_path: bool = False):
+                target=None, clip=None, on_progress: Callable[[int, dict], None] | None = None,
+                return_path: bool = False):
     """HopSkipJump (L2): decision-based, it sees only the predicted label.
 
     Chen, Jordan & Wainwright, "HopSkipJumpAttack: A Query-Efficient
@@ -81,6 +84,11 @@ def hopskipjump(model, x, y, *, queries: int = 1000, init_evals: int = 100, seed
     min(d^-1.5, 0.01)`` of the distance, not ``d^-1.5``: in two dimensions
     the paper's value would leave points a third of their distance off the
     boundary. Only the L2 version.
+
+    ``on_progress(total, logs)`` is called after the start and after each
+    iteration: ``total`` questions asked so far, ``logs`` with
+    ``mean_queries`` per point, the ``median_l2`` of the points fooled and
+    the ``budget`` (a live query counter).
 
     With ``return_path`` returns ``(x_adv, path)``, path ``(T + 3, N, D)``:
     x, the start, the start moved to the boundary, then each iteration's
@@ -135,7 +143,15 @@ def hopskipjump(model, x, y, *, queries: int = 1000, init_evals: int = 100, seed
     best_d = np.linalg.norm(best - x64, axis=1)
     if return_path:
         path.append(cur.astype(np.float32))
-    rec.add(ask.used, best - x64, found)
+
+    def report():
+        rec.add(ask.used, best - x64, found)
+        if on_progress is not None:
+            med = float(np.median(best_d[found])) if found.any() else float("nan")
+            on_progress(int(ask.used.sum()), {"mean_queries": float(ask.used.mean()), "median_l2": med,
+                                              "budget": queries})
+
+    report()
 
     reserve = int(np.ceil(np.log2(1.0 / theta))) + 3  # a binary search and a few step halvings
     it = 0
@@ -184,7 +200,7 @@ def hopskipjump(model, x, y, *, queries: int = 1000, init_evals: int = 100, seed
             best_d[go[better]] = nd[better]
         if return_path:
             path.append(cur.astype(np.float32))
-        rec.add(ask.used, best - x64, found)
+        report()
     E.record(trace=rec.trace())
     out = best.astype(np.float32)
     return (out, np.stack(path)) if return_path else out

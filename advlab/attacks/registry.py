@@ -126,11 +126,12 @@ ATTACKS: dict[str, AttackSpec] = {
                          (Param("queries", 10, 5000, 1000, 10, integer=True),
                           Param("p_init", 0.01, 1.0, 0.3, 0.01)),
                          "Andriushchenko et al. 2020", "https://arxiv.org/abs/1912.00049",
-                         targeted=True, iterative=True, seeded=True, knows="scores", options=("image_shape",)),
+                         targeted=True, iterative=True, seeded=True, knows="scores",
+                         options=("image_shape", "on_progress")),
     "hopskipjump": AttackSpec("hopskipjump", hopskipjump, "HopSkipJump", ("l2",),
                               (Param("queries", 50, 5000, 1000, 50, integer=True),),
                               "Chen, Jordan & Wainwright 2020", "https://arxiv.org/abs/1904.02144", uses_eps=False,
-                              targeted=True, iterative=True, seeded=True, knows="labels"),
+                              targeted=True, iterative=True, seeded=True, knows="labels", options=("on_progress",)),
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from .. import _validate as v
@@ -76,7 +78,7 @@ class _Windows:
 
 def square(model, x, y, *, eps: float, norm: str = "linf", queries: int = 1000, p_init: float = 0.3,
            image_shape=None, seed: int = 0, targeted: bool = False, target=None, clip=None,
-           return_path: bool = False):
+           on_progress: Callable[[int, dict], None] | None = None, return_path: bool = False):
     """The Square attack, L-inf and L2: score-based, it never sees a gradient.
 
     Andriushchenko, Croce, Flammarion & Hein, "Square Attack: a
@@ -104,6 +106,11 @@ def square(model, x, y, *, eps: float, norm: str = "linf", queries: int = 1000, 
     paper uses 0.05 on ImageNet and larger shares on MNIST and CIFAR-10); for
     flat vectors a "square" is a run of neighbouring features. ``image_shape``
     ``(H, W)`` or ``(H, W, C)`` makes the windows squares of the image.
+
+    ``on_progress(total, logs)`` is called at each moment the trace records
+    (about 200 times): ``total`` questions asked so far, ``logs`` with
+    ``mean_queries`` per point, the share ``fooled`` and the ``budget`` (a
+    live query counter).
 
     With ``return_path`` returns ``(x_adv, path)``, path ``(T, N, D)``: each
     point's best candidate at the moments the query trace records (after the
@@ -148,6 +155,9 @@ def square(model, x, y, *, eps: float, norm: str = "linf", queries: int = 1000, 
         rec.add(used, delta, loss < 0)
         if return_path:
             path.append(x_best.astype(np.float32))
+        if on_progress is not None:
+            on_progress(int(used.sum()), {"mean_queries": float(used.mean()), "fooled": float(np.mean(loss < 0)),
+                                          "budget": queries})
 
     snapshot()
     for i in range(1, queries):
