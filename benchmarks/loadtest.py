@@ -67,6 +67,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import contextlib
 import math
 import os
@@ -783,8 +784,19 @@ def run(url: str, *, students: int, scenario: str = "same-link", actions: int = 
     ``spread_s`` spreads the arrivals over that many seconds (0: all at once);
     ``first_seed`` is the first ``?seed=`` of the ``seeds`` scenario.
     """
-    return asyncio.run(run_async(url, students=students, scenario=scenario, actions=actions, think_s=think_s,
-                                 timeout_s=timeout_s, pid=pid, spread_s=spread_s, first_seed=first_seed, seed=seed))
+    return run_sync(run_async(url, students=students, scenario=scenario, actions=actions, think_s=think_s,
+                              timeout_s=timeout_s, pid=pid, spread_s=spread_s, first_seed=first_seed, seed=seed))
+
+
+def run_sync(coro):
+    """``asyncio.run(coro)``, also from a thread whose event loop is already running
+    (a caller inside another framework's loop): then on a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with concurrent.futures.ThreadPoolExecutor(1) as ex:
+        return ex.submit(asyncio.run, coro).result()
 
 
 # ----------------------------------------------------------------- the CLI ---
@@ -848,7 +860,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"server {url}" + (f" (pid {pid})" if pid else " (process unknown: no CPU or memory figures)"),
               flush=True)
         if not args.url and not args.no_warmup:
-            res = asyncio.run(warm_up(url, max(args.timeout, 120.0)))
+            res = run_sync(warm_up(url, max(args.timeout, 120.0)))
             print(f"warm-up visit to /: {res.seconds:.1f} s" + "".join(f"; {e}" for e in res.errors), flush=True)
         reports: list[Report] = []
         ok = True

@@ -12,7 +12,7 @@ import pytest
 from streamlit.proto.Element_pb2 import Element
 
 from benchmarks import loadtest
-from benchmarks.loadtest import EPS_MOVE, FIRST_LOAD, Drawn, Report, Session
+from benchmarks.loadtest import EPS_MOVE, FIRST_LOAD, Drawn, Report, Session, run_sync
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +61,7 @@ def test_eps_moves_change_what_the_page_shows(advlab_server):
                 assert parse_qs(tab.query)["eps"] == [f"{eps:g}"]
             return shown
 
-    shown = asyncio.run(visit())
+    shown = run_sync(visit())
     assert shown[0.0][1] == shown[0.0][0]  # no budget, no attack: adversarial accuracy is the clean one
     assert shown[0.5][1] != shown[0.0][1]
     assert shown[0.5][0] == shown[0.0][0]
@@ -85,7 +85,7 @@ def test_links_reach_the_app(advlab_server):
             again = await digits.rerun()  # by the page's hash now: still the Digits page
             assert again.errors == [] and digits.eps_slider().element.slider.id.endswith("dg.eps")
 
-    asyncio.run(visit())
+    run_sync(visit())
 
 
 def test_page_errors_are_counted(tmp_path):
@@ -144,3 +144,15 @@ def test_targets_and_percentiles():
     assert not rep.meets_targets()
     assert not Report(students=2, finished=1).meets_targets()
     assert not Report(students=1, finished=1, timeouts=1).meets_targets()
+
+
+def test_the_client_runs_inside_another_frameworks_event_loop():
+    """Browser tests (Playwright's sync API) leave an event loop running in the
+    test thread; the load test's entry points still work there."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    async def outer():
+        return run_sync(asyncio.sleep(0, result=7))
+
+    with ThreadPoolExecutor(1) as ex:  # a thread of its own, whatever loop this one runs
+        assert ex.submit(asyncio.run, outer()).result() == 7
