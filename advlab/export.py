@@ -20,11 +20,12 @@ import numpy as np
 from . import __version__
 from . import _validate as v
 from .attacks import ATTACKS, AttackResult, check_params
+from .config import AttackConfig, DataConfig, NetConfig
 from .i18n import LANGS, t
 from .seedlab import BLOG_EPOCHS, BLOG_HIDDEN, BLOG_SEED
 
-__all__ = ["attack_kwargs", "csv_text", "playground_code", "playground_points_csv", "results_csv",
-           "seed_lab_code"]
+__all__ = ["attack_kwargs", "csv_text", "playground_code", "playground_points_csv", "playground_snippet",
+           "results_csv", "seed_lab_code"]
 
 # ------------------------------------------------------------------- CSV ---
 
@@ -142,6 +143,15 @@ def playground_code(*, dataset: str, n_samples: int, noise: float, data_seed: in
         'print(f"mean L-inf / L2      {res.linf.mean():.3f} / {res.l2.mean():.3f}")',
         "",
     ])
+
+
+def playground_snippet(data: DataConfig, net: NetConfig, attack: AttackConfig) -> str:
+    """:func:`playground_code` for the Playground's settings."""
+    return playground_code(
+        dataset=data.dataset, n_samples=data.n, noise=data.noise, data_seed=data.dseed, n_classes=data.classes,
+        hidden=net.hidden, activation=net.act, epochs=net.epochs, batch_size=net.batch, lr=net.lr, l2=net.l2,
+        seed=net.seed, attack=attack.attack, eps=attack.eps, norm=attack.norm, targeted=attack.targeted,
+        target=attack.target, params=dict(attack.params))
 
 
 _SEED_LAB_TEMPLATE = '''\

@@ -2,7 +2,8 @@
 
 * :func:`boundary_grid`: class probabilities of a 2-D model over a grid of
   its input plane (the decision maps), with :func:`grid_points` and
-  :func:`plot_limits` to lay the grid out;
+  :func:`plot_limits` to lay the grid out; :func:`weights_grid` does the same
+  for a network's weights mid-training;
 * :func:`decision_slice`: the model's output on a plane through one point of
   a higher-dimensional input, spanned by the attack direction
   (:func:`slice_direction`) and a random orthogonal direction;
@@ -22,7 +23,7 @@ from . import _validate as v
 from .attacks import loss_gradient, proba
 
 __all__ = ["DecisionSlice", "Grid", "PCAProjection", "boundary_grid", "decision_slice", "grid_points",
-           "pca_projection", "plot_limits", "slice_direction"]
+           "pca_projection", "plot_limits", "slice_direction", "weights_grid"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,19 @@ def boundary_grid(model, lim=(-3.0, 3.0, -3.0, 3.0), res: int = 200) -> Grid:
     res = v.number("res", res, lo=2, hi=1000, integer=True)
     xs, ys, pts = grid_points(lim, res)
     p = proba(model, pts)
+    return Grid(xs, ys, p.reshape(res, res, -1))
+
+
+def weights_grid(spec, weights, lim=(-3.0, 3.0, -3.0, 3.0), res: int = 60) -> Grid:
+    """:func:`boundary_grid` of a network given as a :class:`~advlab.models.MLPSpec`
+    and its weights (as training hands them out each epoch), in NumPy: the
+    boundary mid-training ("watch it learn") without building a model."""
+    from .models import numpy_logits
+    from .numerics import probs_from_logits
+
+    res = v.number("res", res, lo=2, hi=1000, integer=True)
+    xs, ys, pts = grid_points(lim, res)
+    p = probs_from_logits(numpy_logits(spec, weights, pts))
     return Grid(xs, ys, p.reshape(res, res, -1))
 
 

@@ -209,3 +209,42 @@ def training_curve(history: list[dict], *, lang: str = "en", presenter: bool = F
                        range=[0, 1.02], tickformat=".0%", dtick=0.25, showgrid=False),
     }, style(presenter=presenter, height=260 if not presenter else 380))
     return go.Figure(data=data, layout=layout)
+
+
+# the Playground's maps: the legend under the map, so the square plot gets the column's whole width
+MAP_LEGEND = dict(orientation="h", yanchor="top", y=-0.16, xanchor="center", x=0.5)
+
+
+def live_map(xs, ys, proba, x, y, *, title: str, lang: str = "en", presenter: bool = False) -> go.Figure:
+    """One frame of "watch it learn": the boundary mid-training over the training points."""
+    fig = decision_map(xs, ys, proba, lang=lang, presenter=presenter, title=title)
+    add_points(fig, x, y, split="train", lang=lang)
+    fig.update_layout(height=420, showlegend=False)
+    return fig
+
+
+def points_map(xs, ys, proba, x_train, y_train, x_test, y_test, *, class_names=None, lang: str = "en",
+               presenter: bool = False) -> go.Figure:
+    """The decision map with the training (filled) and test (hollow) points."""
+    fig = decision_map(xs, ys, proba, lang=lang, presenter=presenter)
+    for split, x, y in (("train", x_train, y_train), ("test", x_test, y_test)):
+        add_points(fig, x, y, split=split, lang=lang, presenter=presenter, class_names=class_names)
+    # the map keeps a 1:1 aspect, so on a projector (one chart per row) only height makes it bigger
+    fig.update_layout(height=720 if presenter else 520, legend=MAP_LEGEND)
+    return fig
+
+
+def attack_map(xs, ys, proba, result, i: int, *, eps: float | None, norm: str, upto: int | None = None,
+               class_names=None, lang: str = "en", presenter: bool = False) -> go.Figure:
+    """The decision map with every point's move, and point ``i``'s path (up to
+    step ``upto``) in its budget: the ``eps``-ball in ``norm``, or for an
+    attack without an epsilon the L2 ball through the point it found."""
+    fig = decision_map(xs, ys, proba, lang=lang, presenter=presenter)
+    add_adversarial(fig, result.x, result.x_adv, result.y, result.pred_adv, lang=lang, presenter=presenter,
+                    class_names=class_names)
+    path = result.path[:, i, :] if result.path is not None else np.stack([result.x[i], result.x_adv[i]])
+    if eps is None:
+        eps, norm = float(result.l2[i]), "l2"
+    add_path(fig, path, result.x[i], eps=eps, norm=norm, lang=lang, presenter=presenter, upto=upto)
+    fig.update_layout(height=760 if presenter else 580, legend=MAP_LEGEND)
+    return fig
