@@ -205,6 +205,7 @@ class AttackConfig(Config):
 # ``fit_kwargs()`` are all :func:`advlab.ui.lessons.trained` reads.
 
 DIGIT_WIDTHS = ("32", "64", "128", "256")
+SEED_WIDTHS = ("4", "8", "16", "32", "64", "128", "256")
 
 
 @dataclass(frozen=True)
@@ -220,6 +221,33 @@ class DigitsNetConfig(Config):
         """Keyword arguments of :func:`advlab.models.fit_mlp`."""
         return dict(hidden=(int(self.hidden),), activation="relu", epochs=int(self.epochs), batch_size=32, lr=1e-3,
                     seed=int(self.seed))
+
+
+@dataclass(frozen=True)
+class SeedNetConfig(Config):
+    """The Seed Lab's network, the seed blog's by default: ``w1`` then ``w2``
+    ReLU units (``w2 = 0``: one hidden layer), one logit, Adam at Keras'
+    default 0.001 in batches of 32, ``epochs`` epochs."""
+
+    epochs: int = spec(10, lo=1, hi=200)
+    w1: int = spec(64, ladder=SEED_WIDTHS)
+    w2: int = spec(32, ladder=("0",) + SEED_WIDTHS)
+    seed: int = spec(0, lo=0, hi=9999)
+    batch: ClassVar[int] = 32
+    lr: ClassVar[float] = 1e-3
+
+    @property
+    def hidden(self) -> tuple[int, ...]:
+        return (int(self.w1),) if int(self.w2) == 0 else (int(self.w1), int(self.w2))
+
+    def fit_kwargs(self) -> dict:
+        """Keyword arguments of :func:`advlab.models.fit_mlp`."""
+        return dict(hidden=self.hidden, activation="relu", epochs=int(self.epochs), batch_size=self.batch,
+                    lr=self.lr, seed=int(self.seed))
+
+    def is_blog(self) -> bool:
+        """Whether this is the blog's own network (architecture, epochs and seed)."""
+        return self == SeedNetConfig()
 
 
 # ------------------------------------------------------ defenses, transfer ---

@@ -20,12 +20,12 @@ import numpy as np
 from . import __version__
 from . import _validate as v
 from .attacks import ATTACKS, AttackResult, check_params
-from .config import AttackConfig, DataConfig, NetConfig
+from .config import AttackConfig, DataConfig, NetConfig, SeedNetConfig
 from .i18n import LANGS, t
 from .seedlab import BLOG_EPOCHS, BLOG_HIDDEN, BLOG_SEED
 
-__all__ = ["attack_kwargs", "csv_text", "playground_code", "playground_points_csv", "playground_snippet",
-           "results_csv", "seed_lab_code"]
+__all__ = ["attack_kwargs", "csv_text", "curve_csv", "playground_code", "playground_points_csv",
+           "playground_snippet", "results_csv", "seed_lab_code", "seed_lab_snippet"]
 
 # ------------------------------------------------------------------- CSV ---
 
@@ -85,6 +85,12 @@ def playground_points_csv(result: AttackResult) -> str:
             for i in range(len(x))]
     return csv_text(rows, columns=["index", "x1", "x2", "label", "pred_clean", "x1_adv", "x2_adv", "pred_adv",
                                    "fooled", "linf", "l2"], float_format=".6f")
+
+
+def curve_csv(eps_values, accuracy_attack, accuracy_noise) -> str:
+    """An accuracy-versus-budget curve and its random-noise baseline, one row per budget."""
+    return csv_text({"eps": e, "accuracy_attack": a, "accuracy_noise": b}
+                    for e, a, b in zip(eps_values, accuracy_attack, accuracy_noise, strict=True))
 
 
 # -------------------------------------------------------------- snippets ---
@@ -231,3 +237,10 @@ def seed_lab_code(*, attack: str, eps: float | None, norm: str = "linf", targete
         akw=", ".join(kw), ckw=", ".join(k for k in kw if not k.startswith("eps=")),  # the curve's: all but the budget
         eps_hi=_py(float(eps_hi)), norm=_py(norm), eps=eps_py, eps_arg=f", eps={eps_py}" if spec.uses_eps else "",
         point=point, **comments)
+
+
+def seed_lab_snippet(net: SeedNetConfig, attack: AttackConfig, *, point: int, eps_hi: float, lang: str = "en") -> str:
+    """:func:`seed_lab_code` for the Seed Lab's settings (the network, the attack, the chosen point)."""
+    return seed_lab_code(attack=attack.attack, eps=attack.eps, norm=attack.norm, targeted=attack.targeted,
+                         target=attack.target, params=attack.params, hidden=net.hidden, epochs=net.epochs,
+                         seed=net.seed, point=point, eps_hi=eps_hi, lang=lang)

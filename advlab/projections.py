@@ -6,7 +6,8 @@
   for a network's weights mid-training;
 * :func:`decision_slice`: the model's output on a plane through one point of
   a higher-dimensional input, spanned by the attack direction
-  (:func:`slice_direction`) and a random orthogonal direction;
+  (:func:`slice_direction`) and a random orthogonal direction
+  (:func:`attack_slice` does both);
 * :func:`pca_projection`: clean and adversarial points in the plane of the
   two main principal directions of the clean training data.
 
@@ -22,7 +23,7 @@ import numpy as np
 from . import _validate as v
 from .attacks import loss_gradient, proba
 
-__all__ = ["DecisionSlice", "Grid", "PCAProjection", "boundary_grid", "decision_slice", "grid_points",
+__all__ = ["DecisionSlice", "Grid", "PCAProjection", "attack_slice", "boundary_grid", "decision_slice", "grid_points",
            "pca_projection", "plot_limits", "slice_direction", "weights_grid"]
 
 
@@ -90,6 +91,14 @@ def slice_direction(model, x, x_adv, y) -> tuple[np.ndarray, bool]:
         raise ValueError("no direction to slice along: the attack did not move the point and the loss "
                          "gradient there is zero")
     return g / n, True
+
+
+def attack_slice(model, x, x_adv, y, *, seed: int = 0) -> tuple[DecisionSlice, bool]:
+    """:func:`decision_slice` through ``x`` along the attack's step to
+    ``x_adv`` (the loss gradient when it did not move, see
+    :func:`slice_direction`); returns the slice and whether it follows the gradient."""
+    direction, from_gradient = slice_direction(model, x, x_adv, y)
+    return decision_slice(model, x, direction, seed=seed), from_gradient
 
 
 @dataclass(frozen=True)

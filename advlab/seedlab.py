@@ -2,19 +2,25 @@
 
 The blog trains a small MLP on 20-feature ``make_classification`` data and
 leaves ``attack()`` as ``pass``. This module holds the blog's setting
-(``BLOG_*``), :func:`blog_snippet` (the blog's code with ``attack()`` written:
-FGSM, epsilon 0.1, running against advlab) and :func:`run_snippet` to execute
-it or the code :func:`advlab.export.seed_lab_code` generates, and the Seed
-Lab's epsilon grid (:func:`eps_grid`) and gallery order
-(:func:`gallery_indices`).
+(``BLOG_*``, the default :class:`~advlab.config.SeedNetConfig`), what its text
+states (:data:`BLOG_FACTS`) and its mathematics (:data:`MATH`, as LaTeX),
+:func:`blog_snippet` (the blog's code with ``attack()`` written: FGSM, epsilon
+0.1, running against advlab), :func:`run_blog` to run it and read back what
+it built, and :func:`run_snippet` to execute it or the code
+:func:`advlab.export.seed_lab_code` generates; then the Seed Lab's epsilon
+grid (:func:`eps_grid`), its curve of one attack config
+(:func:`attack_curve`), the budget axis of an attack without an epsilon
+(:func:`budget_range`), the gradient's share on the informative features
+(:func:`informative_share`) and the gallery order (:func:`gallery_indices`).
 
 The Seed Lab's views are defined by idea elsewhere and gathered here, so the
 generated code and a notebook reach them in one place:
 :func:`~advlab.evaluation.accuracy_curve` and
 :func:`~advlab.evaluation.accuracy_within` (accuracy against the attack
-budget, also for DeepFool and C&W), :func:`~advlab.projections.decision_slice`
-with :func:`~advlab.projections.slice_direction` (the model on a plane along
-the attack) and :func:`~advlab.projections.pca_projection`.
+budget, also for DeepFool and C&W), :func:`~advlab.projections.attack_slice`
+(:func:`~advlab.projections.decision_slice` along
+:func:`~advlab.projections.slice_direction`: the model on a plane along the
+attack) and :func:`~advlab.projections.pca_projection`.
 
 Nothing here imports streamlit.
 """
@@ -30,38 +36,51 @@ import numpy as np
 
 from . import _validate as v
 from . import evaluation
+from .config import AttackConfig, SeedNetConfig
 from .evaluation import accuracy_curve, accuracy_within
 from .i18n import LANGS, t
-from .projections import DecisionSlice, PCAProjection, decision_slice, pca_projection, slice_direction
+from .projections import DecisionSlice, PCAProjection, attack_slice, decision_slice, pca_projection, slice_direction
 
 __all__ = [
     "BLOG_BATCH",
     "BLOG_EPOCHS",
     "BLOG_EPS",
+    "BLOG_FACTS",
     "BLOG_HIDDEN",
     "BLOG_LR",
+    "BLOG_NET",
     "BLOG_SEED",
+    "MATH",
+    "BlogRun",
     "DecisionSlice",
     "PCAProjection",
     "SnippetRun",
     "accuracy_curve",
     "accuracy_within",
+    "attack_curve",
+    "attack_slice",
     "blog_snippet",
+    "budget_range",
     "decision_slice",
     "eps_grid",
     "gallery_indices",
+    "informative_share",
     "pca_projection",
+    "run_blog",
     "run_snippet",
     "slice_direction",
 ]
 
 # The blog's setting: Dense 64 relu, Dense 32 relu, one output; Adam (Keras'
-# default learning rate), binary cross-entropy, 10 epochs of batches of 32.
-BLOG_HIDDEN = (64, 32)
-BLOG_EPOCHS = 10
-BLOG_BATCH = 32
-BLOG_LR = 1e-3
-BLOG_SEED = 0
+# default learning rate), binary cross-entropy, 10 epochs of batches of 32. It
+# is the default of the Seed Lab's network config, so a link and this module
+# cannot disagree about it.
+BLOG_NET = SeedNetConfig()
+BLOG_HIDDEN = BLOG_NET.hidden
+BLOG_EPOCHS = BLOG_NET.epochs
+BLOG_BATCH = SeedNetConfig.batch
+BLOG_LR = SeedNetConfig.lr
+BLOG_SEED = BLOG_NET.seed
 BLOG_EPS = 0.1
 
 # ------------------------------------------------------------- snippets ---
@@ -145,6 +164,57 @@ def run_snippet(code: str) -> SnippetRun:
     return SnippetRun(namespace=ns, stdout=out.getvalue(), seconds=time.perf_counter() - t0)
 
 
+# What the blog's text says its experiment is, to check against what its code builds.
+BLOG_FACTS = (("data", "1000 × 20"), ("split", "800 / 200"), ("arch", "20-64-32-1"))
+
+# The experiment's mathematics: the loss, training, the attacker's problem, FGSM and PGD.
+MATH = (
+    ("loss", (r"L(\theta; x, y) = -\Big[\,y \log \sigma\big(f_\theta(x)\big) + "
+             r"(1-y)\log\Big(1-\sigma\big(f_\theta(x)\big)\Big)\Big]")),
+    ("train", r"\min_\theta \;\; \frac{1}{n}\sum_{i=1}^{n} L(\theta; x_i, y_i)"),
+    ("attack", r"\max_{\|\delta\|_\infty \le \varepsilon} \;\; L(\theta;\, x+\delta,\, y)"),
+    ("fgsm", r"x_{\mathrm{adv}} = x + \varepsilon \cdot \operatorname{sign}\big(\nabla_x L(\theta; x, y)\big)"),
+    ("pgd", (r"x^{t+1} = \Pi_{\|x' - x\|_\infty \le \varepsilon}\Big(x^{t} + \alpha \cdot "
+            r"\operatorname{sign}\big(\nabla_x L(\theta; x^{t}, y)\big)\Big)")),
+)
+
+
+@dataclass(frozen=True)
+class BlogRun:
+    """What the blog's code printed and built: its two accuracies, its output,
+    and the shapes the Seed Lab checks against the blog's text."""
+
+    clean_acc: float
+    adv_acc: float
+    stdout: str
+    seconds: float
+    x_shape: tuple[int, ...]
+    train_shape: tuple[int, ...]
+    test_shape: tuple[int, ...]
+    sizes: tuple[int, ...]  # layer widths, from the inputs to the logit
+
+    @property
+    def arch(self) -> str:
+        return "-".join(str(s) for s in self.sizes)
+
+    def checks(self) -> list[tuple[str, str, str]]:
+        """``(what, the blog says, this run built)`` for each of :data:`BLOG_FACTS`."""
+        built = {"data": "{} × {}".format(*self.x_shape), "split": f"{self.train_shape[0]} / {self.test_shape[0]}",
+                 "arch": self.arch}
+        return [(what, said, built[what]) for what, said in BLOG_FACTS]
+
+
+def run_blog(code: str) -> BlogRun:
+    """Run :func:`blog_snippet`'s code and read back what it built."""
+    run = run_snippet(code)
+    ns = run.namespace
+    m = ns["model"]
+    sizes = (int(m.inputs[0].shape[-1]), *(int(layer.units) for layer in m.layers))
+    return BlogRun(clean_acc=float(ns["clean_acc"]), adv_acc=float(ns["adv_acc"]), stdout=run.stdout,
+                   seconds=run.seconds, x_shape=tuple(ns["X"].shape), train_shape=tuple(ns["X_train"].shape),
+                   test_shape=tuple(ns["X_test"].shape), sizes=sizes)
+
+
 # ------------------------------------------------------------- curves ---
 
 def eps_grid(eps_hi: float = 1.0, n: int = 21) -> np.ndarray:
@@ -152,6 +222,34 @@ def eps_grid(eps_hi: float = 1.0, n: int = 21) -> np.ndarray:
     included), not rounded (see :func:`advlab.evaluation.eps_grid`)."""
     eps_hi = v.number("eps_hi", eps_hi, lo=0.0, hi=100.0, lo_open=True)
     return evaluation.eps_grid(eps_hi, n, decimals=None)
+
+
+def attack_curve(model, x, y, cfg: AttackConfig, *, eps_hi: float = 1.0, seed: int = 0) -> np.ndarray:
+    """Accuracy under the attack ``cfg`` (its norm, target and own parameters;
+    not its epsilon) at every budget of :func:`eps_grid` up to ``eps_hi``."""
+    kw = {k: val for k, val in cfg.run_kwargs().items() if k != "eps"}
+    return accuracy_curve(model, x, y, attack=cfg.attack, eps_values=eps_grid(eps_hi), seed=seed, **kw)
+
+
+def budget_range(result, *, norm: str = "linf", floor: float = 1.0, cap: float = 20.0) -> float:
+    """The budget axis for an attack without an epsilon (DeepFool, C&W): long
+    enough to show nearly every perturbation it found (98%, rounded up to a
+    half unit), at least ``floor`` and at most ``cap``."""
+    v.choice("norm", norm, ("linf", "l2"))
+    size = result.l2 if norm == "l2" else result.linf
+    found = size[result.success]
+    top = float(np.quantile(found, 0.98)) if found.size else floor
+    return float(min(max(floor, np.ceil(top * 1.05 * 2) / 2), cap))
+
+
+def informative_share(grad, roles) -> float:
+    """The share of the loss gradient's absolute size that falls on the
+    informative features (``roles``, as in ``blog_data().info["roles"]``)."""
+    g = np.abs(np.asarray(grad, np.float64)).ravel()
+    if len(roles) != g.size:
+        raise ValueError(f"roles must name the {g.size} features, got {len(roles)}")
+    total = g.sum()
+    return float(g[[r == "informative" for r in roles]].sum() / total) if total > 0 else 0.0
 
 
 # ---------------------------------------------------------------- gallery ---
