@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 
 import numpy as np
 import streamlit as st
@@ -13,7 +14,7 @@ from advlab.config import AttackConfig, DataConfig, DigitsNetConfig
 from advlab.figures import lab as figs
 from advlab.state import Field, PageState
 from advlab.ui import lessons
-from advlab.ui.controls import active_fields, attack_controls, attack_fields, columns
+from advlab.ui.controls import active_fields, attack_controls, attack_fields, columns, guarded_fragment
 
 EPS_HI = 0.5
 GALLERY = 16
@@ -29,11 +30,6 @@ STATE = PageState("dg", [
 ])
 ACC_GOAL = 0.95
 tr = ui.tr
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def cached_accuracy(_model, model_key, _x, _y) -> float:
-    return evaluation.accuracy(_model, _x, _y)
 
 
 def sidebar_controls() -> None:
@@ -53,25 +49,15 @@ def main() -> None:
     sidebar_controls()
     net = DigitsNetConfig.from_values(ui.values(STATE))
     ds = lessons.dataset(DATA)
-    trained = lessons.trained(DATA, net, progress="dg_training_now", acc=True)
-    model_key = lessons.model_key(DATA, net)
-    acc = cached_accuracy(trained.model, model_key, ds.x_test, ds.y_test)
+    m = lessons.Stored(lessons.model_key(DATA, net), lessons.trained(DATA, net, progress="dg_training_now", acc=True))
+    acc = lessons.result(("dg-acc", m.key), partial(evaluation.accuracy, m.model, ds.x_test, ds.y_test))
     line = tr("dg_model_line", h=net.hidden, epochs=net.epochs, seed=net.seed, acc=acc, n=len(ds.y_test),
-              ms=trained.seconds * 1000)
+              ms=m.trained.seconds * 1000)
     if acc < ACC_GOAL:
         st.warning(line + " " + tr("dg_low_acc", goal=ACC_GOAL), icon=":material/warning:")
     else:
         st.success(line, icon=":material/check_circle:")
-    attack_section(ds, trained, model_key)
-
-
-@st.fragment
-def attack_section(ds, trained, model_key) -> None:
-    """Everything that depends on the attack: moving epsilon reruns only this."""
-    try:
-        _attack_section(ds, trained, model_key)
-    except Exception as exc:  # noqa: BLE001 - a fragment rerun is not covered by the page's guard
-        st.error(tr("error_generic", msg=f"{type(exc).__name__}: {exc}"), icon=":material/error:")
+    attack_section(ds, m)
 
 
 def _set_image(i: int) -> None:
@@ -107,14 +93,16 @@ def _valid_index(name: str, n: int) -> int:
     return int(cur)
 
 
-def _attack_section(ds, trained, model_key) -> None:
+@guarded_fragment
+def attack_section(ds, m: lessons.Stored) -> None:
+    """Everything that depends on the attack: moving epsilon reruns only this."""
     st.header(tr("dg_attack_title"))
     cfg = AttackConfig(**attack_controls(STATE, n_classes=10, show_eps_help=False))
     v = ui.values(STATE)
     seed = DigitsNetConfig.from_values(v).seed
 
     def attacked(c: AttackConfig):
-        return lessons.attacked(trained.model, model_key, ds.x_test, ds.y_test, c, clip=CLIP, seed=seed)
+        return lessons.attacked(m.model, m.key, ds.x_test, ds.y_test, c, clip=CLIP, seed=seed)
 
     n = len(ds.y_test)
     try:
@@ -125,15 +113,15 @@ def _attack_section(ds, trained, model_key) -> None:
         ui.sync_url(STATE, v, active_fields(STATE, v))
         return
     tgt = cfg.target if cfg.targeted else None
-    m = st.columns(4)
-    m[0].metric(tr("dg_m_clean"), f"{res.clean_accuracy:.1%}", help=tr("dg_m_clean_help", n=n))
-    m[1].metric(tr("dg_m_adv"), f"{res.adv_accuracy:.1%}",
+    cols = st.columns(4)
+    cols[0].metric(tr("dg_m_clean"), f"{res.clean_accuracy:.1%}", help=tr("dg_m_clean_help", n=n))
+    cols[1].metric(tr("dg_m_adv"), f"{res.adv_accuracy:.1%}",
                 delta=f"{(res.adv_accuracy - res.clean_accuracy) * 100:+.1f} pt", help=tr("dg_m_adv_help", n=n))
-    m[2].metric(tr("dg_m_target") if cfg.targeted else tr("dg_m_success"), f"{res.success_rate:.1%}",
+    cols[2].metric(tr("dg_m_target") if cfg.targeted else tr("dg_m_success"), f"{res.success_rate:.1%}",
                 help=tr("dg_m_target_help", t=tgt) if cfg.targeted else tr("dg_m_success_help"))
-    m[3].metric(tr("dg_m_l2"), f"{np.mean(res.l2):.2f}", help=tr("dg_m_l2_help"))
-    close_up(ds, trained.model, res, cfg, attacked)
-    gallery(ds, trained.model, res, tgt)
+    cols[3].metric(tr("dg_m_l2"), f"{np.mean(res.l2):.2f}", help=tr("dg_m_l2_help"))
+    close_up(ds, m.model, res, cfg, attacked)
+    gallery(ds, m.model, res, tgt)
     st.download_button(tr("dg_csv"), export.results_csv(res, feature_names=ds.feature_names),
                        file_name="advlab-digits-adversarial.csv", mime="text/csv", key="dg_csv_dl")
     ui.sync_url(STATE, v, active_fields(STATE, v))
