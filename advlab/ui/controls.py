@@ -9,7 +9,7 @@ import functools
 import streamlit as st
 
 from .. import config, export, ui
-from ..attacks import ATTACKS, run_attack
+from ..attacks import ATTACKS
 from ..data import TWO_D
 from ..state import Field
 
@@ -91,20 +91,6 @@ def active_fields(state, vals: dict) -> set[str]:
         if key != attack:
             skip |= {f"{key}_{p.name}" for p in spec.params}
     return {n for n in state.fields if n not in skip}
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def cached_attack(_model, model_key, _x, _y, data_key, attack: str, eps, norm: str, targeted: bool, target: int,
-                  params: tuple, clip=None, seed: int = 0, return_path: bool = False):
-    """Run an attack once per (model, data, settings); later calls are free."""
-    return run_attack(attack, _model, _x, _y, eps=eps, norm=norm, targeted=targeted,
-                      target=target if targeted else None, clip=clip, seed=seed,
-                      return_path=return_path and ATTACKS[attack].iterative, **dict(params))
-
-
-# The learning-rate and batch ladders live with the network's config; the
-# Playground still reads them from here.
-LRS, BATCHES = config.LRS, config.BATCHES
 
 
 # ------------------------------------------------------------------ layout ---
