@@ -31,6 +31,8 @@ __all__ = ["CURVE_ATTACKS", "Cell", "CurveSet", "accuracy", "accuracy_curve", "a
 
 # The attacks with an epsilon budget, weakest idea first: a curve each.
 CURVE_ATTACKS: tuple[str, ...] = tuple(k for k in ("noise", "fgsm", "bim", "pgd", "mim") if k in ATTACKS)
+# every attack with an epsilon budget can be one cell of a curve
+EPS_ATTACKS: tuple[str, ...] = tuple(k for k, spec in ATTACKS.items() if spec.uses_eps)
 
 
 def check_eps_values(eps_values) -> np.ndarray:
@@ -111,12 +113,12 @@ def attack_cell(model, x, y, *, attack: str, eps: float, norm: str = "linf", cli
                 params: Mapping | None = None, targeted: bool = False, target=None) -> Cell:
     """Run ``attack`` at ``eps`` on (x, y) and summarize it.
 
-    ``attack`` is one of :data:`CURVE_ATTACKS`; ``params`` its own parameters
+    ``attack`` is any attack with a budget (:data:`EPS_ATTACKS`); ``params`` its own parameters
     (e.g. ``{"steps": 40}`` for PGD). At ``eps = 0`` nothing moves and the
     cell holds the clean accuracy without running the attack. ``targeted``
     attacks aim at ``target`` (the success rate then counts arrivals there).
     """
-    v.choice("attack", attack, CURVE_ATTACKS)
+    v.choice("attack", attack, EPS_ATTACKS)
     eps = v.number("eps", eps, lo=0.0, hi=100.0)
     v.choice("norm", norm, NORMS)
     params = _check_params(attack, params)
@@ -267,12 +269,13 @@ def accuracy_within(result: AttackResult, budgets, *, norm: str = "l2") -> np.nd
     perturbations into an accuracy-versus-budget curve: a point counts as lost
     at budget ``d`` when its adversarial copy is misclassified and no larger
     than ``d``. Points the model already gets wrong count as lost everywhere.
+    ``norm="l0"`` measures in features changed (JSMA's budget).
     """
-    v.choice("norm", norm, ("linf", "l2"))
+    v.choice("norm", norm, ("linf", "l2", "l0"))
     b = np.asarray(budgets, np.float64)
     if b.ndim != 1 or b.size == 0 or np.any(b < 0) or not np.all(np.isfinite(b)):
         raise ValueError("budgets must be a non-empty 1-D list of finite values >= 0")
-    size = result.linf if norm == "linf" else result.l2
+    size = {"linf": result.linf, "l2": result.l2, "l0": result.l0}[norm]
     right = result.pred_clean == result.y
     lost = result.pred_adv != result.y
     n = len(result.y)

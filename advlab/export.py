@@ -87,8 +87,10 @@ def playground_points_csv(result: AttackResult) -> str:
                                    "fooled", "linf", "l2"], float_format=".6f")
 
 
-def curve_csv(eps_values, accuracy_attack, accuracy_noise) -> str:
-    """An accuracy-versus-budget curve and its random-noise baseline, one row per budget."""
+def curve_csv(eps_values, accuracy_attack, accuracy_noise=None) -> str:
+    """An accuracy-versus-budget curve and its random-noise baseline (if any), one row per budget."""
+    if accuracy_noise is None:
+        return csv_text({"eps": e, "accuracy_attack": a} for e, a in zip(eps_values, accuracy_attack, strict=True))
     return csv_text({"eps": e, "accuracy_attack": a, "accuracy_noise": b}
                     for e, a, b in zip(eps_values, accuracy_attack, accuracy_noise, strict=True))
 
@@ -216,7 +218,7 @@ def seed_lab_code(*, attack: str, eps: float | None, norm: str = "linf", targete
     chosen point's feature changes and decision slice, and the PCA picture.
     Paste it into a notebook (each figure's ``show()`` draws it)."""
     spec = ATTACKS[v.choice("attack", attack, ATTACKS)]
-    v.choice("norm", norm, ("linf", "l2"))
+    v.choice("norm", norm, ("linf", "l2", "l0"))
     lang = v.choice("lang", lang, LANGS)
     hidden = tuple(v.number("hidden width", h, lo=1, hi=1024, integer=True) for h in hidden)
     epochs = v.number("epochs", epochs, lo=1, hi=2000, integer=True)

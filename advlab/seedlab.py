@@ -234,9 +234,10 @@ def attack_curve(model, x, y, cfg: AttackConfig, *, eps_hi: float = 1.0, seed: i
 def budget_range(result, *, norm: str = "linf", floor: float = 1.0, cap: float = 20.0) -> float:
     """The budget axis for an attack without an epsilon (DeepFool, C&W): long
     enough to show nearly every perturbation it found (98%, rounded up to a
-    half unit), at least ``floor`` and at most ``cap``."""
-    v.choice("norm", norm, ("linf", "l2"))
-    size = result.l2 if norm == "l2" else result.linf
+    half unit), at least ``floor`` and at most ``cap``; for an L0 attack
+    (JSMA) the axis counts features changed."""
+    v.choice("norm", norm, ("linf", "l2", "l0"))
+    size = {"linf": result.linf, "l2": result.l2, "l0": result.l0}[norm]
     found = size[result.success]
     top = float(np.quantile(found, 0.98)) if found.size else floor
     return float(min(max(floor, np.ceil(top * 1.05 * 2) / 2), cap))

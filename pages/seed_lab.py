@@ -166,7 +166,8 @@ def curve_and_pca(ds, m: lessons.Stored, res, cfg: AttackConfig, seed: int, poin
                 acc = curve(cfg, EPS_HI)
         else:
             acc = seedlab.accuracy_within(res, grid, norm=cfg.norm)
-        noise = curve(noise_cfg, budget_hi)
+        # random noise has no L0 form: an L0 attack (JSMA) is drawn without the baseline
+        noise = curve(noise_cfg, budget_hi) if cfg.norm != "l0" else None
         ui.chart(figs.accuracy_vs_eps(grid, acc, baseline=noise, attack=cfg.attack, norm=cfg.norm, eps=cfg.eps,
                                       now=res.adv_accuracy if uses_eps else None, lang=ui.lang(),
                                       presenter=ui.presenter()), key="sl_curve",

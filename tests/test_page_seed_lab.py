@@ -126,3 +126,15 @@ def test_bad_link_values_get_a_message_not_a_traceback():
     assert "eps=5" in warnings and "point=999" in warnings and "w1=63" in warnings
     assert at.slider(key="sl.eps").value == pytest.approx(0.1)
     assert len(at.get("plotly_chart")) == 4
+
+
+@pytest.mark.parametrize("attack", sorted(__import__("advlab.attacks", fromlist=["ATTACKS"]).ATTACKS))
+def test_every_attack_in_the_menu_draws_the_lab(attack):
+    """Whatever the learner picks from the menu (JSMA's L0 budget and the
+    black-box attacks included), the lab draws its four charts, no error box."""
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    at.query_params["attack"] = attack
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert len(_figures(at)) == 4

@@ -5,13 +5,17 @@ Imports streamlit (through :mod:`advlab.ui`)."""
 from __future__ import annotations
 
 import functools
+import logging
 
+import numpy as np
 import streamlit as st
 
 from .. import config, export, ui
 from ..attacks import ATTACKS
 from ..data import TWO_D
 from ..state import Field
+
+_log = logging.getLogger("advlab.pages")
 
 
 def attack_fields(default_attack: str = "pgd", eps: float = 0.25, eps_hi: float = 1.0) -> list[Field]:
@@ -93,6 +97,18 @@ def active_fields(state, vals: dict) -> set[str]:
     return {n for n in state.fields if n not in skip}
 
 
+def queries_metric(res, *, where=None) -> None:
+    """The questions the attack of ``res`` asked the model: model calls per
+    point on average and, under the number, the share that were gradients
+    (only a white-box attacker may ask for them)."""
+    where = where or st
+    q = res.mean_queries
+    grads = float(np.mean(res.grad_queries)) if res.grad_queries is not None and len(res.grad_queries) else 0.0
+    delta = ui.tr("queries_grad", share=grads / q) if grads > 0 and q > 0 else None
+    where.metric(ui.tr("queries_label"), f"{q:,.0f}", delta=delta, delta_color="off", delta_arrow="off",
+                 help=ui.tr("queries_help"))
+
+
 # ------------------------------------------------------------------ layout ---
 
 def columns(spec=2, **kw):
@@ -122,6 +138,7 @@ def guarded_fragment(fn):
         try:
             return fn(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - the page shows a message, never a traceback
+            _log.exception("fragment %s failed", fn.__name__)  # the traceback goes to the server's log
             st.error(ui.tr("error_generic", msg=f"{type(exc).__name__}: {exc}"), icon=":material/error:")
     return st.fragment(run)
 
