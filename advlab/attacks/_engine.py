@@ -191,6 +191,17 @@ def check_inputs(eng: Engine, x, y, *, clip=None, target=None, targeted=False):
     return x, y, t, lo, hi
 
 
+def check_query_attack(model, x, y, *, queries, max_queries: int, seed, clip=None, target=None, targeted=False):
+    """The checks every query-budget attack (score- or decision-based) makes:
+    ``queries`` per point in ``[1, max_queries]``, the ``seed``, the model and
+    the inputs (:func:`check_inputs`). Returns ``(queries, seed, x, y, t, lo, hi)``."""
+    queries = v.number("queries", queries, lo=1, hi=max_queries, integer=True)
+    seed = v.number("seed", seed, lo=0, hi=2**63 - 1, integer=True)
+    eng, _ = engine_for(model)
+    x, y, t, lo, hi = check_inputs(eng, x, y, clip=clip, target=target, targeted=targeted)
+    return queries, seed, x, y, t, lo, hi
+
+
 def clip_bounds(clip, d: int):
     """Per-feature (lo, hi) float32 arrays; +-inf when ``clip`` is None."""
     if clip is None:

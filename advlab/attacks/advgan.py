@@ -194,6 +194,50 @@ class AdvGenerator:
                              f"got targeted={bool(targeted)}")
 
 
+def _epoch_fn(eng, gen_t, disc_t, gw, dw, *, norm: str, targeted: bool, k: int, n_in: int, hidden):
+    """The compiled training epoch for these networks, norm and goal: traced
+    once per architecture, the weights and optimizer state go in as tensors."""
+    ws = lambda ts: [tf.TensorSpec(a.shape, tf.float32) for a in ts]
+    f32 = tf.TensorSpec((), tf.float32)
+    i32 = tf.TensorSpec((None,), tf.int32)
+    fvec = tf.TensorSpec((None,), tf.float32)
+    name = f"advgan-{norm}-{targeted}-{n_in}-{hidden}"
+    return eng.fn(name, _epoch_builder(gen_t, disc_t, norm == "l2", targeted, k), ws(gw), ws(dw), ws(gw), ws(gw),
+                  ws(dw), ws(dw), f32, eng.x_sig, i32, i32, f32, tf.TensorSpec((), tf.int32), f32, f32, f32, f32,
+                  f32, fvec, fvec)
+
+
+def _train_epochs(fn, w, gw, dw, rng, x, y, hyper, *, epochs: int, k: int, targeted: bool, lr: float,
+                  on_epoch=None, frames=None):
+    """Run ``epochs`` epochs of ``fn`` from the weights ``gw``, ``dw`` (Adam
+    starts at zero); ``hyper`` are its trailing arguments (eps, batch size,
+    lr, weights, bound, kappa, lo, hi). Returns the generator's weights and
+    the per-epoch logs."""
+    n = len(x)
+    gm, gs = [tf.zeros_like(a) for a in gw], [tf.zeros_like(a) for a in gw]
+    dm, ds = [tf.zeros_like(a) for a in dw], [tf.zeros_like(a) for a in dw]
+    step = np.float32(0.0)
+    history = []
+    yi = y.astype(np.int32)
+    for epoch in range(1, epochs + 1):
+        perm = rng.permutation(n)
+        ts = yi[perm]
+        if targeted:  # a random other class per point and epoch: the generator learns every target
+            ts = ((ts + rng.integers(1, k, size=n)) % k).astype(np.int32)
+        gw, dw, gm, gs, dm, ds, step, tot = fn(w, gw, dw, gm, gs, dm, ds, step, x[perm], yi[perm], ts, *hyper)
+        tot = tot.numpy()
+        logs = dict(zip(("loss", "adv_loss", "gan_loss", "hinge_loss", "d_loss", "fooled"), map(float, tot),
+                        strict=True))
+        if not np.isfinite(logs["loss"]):
+            raise ValueError(f"training diverged in epoch {epoch}: lower lr (got {lr:g})")
+        history.append({"epoch": epoch, **logs})
+        if frames is not None:
+            frames(gw)
+        if on_epoch is not None:
+            on_epoch(epoch, dict(logs))
+    return gw, history
+
+
 def train_advgan(model, x, y, *, eps: float, norm: str = "linf", epochs: int = 40, batch_size: int = 32,
                  lr: float = 1e-3, gan_weight: float = 0.1, hinge_weight: float = 1.0, hinge_bound: float = 0.5,
                  kappa: float = 1.0, targeted: bool = False, clip=None, seed: int = 0,
@@ -226,40 +270,13 @@ def train_advgan(model, x, y, *, eps: float, norm: str = "linf", epochs: int = 4
     disc_t = _template("disc", d, 1, DISC_HIDDEN)
     gw = [tf.constant(a) for a in _glorot(rng, gen_t)]
     dw = [tf.constant(a) for a in _glorot(rng, disc_t)]
-    gm, gs = [tf.zeros_like(a) for a in gw], [tf.zeros_like(a) for a in gw]
-    dm, ds = [tf.zeros_like(a) for a in dw], [tf.zeros_like(a) for a in dw]
     # the largest L2 the ball allows; the hinge starts to pull at hinge_bound of it
     bound = hinge_bound * (eps * np.sqrt(d) if norm == "linf" else eps)
-    ws = lambda ts: [tf.TensorSpec(a.shape, tf.float32) for a in ts]
-    f32 = tf.TensorSpec((), tf.float32)
-    i32 = tf.TensorSpec((None,), tf.int32)
-    fvec = tf.TensorSpec((None,), tf.float32)
-    name = f"advgan-{norm}-{targeted}-{n_in}-{hidden}"
-    fn = eng.fn(name, _epoch_builder(gen_t, disc_t, norm == "l2", targeted, k), ws(gw), ws(dw), ws(gw), ws(gw),
-                ws(dw), ws(dw), f32, eng.x_sig, i32, i32, f32, tf.TensorSpec((), tf.int32), f32, f32, f32, f32,
-                f32, fvec, fvec)
-    step = np.float32(0.0)
-    history = []
-    yi = y.astype(np.int32)
-    for epoch in range(1, epochs + 1):
-        perm = rng.permutation(n)
-        ts = yi[perm]
-        if targeted:  # a random other class per point and epoch: the generator learns every target
-            ts = ((ts + rng.integers(1, k, size=n)) % k).astype(np.int32)
-        gw, dw, gm, gs, dm, ds, step, tot = fn(
-            w, gw, dw, gm, gs, dm, ds, step, x[perm], yi[perm], ts, np.float32(eps), np.int32(batch_size),
-            np.float32(lr), np.float32(gan_weight), np.float32(hinge_weight), np.float32(bound), np.float32(kappa),
-            lo, hi)
-        tot = tot.numpy()
-        logs = dict(zip(("loss", "adv_loss", "gan_loss", "hinge_loss", "d_loss", "fooled"), map(float, tot),
-                        strict=True))
-        if not np.isfinite(logs["loss"]):
-            raise ValueError(f"training diverged in epoch {epoch}: lower lr (got {lr:g})")
-        history.append({"epoch": epoch, **logs})
-        if _frames is not None:
-            _frames(gw)
-        if on_epoch is not None:
-            on_epoch(epoch, dict(logs))
+    fn = _epoch_fn(eng, gen_t, disc_t, gw, dw, norm=norm, targeted=targeted, k=k, n_in=n_in, hidden=hidden)
+    hyper = (np.float32(eps), np.int32(batch_size), np.float32(lr), np.float32(gan_weight),
+             np.float32(hinge_weight), np.float32(bound), np.float32(kappa), lo, hi)
+    gw, history = _train_epochs(fn, w, gw, dw, rng, x, y, hyper, epochs=epochs, k=k, targeted=targeted, lr=lr,
+                                on_epoch=on_epoch, frames=_frames)
     # every training point: a forward and a backward pass of the attacked model per epoch
     E.tally(n, forward=epochs, backward=epochs)
     gen = build_generator(n_in, d, hidden)
@@ -267,6 +284,62 @@ def train_advgan(model, x, y, *, eps: float, norm: str = "linf", epochs: int = 4
     return AdvGenerator(model=gen, eps=float(eps), norm=norm, targeted=bool(targeted), n_classes=k,
                         target_model=E.fingerprint(model), seed=int(seed), history=history,
                         seconds=time.perf_counter() - t0)
+
+
+def _check_generator(generator, model, width: int, *, eps, norm, targeted) -> None:
+    """ValueError unless ``generator`` is an AdvGenerator trained against
+    ``model`` for this budget, goal and input width."""
+    if not isinstance(generator, AdvGenerator):
+        # ValueError like every other bad argument: pages catch one exception type
+        raise ValueError(f"generator must be an AdvGenerator from train_advgan, got {type(generator).__name__}")  # noqa: TRY004
+    generator.check(model, eps=eps, norm=norm, targeted=targeted)
+    if generator.model.inputs[0].shape[-1] != width + (generator.n_classes if targeted else 0):
+        raise ValueError("generator was trained on inputs of another width")
+
+
+def _train_here(model, eng, x, y, t, lo, hi, *, eps, norm, epochs, targeted, clip, seed, on_epoch,
+                return_path: bool):
+    """Train a generator on the attacked points themselves. Returns
+    ``(generator, frames, seconds)``; with ``return_path``, ``frames`` holds
+    the points it makes from its untrained start and after each epoch."""
+    frames = []
+    n_in = x.shape[1] + (E.n_classes_of(eng) if targeted else 0)
+    hidden = GEN_HIDDEN
+    gen_t = _template("gen", n_in, x.shape[1], hidden)
+    inp = x if not targeted else np.concatenate([x, np.eye(E.n_classes_of(eng), dtype=np.float32)[t]], 1)
+
+    def frame(gw):
+        u, _ = gen_t.stateless_call(gw, [], inp, training=False)
+        u = _bound(tf.cast(u, tf.float32), np.float32(eps), norm == "l2")
+        frames.append(np.clip(x + u.numpy(), lo, hi).astype(np.float32))
+
+    t0 = time.perf_counter()
+    generator = train_advgan(model, x, y, eps=eps, norm=norm, epochs=epochs, targeted=targeted, clip=clip,
+                             seed=seed, on_epoch=on_epoch, _frames=frame if return_path else None)
+    train_seconds = time.perf_counter() - t0
+    if return_path:
+        rng = np.random.default_rng(seed)
+        start = [tf.constant(a) for a in _glorot(rng, gen_t)]
+        frame(start)
+        frames.insert(0, frames.pop())
+    return generator, frames, train_seconds
+
+
+def _apply(generator: AdvGenerator, x, t, lo, hi, *, targeted: bool, train_seconds: float) -> np.ndarray:
+    """The generator's adversarial points, its timings and training success to the query log."""
+    t0 = time.perf_counter()
+    out = np.clip(x + generator.perturb(x, t if targeted else None), lo, hi).astype(np.float32)
+    E.record(train_seconds=train_seconds, attack_seconds=time.perf_counter() - t0,
+             train_fooled=generator.history[-1]["fooled"] if generator.history else float("nan"))
+    return out
+
+
+def _path(frames: list, x, out) -> np.ndarray:
+    """The path ``advgan`` returns: the training frames ending at ``out``, or ``(x, out)``."""
+    if not frames:  # a generator trained elsewhere: the path is the one step it takes
+        frames = [x, out]
+    frames[-1] = out
+    return np.stack(frames)
 
 
 def advgan(model, x, y, *, eps: float, norm: str = "linf", epochs: int = 40, seed: int = 0, targeted: bool = False,
@@ -316,43 +389,13 @@ def advgan(model, x, y, *, eps: float, norm: str = "linf", epochs: int = 40, see
     eng, _ = E.engine_for(model)
     x, y, t, lo, hi = E.check_inputs(eng, x, y, clip=clip, target=target, targeted=targeted)
     if generator is not None:
-        if not isinstance(generator, AdvGenerator):
-            raise ValueError(f"generator must be an AdvGenerator from train_advgan, got {type(generator).__name__}")
-        generator.check(model, eps=eps, norm=norm, targeted=targeted)
-        if generator.model.inputs[0].shape[-1] != x.shape[1] + (generator.n_classes if targeted else 0):
-            raise ValueError("generator was trained on inputs of another width")
+        _check_generator(generator, model, x.shape[1], eps=eps, norm=norm, targeted=targeted)
     if eps == 0:
         return (x.copy(), x[None].copy()) if return_path else x.copy()
-    frames = []
+    frames, train_seconds = [], 0.0
     if generator is None:
-        n_in = x.shape[1] + (E.n_classes_of(eng) if targeted else 0)
-        hidden = GEN_HIDDEN
-        gen_t = _template("gen", n_in, x.shape[1], hidden)
-        inp = x if not targeted else np.concatenate([x, np.eye(E.n_classes_of(eng), dtype=np.float32)[t]], 1)
-
-        def frame(gw):
-            u, _ = gen_t.stateless_call(gw, [], inp, training=False)
-            u = _bound(tf.cast(u, tf.float32), np.float32(eps), norm == "l2")
-            frames.append(np.clip(x + u.numpy(), lo, hi).astype(np.float32))
-
-        t0 = time.perf_counter()
-        generator = train_advgan(model, x, y, eps=eps, norm=norm, epochs=epochs, targeted=targeted, clip=clip,
-                                 seed=seed, on_epoch=on_epoch, _frames=frame if return_path else None)
-        train_seconds = time.perf_counter() - t0
-        if return_path:
-            rng = np.random.default_rng(seed)
-            start = [tf.constant(a) for a in _glorot(rng, gen_t)]
-            frame(start)
-            frames.insert(0, frames.pop())
-    else:
-        train_seconds = 0.0
-    t0 = time.perf_counter()
-    out = np.clip(x + generator.perturb(x, t if targeted else None), lo, hi).astype(np.float32)
-    E.record(train_seconds=train_seconds, attack_seconds=time.perf_counter() - t0,
-             train_fooled=generator.history[-1]["fooled"] if generator.history else float("nan"))
-    if not return_path:
-        return out
-    if not frames:  # a generator trained elsewhere: the path is the one step it takes
-        frames = [x, out]
-    frames[-1] = out
-    return out, np.stack(frames)
+        generator, frames, train_seconds = _train_here(
+            model, eng, x, y, t, lo, hi, eps=eps, norm=norm, epochs=epochs, targeted=targeted, clip=clip, seed=seed,
+            on_epoch=on_epoch, return_path=return_path)
+    out = _apply(generator, x, t, lo, hi, targeted=targeted, train_seconds=train_seconds)
+    return (out, _path(frames, x, out)) if return_path else out

@@ -56,6 +56,166 @@ def _binary_search(ask: _Asker, x, x_adv, rows, threshold: float) -> np.ndarray:
     return x[rows] + high[:, None] * (x_adv - x[rows])
 
 
+class _Search:
+    """What every step of one run works with: the label oracle, the random
+    draws, the clean points and input box in float64, and the binary search's
+    precision ``theta``."""
+
+    def __init__(self, ask: _Asker, rng: np.random.Generator, x, lo, hi):
+        self.ask = ask
+        self.rng = rng
+        self.x = x.astype(np.float64)
+        self.lo, self.hi = lo.astype(np.float64), hi.astype(np.float64)
+        self.theta = min(x.shape[1] ** -1.5, 0.01)
+
+    def to_boundary(self, x_adv, rows) -> np.ndarray:
+        return _binary_search(self.ask, self.x, x_adv, rows, self.theta)
+
+
+def _starts(s: _Search, x, y, t, targeted: bool):
+    """``(start, found, done)``: each point's adversarial start, whether it has
+    one, and whether the point is adversarial already (then it stays put)."""
+    n = len(x)
+    x64 = s.x
+    # the label of every point: the ones already adversarial are done
+    labels0 = s.ask.oracle.labels(x, rows=np.arange(n))
+    s.ask.used += 1
+    done = labels0 == t if targeted else labels0 != y
+    start = x64.copy()
+    found = done.copy()
+    # the nearest point of the batch that the model labels adversarially for each point
+    goal = t if targeted else y
+    ok_pair = (labels0[None, :] == goal[:, None]) if targeted else (labels0[None, :] != goal[:, None])
+    sq = (x64 ** 2).sum(1)
+    d2 = np.maximum(sq[:, None] + sq[None, :] - 2 * x64 @ x64.T, 0.0)
+    d2 = np.where(ok_pair, d2, np.inf)
+    near = np.argmin(d2, axis=1)
+    has = np.isfinite(d2[np.arange(n), near]) & ~done
+    start[has] = x64[near[has]]
+    found |= has
+    _random_starts(s, start, found)
+    return start, found, done
+
+
+def _random_starts(s: _Search, start, found) -> None:
+    """Uniform noise in the input domain for the points still without a start
+    (``start`` and ``found`` change in place)."""
+    x64, lo64, hi64 = s.x, s.lo, s.hi
+    n, d = x64.shape
+    box_lo = np.where(np.isfinite(lo64), lo64, x64.min(0) - 0.5 * np.maximum(np.ptp(x64, 0), 1.0))
+    box_hi = np.where(np.isfinite(hi64), hi64, x64.max(0) + 0.5 * np.maximum(np.ptp(x64, 0), 1.0))
+    for _ in range(_INIT_TRIES):
+        need = np.nonzero(~found & (s.ask.left(np.arange(n)) > 0))[0]
+        if need.size == 0:
+            break
+        cand = s.rng.uniform(box_lo, box_hi, size=(need.size, d))
+        hit = s.ask.adversarial(cand, need)
+        start[need[hit]] = cand[hit]
+        found[need[hit]] = True
+
+
+def _boundary_normal(s: _Search, base, rows, b, delta) -> np.ndarray:
+    """The unit normal of the boundary at the points ``base`` (of ``rows``),
+    estimated from the labels of ``b`` random probes each at radius ``delta``:
+    the mean probe direction weighted by +-1 labels, baseline subtracted."""
+    d = base.shape[1]
+    # probes around each boundary point: +1 where the label is adversarial
+    owner = np.repeat(np.arange(rows.size), b)
+    u = s.rng.normal(size=(owner.size, d))
+    u /= np.maximum(np.linalg.norm(u, axis=1, keepdims=True), 1e-12)
+    probe = np.clip(base[owner] + delta[owner, None] * u, s.lo, s.hi)
+    u = (probe - base[owner]) / np.maximum(delta[owner, None], 1e-12)
+    phi = np.where(s.ask.adversarial(probe, rows[owner]), 1.0, -1.0)
+    mean = np.bincount(owner, weights=phi, minlength=rows.size) / b
+    pure = np.abs(mean) == 1.0
+    weight = np.where(pure[owner], phi, phi - mean[owner])
+    grad = np.zeros((rows.size, d))
+    np.add.at(grad, owner, weight[:, None] * u)
+    return grad / np.maximum(np.linalg.norm(grad, axis=1, keepdims=True), 1e-12)
+
+
+def _geometric_step(s: _Search, base, rows, step, direction):
+    """From ``base`` along ``direction``, halve ``step`` until it lands on the
+    adversarial side: ``(landing points, which of rows landed)``."""
+    moved = np.zeros(rows.size, bool)
+    target_pt = base.copy()
+    for _ in range(_MAX_HALVINGS):
+        idx = np.nonzero(~moved & (s.ask.left(rows) > 0))[0]
+        if idx.size == 0:
+            break
+        cand = np.clip(base[idx] + step[idx, None] * direction[idx], s.lo, s.hi)
+        hit = s.ask.adversarial(cand, rows[idx])
+        target_pt[idx[hit]] = cand[hit]
+        moved[idx[hit]] = True
+        step[idx[~hit]] /= 2
+    return target_pt, moved
+
+
+def _iteration(s: _Search, it: int, cur, work, init_evals: int, reserve: int) -> np.ndarray | None:
+    """Iteration ``it`` of Algorithm 2 for the points of ``work`` whose budget
+    still affords one: estimate the normal, step, back to the boundary
+    (``cur`` changes in place). The points moved; None when none could afford it."""
+    b_t = int(init_evals * np.sqrt(it))
+    room = s.ask.left(work) - reserve
+    rows = work[room >= 2]
+    if rows.size == 0:
+        return None
+    b = np.minimum(b_t, s.ask.left(rows) - reserve)
+    base = cur[rows]
+    dist = np.linalg.norm(base - s.x[rows], axis=1)
+    delta = np.sqrt(s.x.shape[1]) * s.theta * dist
+    direction = _boundary_normal(s, base, rows, b, delta)
+    target_pt, moved = _geometric_step(s, base, rows, dist / np.sqrt(it), direction)
+    go = rows[moved]
+    if go.size:
+        cur[go] = s.to_boundary(target_pt[moved], go)
+    return go
+
+
+class _Best:
+    """The closest adversarial point found for each point so far, the query
+    trace of its distance, and the progress reports."""
+
+    def __init__(self, s: _Search, cur, found, on_progress, budget: int):
+        self.s = s
+        self.x = cur.copy()
+        self.dist = np.linalg.norm(self.x - s.x, axis=1)
+        self.found = found
+        self.rec = E.TraceRecorder("l2")
+        self.on_progress = on_progress
+        self.budget = budget
+
+    def update(self, cur, go) -> None:
+        nd = np.linalg.norm(cur[go] - self.s.x[go], axis=1)
+        better = nd < self.dist[go]
+        self.x[go[better]] = cur[go[better]]
+        self.dist[go[better]] = nd[better]
+
+    def report(self) -> None:
+        used = self.s.ask.used
+        self.rec.add(used, self.x - self.s.x, self.found)
+        if self.on_progress is not None:
+            med = float(np.median(self.dist[self.found])) if self.found.any() else float("nan")
+            self.on_progress(int(used.sum()), {"mean_queries": float(used.mean()), "median_l2": med,
+                                               "budget": self.budget})
+
+
+def _iterate(s: _Search, cur, work, best: _Best, init_evals: int, path: list | None) -> None:
+    """Algorithm 2's iterations until no point's budget affords another."""
+    reserve = int(np.ceil(np.log2(1.0 / s.theta))) + 3  # a binary search and a few step halvings
+    it = 0
+    while True:
+        it += 1
+        go = _iteration(s, it, cur, work, init_evals, reserve)
+        if go is None:
+            break
+        if go.size:
+            best.update(cur, go)
+        if path is not None:
+            path.append(cur.astype(np.float32))
+        best.report()
+
+
 def hopskipjump(model, x, y, *, queries: int = 1000, init_evals: int = 100, seed: int = 0, targeted: bool = False,
                 target=None, clip=None, on_progress: Callable[[int, dict], None] | None = None,
                 return_path: bool = False):
@@ -95,112 +255,20 @@ def hopskipjump(model, x, y, *, queries: int = 1000, init_evals: int = 100, seed
     boundary point. The trace of distance against queries goes to the active
     query log (see :func:`run_attack`).
     """
-    queries = v.number("queries", queries, lo=1, hi=1_000_000, integer=True)
     init_evals = v.number("init_evals", init_evals, lo=2, hi=100_000, integer=True)
-    seed = v.number("seed", seed, lo=0, hi=2**63 - 1, integer=True)
-    eng, _ = E.engine_for(model)
-    x, y, t, lo, hi = E.check_inputs(eng, x, y, clip=clip, target=target, targeted=targeted)
-    n, d = x.shape
-    rng = np.random.default_rng(seed)
-    ask = _Asker(model, y, t, targeted, queries)
-    x64 = x.astype(np.float64)
-    lo64, hi64 = lo.astype(np.float64), hi.astype(np.float64)
-    theta = min(d ** -1.5, 0.01)
-    rec = E.TraceRecorder("l2")
-
-    # the label of every point: the ones already adversarial are done
-    labels0 = ask.oracle.labels(x, rows=np.arange(n))
-    ask.used += 1
-    done = labels0 == t if targeted else labels0 != y
-    start = x64.copy()
-    found = done.copy()
-    # the nearest point of the batch that the model labels adversarially for each point
-    goal = t if targeted else y
-    ok_pair = (labels0[None, :] == goal[:, None]) if targeted else (labels0[None, :] != goal[:, None])
-    sq = (x64 ** 2).sum(1)
-    d2 = np.maximum(sq[:, None] + sq[None, :] - 2 * x64 @ x64.T, 0.0)
-    d2 = np.where(ok_pair, d2, np.inf)
-    near = np.argmin(d2, axis=1)
-    has = np.isfinite(d2[np.arange(n), near]) & ~done
-    start[has] = x64[near[has]]
-    found |= has
-    # elsewhere, uniform noise in the input domain
-    box_lo = np.where(np.isfinite(lo64), lo64, x64.min(0) - 0.5 * np.maximum(np.ptp(x64, 0), 1.0))
-    box_hi = np.where(np.isfinite(hi64), hi64, x64.max(0) + 0.5 * np.maximum(np.ptp(x64, 0), 1.0))
-    for _ in range(_INIT_TRIES):
-        need = np.nonzero(~found & (ask.left(np.arange(n)) > 0))[0]
-        if need.size == 0:
-            break
-        cand = rng.uniform(box_lo, box_hi, size=(need.size, d))
-        hit = ask.adversarial(cand, need)
-        start[need[hit]] = cand[hit]
-        found[need[hit]] = True
+    queries, seed, x, y, t, lo, hi = E.check_query_attack(model, x, y, queries=queries, max_queries=1_000_000,
+                                                          seed=seed, clip=clip, target=target, targeted=targeted)
+    s = _Search(_Asker(model, y, t, targeted, queries), np.random.default_rng(seed), x, lo, hi)
+    start, found, done = _starts(s, x, y, t, targeted)
     work = np.nonzero(found & ~done)[0]
     path = [x.copy(), start.astype(np.float32)] if return_path else None
-    cur = x64.copy()
-    cur[work] = _binary_search(ask, x64, start[work], work, theta)
-    best = cur.copy()
-    best_d = np.linalg.norm(best - x64, axis=1)
+    cur = s.x.copy()
+    cur[work] = s.to_boundary(start[work], work)
     if return_path:
         path.append(cur.astype(np.float32))
-
-    def report():
-        rec.add(ask.used, best - x64, found)
-        if on_progress is not None:
-            med = float(np.median(best_d[found])) if found.any() else float("nan")
-            on_progress(int(ask.used.sum()), {"mean_queries": float(ask.used.mean()), "median_l2": med,
-                                              "budget": queries})
-
-    report()
-
-    reserve = int(np.ceil(np.log2(1.0 / theta))) + 3  # a binary search and a few step halvings
-    it = 0
-    while True:
-        it += 1
-        b_t = int(init_evals * np.sqrt(it))
-        room = ask.left(work) - reserve
-        rows = work[room >= 2]
-        if rows.size == 0:
-            break
-        b = np.minimum(b_t, ask.left(rows) - reserve)
-        dist = np.linalg.norm(cur[rows] - x64[rows], axis=1)
-        delta = np.sqrt(d) * theta * dist
-        # probes around each boundary point: +1 where the label is adversarial
-        owner = np.repeat(np.arange(rows.size), b)
-        u = rng.normal(size=(owner.size, d))
-        u /= np.maximum(np.linalg.norm(u, axis=1, keepdims=True), 1e-12)
-        probe = np.clip(cur[rows][owner] + delta[owner, None] * u, lo64, hi64)
-        u = (probe - cur[rows][owner]) / np.maximum(delta[owner, None], 1e-12)
-        phi = np.where(ask.adversarial(probe, rows[owner]), 1.0, -1.0)
-        mean = np.bincount(owner, weights=phi, minlength=rows.size) / b
-        pure = np.abs(mean) == 1.0
-        weight = np.where(pure[owner], phi, phi - mean[owner])
-        grad = np.zeros((rows.size, d))
-        np.add.at(grad, owner, weight[:, None] * u)
-        direction = grad / np.maximum(np.linalg.norm(grad, axis=1, keepdims=True), 1e-12)
-        # geometric step search: halve until the step lands on the adversarial side
-        step = dist / np.sqrt(it)
-        moved = np.zeros(rows.size, bool)
-        target_pt = cur[rows].copy()
-        for _ in range(_MAX_HALVINGS):
-            idx = np.nonzero(~moved & (ask.left(rows) > 0))[0]
-            if idx.size == 0:
-                break
-            cand = np.clip(cur[rows[idx]] + step[idx, None] * direction[idx], lo64, hi64)
-            hit = ask.adversarial(cand, rows[idx])
-            target_pt[idx[hit]] = cand[hit]
-            moved[idx[hit]] = True
-            step[idx[~hit]] /= 2
-        go = rows[moved]
-        if go.size:
-            cur[go] = _binary_search(ask, x64, target_pt[moved], go, theta)
-            nd = np.linalg.norm(cur[go] - x64[go], axis=1)
-            better = nd < best_d[go]
-            best[go[better]] = cur[go[better]]
-            best_d[go[better]] = nd[better]
-        if return_path:
-            path.append(cur.astype(np.float32))
-        report()
-    E.record(trace=rec.trace())
-    out = best.astype(np.float32)
+    best = _Best(s, cur, found, on_progress, queries)
+    best.report()
+    _iterate(s, cur, work, best, init_evals, path)
+    E.record(trace=best.rec.trace())
+    out = best.x.astype(np.float32)
     return (out, np.stack(path)) if return_path else out

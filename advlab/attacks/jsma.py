@@ -17,8 +17,7 @@ def _builder(path: bool):
 
 def _graph(e, path: bool):
     def f(w, x, goal, targeted, budget, step, iters, lo, hi):
-        n_out = e.n_out
-        k = 2 if n_out == 1 else n_out
+        k = 2 if e.n_out == 1 else e.n_out
         d = tf.shape(x)[1]
         eye = tf.eye(2 * d, dtype=tf.bool)
         feat = tf.concat([tf.range(d), tf.range(d)], 0)  # the feature of each signed move
@@ -32,56 +31,77 @@ def _graph(e, path: bool):
         frames = tf.TensorArray(tf.float32, size=iters + 1 if path else 1, element_shape=x.shape)
         frames = frames.write(0, x)
         for i in tf.range(iters + 1):
-            with tf.GradientTape() as tape:
-                tape.watch(xa)
-                z = e.logits_fn(w, xa)
-                if n_out == 1:  # softmax over (-z/2, z/2) is the model's sigmoid
-                    z = tf.concat([-z / 2, z / 2], axis=1)
-            jac = tape.batch_jacobian(z, xa)  # (N, K, D)
+            z, jac = _logits_and_jacobian(e, w, xa)
             pred = tf.cast(tf.argmax(z, 1), tf.int32)
             done = tf.where(targeted, tf.equal(pred, goal), tf.not_equal(pred, goal))
             evals = evals + tf.cast(active, tf.int32)
             active = active & ~done
             if i == iters or (not path and not tf.reduce_any(active)):
                 break
-            own = tf.one_hot(goal, k)[:, :, None]
-            alpha = tf.reduce_sum(own * jac, 1)  # d Z_goal / dx
-            beta = tf.reduce_sum(jac, 1) - alpha  # d (sum of the other logits) / dx
-            # untargeted: the same map with the roles turned round (push the true class down)
-            sgn = tf.where(targeted, 1.0, -1.0)
-            alpha, beta = sgn * alpha, sgn * beta
-            # signed moves: feature j up (index j) or down (index D + j)
-            a1 = tf.concat([alpha, -alpha], 1)
-            b1 = tf.concat([beta, -beta], 1)
-            can = tf.concat([(xa < hi - _TINY) & (moved >= 0), (xa > lo + _TINY) & (moved <= 0)], 1)
-            fresh = tf.cast(tf.concat([~changed, ~changed], 1), tf.int32)
-            used = tf.reduce_sum(tf.cast(changed, tf.int32), 1)
-            # pairs of moves (the paper's search), and single moves on the diagonal
-            a = tf.where(eye, a1[:, :, None], a1[:, :, None] + a1[:, None, :])
-            b = tf.where(eye, b1[:, :, None], b1[:, :, None] + b1[:, None, :])
-            cost = tf.where(eye, fresh[:, :, None], fresh[:, :, None] + fresh[:, None, :])
-            ok = (can[:, :, None] & can[:, None, :] & (eye | ~same_feature) & (a > 0) & (b < 0)
-                  & (used[:, None, None] + cost <= budget))
-            score = tf.where(ok, a * -b, -tf.ones_like(a))
-            flat = tf.reshape(score, [tf.shape(x)[0], -1])
-            best = tf.cast(tf.argmax(flat, 1), tf.int32)
-            go = active & (tf.reduce_max(flat, 1) > 0)
+            a1, b1 = _signed_saliency(jac, goal, targeted, k)
+            best, top = _best_pair(a1, b1, xa, changed, moved, budget, lo, hi, eye, same_feature)
+            go = active & (top > 0)
             active = go
-            p, q = best // (2 * d), best % (2 * d)
-            sp = tf.where(p < d, 1.0, -1.0)
-            sq = tf.where(q < d, 1.0, -1.0)
-            fp, fq = p % d, q % d
-            hot_p = tf.one_hot(fp, d) * tf.cast(go, tf.float32)[:, None]
-            hot_q = tf.one_hot(fq, d) * tf.cast(go & (fq != fp), tf.float32)[:, None]
-            change = (sp[:, None] * hot_p + sq[:, None] * hot_q) * step
-            xa = tf.clip_by_value(xa + change, lo, hi)
-            touched = (hot_p + hot_q) > 0
-            changed = changed | touched
-            moved = tf.where(touched, tf.sign(change), moved)
+            xa, changed, moved = _move(xa, best, go, d, step, lo, hi, changed, moved)
             if path:
                 frames = frames.write(i + 1, xa)
         return xa, evals, frames.stack()
     return f
+
+
+def _logits_and_jacobian(e, w, xa):
+    """The logits ``(N, K)`` at ``xa`` and their Jacobian ``(N, K, D)``."""
+    with tf.GradientTape() as tape:
+        tape.watch(xa)
+        z = e.logits_fn(w, xa)
+        if e.n_out == 1:  # softmax over (-z/2, z/2) is the model's sigmoid
+            z = tf.concat([-z / 2, z / 2], axis=1)
+    return z, tape.batch_jacobian(z, xa)
+
+
+def _signed_saliency(jac, goal, targeted, k: int):
+    """``(alpha, beta)`` of each signed move, ``(N, 2D)``: feature j up (index
+    j) or down (index D + j); alpha is the move's effect on the goal's logit,
+    beta on the sum of the others (signs turned round when untargeted)."""
+    own = tf.one_hot(goal, k)[:, :, None]
+    alpha = tf.reduce_sum(own * jac, 1)  # d Z_goal / dx
+    beta = tf.reduce_sum(jac, 1) - alpha  # d (sum of the other logits) / dx
+    # untargeted: the same map with the roles turned round (push the true class down)
+    sgn = tf.where(targeted, 1.0, -1.0)
+    alpha, beta = sgn * alpha, sgn * beta
+    return tf.concat([alpha, -alpha], 1), tf.concat([beta, -beta], 1)
+
+
+def _best_pair(a1, b1, xa, changed, moved, budget, lo, hi, eye, same_feature):
+    """Per point, the index ``p * 2D + q`` of the best pair of signed moves
+    ``(p, q)`` that fits the budget, and its saliency score (<= 0: none helps)."""
+    can = tf.concat([(xa < hi - _TINY) & (moved >= 0), (xa > lo + _TINY) & (moved <= 0)], 1)
+    fresh = tf.cast(tf.concat([~changed, ~changed], 1), tf.int32)
+    used = tf.reduce_sum(tf.cast(changed, tf.int32), 1)
+    # pairs of moves (the paper's search), and single moves on the diagonal
+    a = tf.where(eye, a1[:, :, None], a1[:, :, None] + a1[:, None, :])
+    b = tf.where(eye, b1[:, :, None], b1[:, :, None] + b1[:, None, :])
+    cost = tf.where(eye, fresh[:, :, None], fresh[:, :, None] + fresh[:, None, :])
+    ok = (can[:, :, None] & can[:, None, :] & (eye | ~same_feature) & (a > 0) & (b < 0)
+          & (used[:, None, None] + cost <= budget))
+    score = tf.where(ok, a * -b, -tf.ones_like(a))
+    flat = tf.reshape(score, [tf.shape(xa)[0], -1])
+    return tf.cast(tf.argmax(flat, 1), tf.int32), tf.reduce_max(flat, 1)
+
+
+def _move(xa, best, go, d, step, lo, hi, changed, moved):
+    """Make the chosen pair of moves ``best`` for the points ``go``: the new
+    points, which features have changed, and the direction each moved."""
+    p, q = best // (2 * d), best % (2 * d)
+    sp = tf.where(p < d, 1.0, -1.0)
+    sq = tf.where(q < d, 1.0, -1.0)
+    fp, fq = p % d, q % d
+    hot_p = tf.one_hot(fp, d) * tf.cast(go, tf.float32)[:, None]
+    hot_q = tf.one_hot(fq, d) * tf.cast(go & (fq != fp), tf.float32)[:, None]
+    change = (sp[:, None] * hot_p + sq[:, None] * hot_q) * step
+    xa = tf.clip_by_value(xa + change, lo, hi)
+    touched = (hot_p + hot_q) > 0
+    return xa, changed | touched, tf.where(touched, tf.sign(change), moved)
 
 
 def jsma(model, x, y, *, features: int = 10, theta: float = 1.0, targeted: bool = False, target=None, clip=None,

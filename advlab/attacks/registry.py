@@ -223,6 +223,23 @@ def run_attack(name: str, model, x, y, *, eps: float | None = None, norm: str = 
     """
     v.choice("attack", name, ATTACKS)
     spec = ATTACKS[name]
+    norm = _run_norm(spec, norm)
+    params, kw = _call_arguments(spec, name, params, eps=eps, norm=norm, targeted=targeted, target=target,
+                                 seed=seed, return_path=return_path)
+    x = v.features("x", x)
+    t0 = time.perf_counter()
+    with E.count_queries() as log:
+        out = spec.fn(model, x, y, clip=clip, **kw)
+    seconds = time.perf_counter() - t0
+    path = None
+    if isinstance(out, tuple):
+        out, path = out
+    return _scored(name, model, x, y, out, path, log, targeted=targeted, target=target,
+                   params={"eps": eps, "norm": norm, **params}, seconds=seconds)
+
+
+def _run_norm(spec: AttackSpec, norm: str) -> str:
+    """The norm ``spec``'s attack runs in when asked for ``norm``, or a ValueError."""
     # a known norm a single-norm attack without epsilon lacks falls back to its own
     # (pages pass one norm to every attack); a misspelt norm is an error for every attack
     v.choice("norm", norm, ALL_NORMS)
@@ -231,6 +248,13 @@ def run_attack(name: str, model, x, y, *, eps: float | None = None, norm: str = 
             norm = spec.norms[0]
         else:
             raise ValueError(f"norm must be one of {', '.join(spec.norms)} for {spec.display}; got {norm!r}")
+    return norm
+
+
+def _call_arguments(spec: AttackSpec, name: str, params: dict, *, eps, norm, targeted, target, seed,
+                    return_path) -> tuple[dict, dict]:
+    """``(params, kw)``: the attack's own parameters (its options taken out),
+    checked, and the keyword arguments of the call to ``spec.fn``."""
     params = dict(params)
     options = {k: params.pop(k) for k in spec.options if k in params}
     check_params(name, params)
@@ -250,14 +274,12 @@ def run_attack(name: str, model, x, y, *, eps: float | None = None, norm: str = 
         kw["seed"] = seed
     if spec.iterative and return_path:
         kw["return_path"] = True
-    x = v.features("x", x)
-    t0 = time.perf_counter()
-    with E.count_queries() as log:
-        out = spec.fn(model, x, y, clip=clip, **kw)
-    seconds = time.perf_counter() - t0
-    path = None
-    if isinstance(out, tuple):
-        out, path = out
+    return params, kw
+
+
+def _scored(name: str, model, x, y, out, path, log: E.QueryLog, *, targeted, target, params: dict,
+            seconds: float) -> AttackResult:
+    """The adversarial points ``out`` with their predictions, success, sizes and query counts."""
     y = np.asarray(y).astype(np.int64)
     pred_clean = E.predict(model, x)
     pred_adv = E.predict(model, out)
@@ -271,7 +293,7 @@ def run_attack(name: str, model, x, y, *, eps: float | None = None, norm: str = 
     zeros = np.zeros(len(x), np.int64)
     return AttackResult(attack=name, x=x, x_adv=out, y=y, pred_clean=pred_clean, pred_adv=pred_adv,
                         success=success, linf=linf, l2=l2, l0=l0, path=path, target=tgt,
-                        params={"eps": eps, "norm": norm, **params}, seconds=seconds,
+                        params=params, seconds=seconds,
                         queries=zeros if log.queries is None else log.queries,
                         grad_queries=zeros if log.backward is None else log.backward.copy(),
                         trace=log.trace, info=dict(log.info))

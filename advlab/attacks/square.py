@@ -76,6 +76,116 @@ class _Windows:
         return np.broadcast_to(s, (n, h, w, c)).reshape(n, self.d)
 
 
+class _Run:
+    """One run's state, per point: the best candidate ``x_best``, its
+    perturbation ``delta`` and margin ``loss`` (< 0: fooled), and the
+    questions ``used``."""
+
+    def __init__(self, model, x, labels, lo, hi, *, eps: float, norm: str, win: _Windows, rng, targeted: bool):
+        n, d = x.shape
+        self.eps, self.norm, self.win, self.rng = eps, norm, win, rng
+        self.oracle = E.Oracle(model, n)
+        self.labels, self.targeted = labels, targeted
+        self.x = x.astype(np.float64)
+        self.lo, self.hi = lo.astype(np.float64), hi.astype(np.float64)
+        if norm == "linf":
+            delta = eps * win.stripes(rng, n)
+        else:
+            g = rng.normal(size=(n, d))
+            delta = eps * g / np.maximum(np.linalg.norm(g, axis=1, keepdims=True), 1e-12)
+        self.x_best = self.candidate(delta)
+        self.delta = self.x_best - self.x
+        self.loss = E.margin(self.oracle.scores(self.x_best.astype(np.float32)), labels, targeted=targeted)
+        self.used = np.ones(n, np.int64)
+
+    def candidate(self, delta, rows=slice(None)):
+        return np.clip(self.x[rows] + delta, self.lo, self.hi)
+
+    def step(self, i: int, p_init: float, budget: int) -> bool:
+        """Iteration ``i``: one new window per point not yet fooled, kept where
+        the loss goes down. False when every point is fooled (nothing asked)."""
+        active = np.nonzero(self.loss >= 0)[0]
+        if active.size == 0:
+            return False
+        side = self.win.size(window_share(p_init, i, budget))
+        w1 = self.win.sample(self.rng, active.size, side)
+        d_old = self.delta[active]
+        new = self._linf_window(active, w1, d_old) if self.norm == "linf" else self._l2_window(w1, d_old, side)
+        xc = self.candidate(new, active)
+        new_loss = E.margin(self.oracle.scores(xc.astype(np.float32), rows=active), self.labels[active],
+                            targeted=self.targeted)
+        self.used[active] += 1
+        better = new_loss < self.loss[active]
+        take = active[better]
+        self.x_best[take] = xc[better]
+        self.delta[take] = xc[better] - self.x[take]
+        self.loss[take] = new_loss[better]
+        return True
+
+    def _linf_window(self, active, w1, d_old) -> np.ndarray:
+        """The window ``w1`` set to ``+-eps``, one random sign per channel."""
+        eps = self.eps
+        s = self.win.signs(self.rng, active.size)
+        new = np.where(w1, eps * s, d_old)
+        # a window already at the drawn corner would waste the query: take the other sign
+        same = np.all(np.abs(self.candidate(new, active) - self.candidate(d_old, active)) < 1e-9, axis=1)
+        if same.any():
+            new[same] = np.where(w1[same], -eps * s[same], d_old[same])
+        return new
+
+    def _l2_window(self, w1, d_old, side: int) -> np.ndarray:
+        """The window ``w1`` receives the mass of itself, of a second window and
+        any budget left unused, in a new random direction: length stays ``eps``."""
+        m = len(d_old)
+        w2 = self.win.sample(self.rng, m, side)
+        both = w1 | w2
+        spare = np.maximum(self.eps ** 2 - np.sum(d_old ** 2, 1), 0.0)
+        mass = np.sqrt(np.sum(np.where(both, d_old, 0.0) ** 2, 1) + spare)
+        s = self.win.signs(self.rng, m)
+        size_w1 = w1.sum(1)
+        u = np.where(w1, d_old + s * (mass / np.sqrt(size_w1))[:, None], 0.0)
+        u *= (mass / np.maximum(np.linalg.norm(u, axis=1), 1e-12))[:, None]
+        return np.where(w1, u, np.where(both, 0.0, d_old))
+
+
+class _Snapshots:
+    """The query trace, the path and the progress reports of one run."""
+
+    def __init__(self, run: _Run, on_progress, budget: int, return_path: bool):
+        self.run = run
+        self.on_progress = on_progress
+        self.budget = budget
+        self.rec = E.TraceRecorder(run.norm)
+        self.path = [] if return_path else None
+
+    def take(self) -> None:
+        run = self.run
+        self.rec.add(run.used, run.delta, run.loss < 0)
+        if self.path is not None:
+            self.path.append(run.x_best.astype(np.float32))
+        if self.on_progress is not None:
+            self.on_progress(int(run.used.sum()), {"mean_queries": float(run.used.mean()),
+                                                   "fooled": float(np.mean(run.loss < 0)), "budget": self.budget})
+
+    def recorded_last(self) -> bool:
+        """Whether the last snapshot already holds the run's current query count."""
+        return self.rec.rows[-1][0].sum() == self.run.used.sum()
+
+
+def _search(run: _Run, snaps: _Snapshots, p_init: float, budget: int) -> None:
+    """The random search until the budget is spent or every point is fooled,
+    with a snapshot every ``budget // _TRACE_ROWS`` iterations and at the end."""
+    every = max(1, budget // _TRACE_ROWS)
+    snaps.take()
+    for i in range(1, budget):
+        if not run.step(i, p_init, budget):
+            break
+        if i % every == 0:
+            snaps.take()
+    if not snaps.recorded_last():
+        snaps.take()
+
+
 def square(model, x, y, *, eps: float, norm: str = "linf", queries: int = 1000, p_init: float = 0.3,
            image_shape=None, seed: int = 0, targeted: bool = False, target=None, clip=None,
            on_progress: Callable[[int, dict], None] | None = None, return_path: bool = False):
@@ -120,83 +230,16 @@ def square(model, x, y, *, eps: float, norm: str = "linf", queries: int = 1000, 
     """
     eps = E.check_eps(eps)
     norm = E.check_norm(norm)
-    queries = v.number("queries", queries, lo=1, hi=100_000, integer=True)
     p_init = v.number("p_init", p_init, lo=0.0, hi=1.0, lo_open=True)
-    seed = v.number("seed", seed, lo=0, hi=2**63 - 1, integer=True)
-    eng, _ = E.engine_for(model)
-    x, y, t, lo, hi = E.check_inputs(eng, x, y, clip=clip, target=target, targeted=targeted)
-    n, d = x.shape
-    win = _Windows(d, image_shape)
+    queries, seed, x, y, t, lo, hi = E.check_query_attack(model, x, y, queries=queries, max_queries=100_000,
+                                                          seed=seed, clip=clip, target=target, targeted=targeted)
+    win = _Windows(x.shape[1], image_shape)
     if eps == 0:
         return (x.copy(), x[None].copy()) if return_path else x.copy()
-    rng = np.random.default_rng(seed)
-    oracle = E.Oracle(model, n)
-    labels = t if targeted else y
-    x64 = x.astype(np.float64)
-    lo64, hi64 = lo.astype(np.float64), hi.astype(np.float64)
-
-    def candidate(delta, rows=slice(None)):
-        return np.clip(x64[rows] + delta, lo64, hi64)
-
-    if norm == "linf":
-        delta = eps * win.stripes(rng, n)
-    else:
-        g = rng.normal(size=(n, d))
-        delta = eps * g / np.maximum(np.linalg.norm(g, axis=1, keepdims=True), 1e-12)
-    x_best = candidate(delta)
-    delta = x_best - x64
-    loss = E.margin(oracle.scores(x_best.astype(np.float32)), labels, targeted=targeted)
-    used = np.ones(n, np.int64)
-    path = []
-    rec = E.TraceRecorder(norm)
-    every = max(1, queries // _TRACE_ROWS)
-
-    def snapshot():
-        rec.add(used, delta, loss < 0)
-        if return_path:
-            path.append(x_best.astype(np.float32))
-        if on_progress is not None:
-            on_progress(int(used.sum()), {"mean_queries": float(used.mean()), "fooled": float(np.mean(loss < 0)),
-                                          "budget": queries})
-
-    snapshot()
-    for i in range(1, queries):
-        active = np.nonzero(loss >= 0)[0]
-        if active.size == 0:
-            break
-        m = active.size
-        side = win.size(window_share(p_init, i, queries))
-        w1 = win.sample(rng, m, side)
-        d_old = delta[active]
-        if norm == "linf":
-            s = win.signs(rng, m)
-            new = np.where(w1, eps * s, d_old)
-            # a window already at the drawn corner would waste the query: take the other sign
-            same = np.all(np.abs(candidate(new, active) - candidate(d_old, active)) < 1e-9, axis=1)
-            if same.any():
-                new[same] = np.where(w1[same], -eps * s[same], d_old[same])
-        else:
-            w2 = win.sample(rng, m, side)
-            both = w1 | w2
-            spare = np.maximum(eps ** 2 - np.sum(d_old ** 2, 1), 0.0)
-            mass = np.sqrt(np.sum(np.where(both, d_old, 0.0) ** 2, 1) + spare)
-            s = win.signs(rng, m)
-            size_w1 = w1.sum(1)
-            u = np.where(w1, d_old + s * (mass / np.sqrt(size_w1))[:, None], 0.0)
-            u *= (mass / np.maximum(np.linalg.norm(u, axis=1), 1e-12))[:, None]
-            new = np.where(w1, u, np.where(both, 0.0, d_old))
-        xc = candidate(new, active)
-        new_loss = E.margin(oracle.scores(xc.astype(np.float32), rows=active), labels[active], targeted=targeted)
-        used[active] += 1
-        better = new_loss < loss[active]
-        take = active[better]
-        x_best[take] = xc[better]
-        delta[take] = xc[better] - x64[take]
-        loss[take] = new_loss[better]
-        if i % every == 0:
-            snapshot()
-    if rec.rows[-1][0].sum() != used.sum():
-        snapshot()
-    E.record(trace=rec.trace())
-    out = x_best.astype(np.float32)
-    return (out, np.stack(path)) if return_path else out
+    run = _Run(model, x, t if targeted else y, lo, hi, eps=eps, norm=norm, win=win,
+               rng=np.random.default_rng(seed), targeted=targeted)
+    snaps = _Snapshots(run, on_progress, queries, return_path)
+    _search(run, snaps, p_init, queries)
+    E.record(trace=snaps.rec.trace())
+    out = run.x_best.astype(np.float32)
+    return (out, np.stack(snaps.path)) if return_path else out

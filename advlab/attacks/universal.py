@@ -153,6 +153,28 @@ def _fit(eng, w, model, x, *, eps, norm, passes, fooling_target, overshoot, df_s
     return best, best_rate, done, history
 
 
+def _apply_fitted(perturbation, model, x, *, eps, norm, clip, return_path: bool):
+    """A perturbation fitted beforehand, applied as it is: no question to the
+    model, and every point of ``x`` is held out."""
+    if not isinstance(perturbation, UniversalPerturbation):
+        # ValueError like every other bad argument: pages catch one exception type
+        raise ValueError("perturbation must be a UniversalPerturbation from fit_universal, got "  # noqa: TRY004
+                         f"{type(perturbation).__name__}")
+    perturbation.check(model, eps=eps, norm=norm)
+    out = perturbation.apply(x, clip)
+    E.record(perturbation=perturbation.vector.copy(), heldout=np.ones(len(x), bool),
+             fooling_rate_heldout=float(np.mean(E.predict(model, out) != E.predict(model, x))))
+    return (out, np.stack([x, out])) if return_path else out
+
+
+def _heldout(n: int) -> np.ndarray:
+    """The held-out points: the odd-indexed ones (none of a single point)."""
+    heldout = np.zeros(n, bool)
+    if n > 1:
+        heldout[1::2] = True
+    return heldout
+
+
 def universal(model, x, y, *, eps: float, norm: str = "linf", passes: int = 5, perturbation=None, clip=None,
               return_path: bool = False):
     """Universal adversarial perturbation: one vector added to every input.
@@ -194,24 +216,14 @@ def universal(model, x, y, *, eps: float, norm: str = "linf", passes: int = 5, p
     passes = v.number("passes", passes, lo=1, hi=1000, integer=True)
     eng, w = E.engine_for(model)
     x, y, _, lo, hi = E.check_inputs(eng, x, y, clip=clip)
-    n = len(x)
     if perturbation is not None:
-        if not isinstance(perturbation, UniversalPerturbation):
-            raise ValueError("perturbation must be a UniversalPerturbation from fit_universal, got "
-                             f"{type(perturbation).__name__}")
-        perturbation.check(model, eps=eps, norm=norm)
-        out = perturbation.apply(x, clip)
-        E.record(perturbation=perturbation.vector.copy(), heldout=np.ones(n, bool),
-                 fooling_rate_heldout=float(np.mean(E.predict(model, out) != E.predict(model, x))))
-        return (out, np.stack([x, out])) if return_path else out
+        return _apply_fitted(perturbation, model, x, eps=eps, norm=norm, clip=clip, return_path=return_path)
     if eps == 0:
         return (x.copy(), np.repeat(x[None], passes + 1, 0)) if return_path else x.copy()
-    heldout = np.zeros(n, bool)
-    if n > 1:
-        heldout[1::2] = True
+    heldout = _heldout(len(x))
     fit_rows = np.nonzero(~heldout)[0]
     vec, rate, _, history = _fit(eng, w, model, x[fit_rows], eps=eps, norm=norm, passes=passes, fooling_target=0.8,
-                                 overshoot=0.02, df_steps=50, lo=lo, hi=hi, rows=fit_rows, n_all=n)
+                                 overshoot=0.02, df_steps=50, lo=lo, hi=hi, rows=fit_rows, n_all=len(x))
     out = np.clip(x + vec[None, :], lo, hi).astype(np.float32)
     held_rate = float("nan")
     if heldout.any():

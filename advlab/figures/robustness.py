@@ -73,34 +73,8 @@ def robustness_curves(eps, curves: Mapping[str, np.ndarray], *, metric: str = "a
     layout: dict = {}
     lo, hi = band
     if lo in curves and hi in curves:
-        a, b = np.asarray(curves[lo]), np.asarray(curves[hi])
-        data.append(dict(
-            type="scatter", x=np.r_[eps, eps[::-1]], y=np.r_[a, b[::-1]], fill="toself", mode="none",
-            fillcolor=_rgba(ATTACK_STYLE[hi]["color"], 0.13), hoverinfo="skip",
-            name=t("rb_fig_band", lang, a=t(f"rb_short_{lo}", lang), b=t(f"rb_short_{hi}", lang))))
-        gap = np.abs(a - b)
-        # the smallest budget that (almost) reaches the widest gap: that is where it opens up
-        j = int(np.nonzero(gap >= gap.max() - 0.01)[0][0])
-        if gap[j] >= 0.02:
-            col = ATTACK_STYLE[hi]["color"]
-            layout["shapes"] = [dict(type="line", x0=eps[j], x1=eps[j], y0=min(a[j], b[j]), y1=max(a[j], b[j]),
-                                     line=dict(color=col, width=3 if presenter else 2))]
-            right = j < len(eps) * 0.7
-            layout["annotations"] = [dict(x=eps[j], y=(a[j] + b[j]) / 2,
-                                          text=t("rb_fig_gap", lang, pts=gap[j] * 100, eps=eps[j]),
-                                          showarrow=False, xanchor="left" if right else "right",
-                                          xshift=8 if right else -8, bgcolor="rgba(255,255,255,0.85)",
-                                          bordercolor=col, font=dict(size=15 if presenter else 12))]
-    width = 4 if presenter else 2.4
-    size = 9 if presenter else 6
-    hover_key = "rb_fig_hover_acc" if metric == "accuracy" else "rb_fig_hover_success"
-    for name, ys in curves.items():
-        st_ = ATTACK_STYLE.get(name, dict(color=GREY, dash="solid", symbol="circle"))
-        data.append(dict(
-            type="scatter", x=eps, y=np.asarray(ys, np.float64), mode="lines+markers", name=t(f"attack_{name}", lang),
-            line=dict(color=st_["color"], dash=st_["dash"], width=width + (1 if name == "pgd" else 0)),
-            marker=dict(symbol=st_["symbol"], size=size, color=st_["color"]),
-            hovertemplate=t(hover_key, lang) + "<extra>%{fullData.name}</extra>"))
+        _gap_band(data, layout, eps, np.asarray(curves[lo]), np.asarray(curves[hi]), lo, hi, lang, presenter)
+    data += _curve_traces(eps, curves, metric, lang, presenter)
     if metric == "accuracy":
         if clean is not None:
             hline(layout, clean, line=dict(color=GREY, dash="dot", width=1),
@@ -120,6 +94,44 @@ def robustness_curves(eps, curves: Mapping[str, np.ndarray], *, metric: str = "a
           dict(hovermode="x unified", legend=dict(y=-0.16, yanchor="top", x=0.5, xanchor="center"),
                margin=dict(t=40, b=20)))
     return go.Figure(data=data, layout=layout)
+
+
+def _gap_band(data: list, layout: dict, eps, a, b, lo: str, hi: str, lang: str, presenter: bool) -> None:
+    """The area between the curves ``a`` (attack ``lo``) and ``b`` (``hi``),
+    shaded, and a line with a label where the gap opens up (when it does)."""
+    data.append(dict(
+        type="scatter", x=np.r_[eps, eps[::-1]], y=np.r_[a, b[::-1]], fill="toself", mode="none",
+        fillcolor=_rgba(ATTACK_STYLE[hi]["color"], 0.13), hoverinfo="skip",
+        name=t("rb_fig_band", lang, a=t(f"rb_short_{lo}", lang), b=t(f"rb_short_{hi}", lang))))
+    gap = np.abs(a - b)
+    # the smallest budget that (almost) reaches the widest gap: that is where it opens up
+    j = int(np.nonzero(gap >= gap.max() - 0.01)[0][0])
+    if gap[j] >= 0.02:
+        col = ATTACK_STYLE[hi]["color"]
+        layout["shapes"] = [dict(type="line", x0=eps[j], x1=eps[j], y0=min(a[j], b[j]), y1=max(a[j], b[j]),
+                                 line=dict(color=col, width=3 if presenter else 2))]
+        right = j < len(eps) * 0.7
+        layout["annotations"] = [dict(x=eps[j], y=(a[j] + b[j]) / 2,
+                                      text=t("rb_fig_gap", lang, pts=gap[j] * 100, eps=eps[j]),
+                                      showarrow=False, xanchor="left" if right else "right",
+                                      xshift=8 if right else -8, bgcolor="rgba(255,255,255,0.85)",
+                                      bordercolor=col, font=dict(size=15 if presenter else 12))]
+
+
+def _curve_traces(eps, curves: Mapping[str, np.ndarray], metric: str, lang: str, presenter: bool) -> list[dict]:
+    """One line per attack, in its fixed colour, dash and marker (PGD a little thicker)."""
+    width = 4 if presenter else 2.4
+    size = 9 if presenter else 6
+    hover_key = "rb_fig_hover_acc" if metric == "accuracy" else "rb_fig_hover_success"
+    data = []
+    for name, ys in curves.items():
+        st_ = ATTACK_STYLE.get(name, dict(color=GREY, dash="solid", symbol="circle"))
+        data.append(dict(
+            type="scatter", x=eps, y=np.asarray(ys, np.float64), mode="lines+markers", name=t(f"attack_{name}", lang),
+            line=dict(color=st_["color"], dash=st_["dash"], width=width + (1 if name == "pgd" else 0)),
+            marker=dict(symbol=st_["symbol"], size=size, color=st_["color"]),
+            hovertemplate=t(hover_key, lang) + "<extra>%{fullData.name}</extra>"))
+    return data
 
 
 def distance_histogram(distances: Mapping[str, np.ndarray], *, mark_eps: float | None = None, lang: str = "en",
