@@ -11,7 +11,7 @@ from advlab import evaluation, export, figures, models, projections, ui
 from advlab.attacks import ATTACKS
 from advlab.config import AttackConfig, DataConfig, NetConfig
 from advlab.state import Field, PageState
-from advlab.ui import lessons
+from advlab.ui import controls, lessons
 from advlab.ui.controls import active_fields, attack_controls, attack_fields, columns, data_controls, guarded_fragment
 
 STATE = PageState("pg", [
@@ -100,6 +100,7 @@ def attack_section(ds, m: lessons.Stored, grid, names) -> None:
     st.subheader(ui.tr("pg_attack_title"))
     cfg = AttackConfig(**attack_controls(STATE, n_classes=ds.n_classes))
     spec = ATTACKS[cfg.attack]
+    st.caption(ui.tr(f"knows_{spec.knows}"))
     v = ui.values(STATE)
     net = NetConfig.from_values(v)
     try:
@@ -109,6 +110,8 @@ def attack_section(ds, m: lessons.Stored, grid, names) -> None:
         ui.sync_url(STATE, v, active_fields(STATE, v))
         return
     show_metrics(res)
+    if "fooling_rate_heldout" in res.info:  # the universal shift: fitted on half the points, judged on the rest
+        st.caption(ui.tr("pg_universal_note", held=res.info["fooling_rate_heldout"]))
     left, right = columns(SIDE_BY_SIDE, gap="large")
     view = (m.key, cfg, ui.lang(), ui.presenter())
     with right:
@@ -130,7 +133,7 @@ def attack_section(ds, m: lessons.Stored, grid, names) -> None:
 
 
 def show_metrics(res) -> None:
-    m = st.columns(5)
+    m = controls.metric_row(6)
     m[0].metric(ui.tr("pg_clean_acc"), f"{res.clean_accuracy:.1%}", help=ui.tr("pg_clean_acc_help"))
     m[1].metric(ui.tr("pg_adv_acc"), f"{res.adv_accuracy:.1%}",
                 delta=f"{(res.adv_accuracy - res.clean_accuracy) * 100:+.1f} pt", delta_color="normal",
@@ -138,6 +141,7 @@ def show_metrics(res) -> None:
     m[2].metric(ui.tr("pg_success"), f"{res.success_rate:.1%}", help=ui.tr("pg_success_help"))
     m[3].metric(ui.tr("pg_mean_linf"), f"{np.mean(res.linf):.3f}", help=ui.tr("pg_mean_size_help"))
     m[4].metric(ui.tr("pg_mean_l2"), f"{np.mean(res.l2):.3f}", help=ui.tr("pg_mean_size_help"))
+    controls.queries_metric(res, where=m[5])
 
 
 def point_controls(res, names) -> tuple[int, int | None]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from advlab import data, i18n
-from advlab.attacks import ATTACKS
+from advlab.attacks import ATTACKS, KNOWS
 from advlab.i18n import LANGS, TABLES, t
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,6 +25,7 @@ DYNAMIC = {
     "norm_": ("linf", "l2"),
     "ds_": data.ALL,
     "param_": tuple({p.name for spec in ATTACKS.values() for p in spec.params}),
+    "knows_": KNOWS,
 }
 LITERAL = re.compile(r"\b(?:tr|t)\(\s*\"([A-Za-z0-9_.-]+)\"")
 FSTRING = re.compile(r"\b(?:tr|t)\(\s*f\"([^\"]*)\"")

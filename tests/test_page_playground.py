@@ -279,3 +279,74 @@ def test_bad_link_values_fall_back_with_a_warning():
     # the notes are shown once, not on every rerun
     at.slider(key="pg.eps").set_value(0.3).run()
     assert not any("abc" in w.value for w in at.warning)
+
+
+# ------------------------------------------------------ threat models ---
+
+KNOWS_TEXT = {"nothing": "nothing about the model", "gradients": "white-box", "scores": "score-based black-box",
+              "labels": "decision-based black-box", "generator": "generator network"}
+
+
+def _path_points(at) -> int:
+    import json
+
+    traces = [tr for c in at.get("plotly_chart") for tr in json.loads(c.proto.spec)["data"]]
+    path = [tr for tr in traces if tr.get("name") == "attack path"]
+    assert path, "no attack path on the map"
+    x = path[0]["x"]
+    if isinstance(x, dict):  # plotly sends numeric arrays as base64 typed arrays
+        import base64
+
+        import numpy as np
+
+        return len(np.frombuffer(base64.b64decode(x["bdata"]), dtype=np.dtype(x["dtype"])))
+    return len(x)
+
+
+@pytest.mark.parametrize("attack", ["noise", "pgd", "square", "hopskipjump", "advgan"])
+def test_each_attack_says_what_the_attacker_knows_and_counts_its_questions(attack):
+    at = new_app(attack=attack)
+    at.run()
+    assert_ok(at)
+    knows = ATTACKS[attack].knows
+    assert any(c.value.startswith("**What the attacker knows:**") and KNOWS_TEXT[knows] in c.value
+               for c in at.caption), [c.value for c in at.caption]
+    q = [m for m in at.metric if m.label == "queries per point"]
+    assert q, [m.label for m in at.metric]
+    asked = float(q[0].value.replace(",", ""))
+    if attack == "noise":
+        assert asked == 0
+    else:
+        assert asked >= 1
+    share = q[0].proto.delta
+    if knows in ("gradients", "generator"):  # backward passes, shown as their share of all queries
+        assert share.endswith("gradients"), share
+    else:
+        assert not share, "an attacker without gradients asked for some"
+
+
+def test_pgd_queries_are_one_forward_and_one_backward_pass_per_step():
+    at = new_app(attack="pgd", pgd_steps=10)
+    at.run()
+    assert_ok(at)
+    q = next(m for m in at.metric if m.label == "queries per point")
+    assert float(q.value) == pytest.approx(21, abs=1)  # 10 steps: 10 gradients, 10 + 1 forward passes
+    assert q.proto.delta == "48% gradients"
+
+
+@pytest.mark.parametrize("attack", ["square", "hopskipjump"])
+def test_black_box_attacks_draw_their_walk_on_the_map(attack):
+    at = new_app(attack=attack)
+    at.run()
+    assert_ok(at)
+    assert _path_points(at) > 3, "the blind attacker's path is more than a jump"
+    assert at.slider(key="pg.step").max > 3
+
+
+def test_the_universal_shift_on_moons_costs_accuracy_and_says_a_shift_can_help():
+    at = new_app(attack="universal")
+    at.run()
+    assert_ok(at)
+    assert pct(at, ADV) <= pct(at, CLEAN)
+    note = [c.value for c in at.caption if c.value.startswith("One shift for every point")]
+    assert note and "can even help" in note[0] and "%" in note[0]
