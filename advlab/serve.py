@@ -28,7 +28,7 @@ def _port(args: list[str]) -> int:
 
 
 def _warm_up(port: int) -> None:
-    """Train the default lesson in the background once the server listens
+    """Open every page's default link in the background once the server listens
     (importing advlab.ui here, before the server starts, would slow its start)."""
     from advlab.ui import warmup
 
@@ -40,7 +40,7 @@ def main() -> None:
     from streamlit.web import cli
 
     PagesManager.uses_pages_directory = False
-    if os.environ.get("ADVLAB_WARMUP", "1") != "0":
+    if os.environ.get("ADVLAB_WARMUP", "all") != "0":
         import threading
 
         threading.Thread(target=_warm_up, args=(_port(sys.argv[1:]),), daemon=True).start()

@@ -279,7 +279,7 @@ def _warm_up(cluster: Cluster, deadline: float) -> float:
     run fails still serves (other pages may work): the problem is kept in ``warm_problems``."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from deploy.probe import visit
+    from advlab.ui.probe import visit
 
     def one(r: Replica) -> list[str]:
         try:

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from advlab.ui.probe import COOKIE, visit
 from deploy import replicas as rep
-from deploy.probe import COOKIE, visit
 
 ROOT = Path(__file__).resolve().parents[1]
 HEALTH = "/_stcore/health"

@@ -66,9 +66,10 @@ def _set_cookies(headers, jar: dict[str, str]) -> None:
 
 
 @contextlib.contextmanager
-def visit(url: str, *, cookies: dict[str, str] | None = None, query: str = "",
+def visit(url: str, *, cookies: dict[str, str] | None = None, query: str = "", page: str = "",
           timeout_s: float = 120.0) -> Iterator[Visit]:
-    """Open the app at ``url`` like a new browser tab and run its first page once.
+    """Open the app at ``url`` like a new browser tab and run its first page once
+    (``page``: the page's URL path, e.g. ``"digits"``; the default page if empty).
 
     ``cookies`` are those the browser already holds (e.g. ``{"advlab_replica": "r1"}``).
     Raises TimeoutError when the run does not finish within ``timeout_s`` and
@@ -89,6 +90,7 @@ def visit(url: str, *, cookies: dict[str, str] | None = None, query: str = "",
         _set_cookies(ws.response.headers, jar)
         msg = BackMsg()
         msg.rerun_script.query_string = query
+        msg.rerun_script.page_name = page
         ws.send(msg.SerializeToString())
         deadline = t0 + timeout_s
         while True:
