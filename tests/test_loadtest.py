@@ -156,3 +156,15 @@ def test_the_client_runs_inside_another_frameworks_event_loop():
 
     with ThreadPoolExecutor(1) as ex:  # a thread of its own, whatever loop this one runs
         assert ex.submit(asyncio.run, outer()).result() == 7
+
+
+def test_every_page_can_be_warmed_without_a_browser(advlab_server):
+    """The server's warm-up (advlab.ui.warmup) opens each page's default link as a
+    tab would; every page runs to the end through it, without an error box."""
+    from urllib.parse import urlparse
+
+    from advlab.ui import warmup
+
+    url, _ = advlab_server
+    took = warmup.warm_pages(urlparse(url).port)
+    assert set(took) == set(warmup.PAGES)

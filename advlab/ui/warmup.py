@@ -45,10 +45,13 @@ def warm_pages(port: int, pages: tuple[str, ...] = PAGES) -> dict[str, float]:
     for page in pages:
         t0 = time.monotonic()
         try:
-            with visit(f"http://127.0.0.1:{port}", page=page, timeout_s=600):
-                pass
+            with visit(f"http://127.0.0.1:{port}", page=page, timeout_s=600) as v:
+                problems = v.errors
         except Exception:  # a failed warm-up only means the first visit does the work
             log.warning("warming /%s failed; its first visitor will do the work", page, exc_info=True)
+            continue
+        if problems:
+            log.warning("warming /%s showed an error: %s", page, problems[0])
             continue
         took[page] = time.monotonic() - t0
     log.info("warm: %s", ", ".join(f"/{p} {s:.1f} s" for p, s in took.items()))
