@@ -801,10 +801,14 @@ def run_sync(coro):
 
 # ----------------------------------------------------------------- the CLI ---
 
-async def warm_up(url: str, timeout_s: float) -> RunResult:
-    """One visit to the default page, untimed by the report."""
-    async with Session(url, timeout_s=timeout_s) as tab:
-        return await tab.load("")
+async def warm_up(url: str, timeout_s: float, pages: Sequence[str] = ("",)) -> list[RunResult]:
+    """One visit to each of ``pages`` (URL paths), untimed by the report: the
+    teacher opening the lesson's pages before the class arrives."""
+    out = []
+    for page in pages:
+        async with Session(url, timeout_s=timeout_s) as tab:
+            out.append(await tab.load(page))
+    return out
 
 
 def ramp(url: str, counts: Sequence[int], *, scenario: str, actions: int, think_s: float, timeout_s: float,
@@ -840,8 +844,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--spread", type=float, default=0.0, help="spread the arrivals over this many seconds")
     ap.add_argument("--ramp", help="comma-separated class sizes, e.g. 5,10,20,30: the largest meeting the targets")
     ap.add_argument("--no-warmup", action="store_true",
-                    help="measure the server started here cold (by default one visit to / goes first, as the "
-                         "teacher's own would: it loads TensorFlow and trains the default model)")
+                    help="measure the server started here cold (by default the teacher's own visits go first, "
+                         "untimed: / and, for the pages scenario, every page)")
     args = ap.parse_args(argv)
 
     scenarios = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
@@ -860,8 +864,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"server {url}" + (f" (pid {pid})" if pid else " (process unknown: no CPU or memory figures)"),
               flush=True)
         if not args.url and not args.no_warmup:
-            res = run_sync(warm_up(url, max(args.timeout, 120.0)))
-            print(f"warm-up visit to /: {res.seconds:.1f} s" + "".join(f"; {e}" for e in res.errors), flush=True)
+            pages = PAGES if "pages" in scenarios else ("",)
+            for page, res in zip(pages, run_sync(warm_up(url, max(args.timeout, 600.0), pages))):
+                print(f"warm-up visit to /{page}: {res.seconds:.1f} s" + "".join(f"; {e}" for e in res.errors),
+                      flush=True)
         reports: list[Report] = []
         ok = True
         for sc in scenarios:
