@@ -1,4 +1,5 @@
-"""Digits: adversarial images of handwritten digits, one up close and a gallery."""
+"""Digits: adversarial images of handwritten digits, one up close and a gallery (JSMA's few changed pixels framed),
+then two more threat models: a trained generator (AdvGAN) beside PGD, and one universal perturbation."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from advlab import evaluation, export, seedlab, ui
 from advlab.attacks import ATTACKS, proba
 from advlab.config import AttackConfig, DataConfig, DigitsNetConfig
 from advlab.figures import lab as figs
+from advlab.figures import threats as tfigs
 from advlab.state import Field, PageState
-from advlab.ui import lessons
+from advlab.ui import controls, lessons
 from advlab.ui.controls import active_fields, attack_controls, attack_fields, columns, guarded_fragment
 
 EPS_HI = 0.5
@@ -27,6 +29,8 @@ STATE = PageState("dg", [
     Field("image", 0, "int", 0, N_TEST - 1),
     Field("gstart", 0, "int", 0, N_TEST - 1),
     Field("gfooled", False, "bool"),
+    Field("threat", "off", "choice", choices=("off", "advgan", "universal")),
+    Field("geps", 0.3, "float", 0.05, EPS_HI),  # the budget of AdvGAN (and PGD beside it) and the universal one
 ])
 ACC_GOAL = 0.95
 tr = ui.tr
@@ -58,21 +62,11 @@ def main() -> None:
     else:
         st.success(line, icon=":material/check_circle:")
     attack_section(ds, m)
+    threat_section(ds, m)
 
 
 def _set_image(i: int) -> None:
     st.session_state[ui.wkey("dg", "image")] = int(i)
-
-
-def _random_image(n: int) -> None:
-    _set_image(np.random.default_rng().integers(0, n))
-
-
-def _next_fooled(fooled_idx: tuple) -> None:
-    cur = int(st.session_state.get(ui.wkey("dg", "image"), 0))
-    later = [i for i in fooled_idx if i > cur]
-    if fooled_idx:
-        _set_image((later or fooled_idx)[0])
 
 
 def _pick_from_gallery() -> None:
@@ -119,7 +113,9 @@ def attack_section(ds, m: lessons.Stored) -> None:
                 delta=f"{(res.adv_accuracy - res.clean_accuracy) * 100:+.1f} pt", help=tr("dg_m_adv_help", n=n))
     cols[2].metric(tr("dg_m_target") if cfg.targeted else tr("dg_m_success"), f"{res.success_rate:.1%}",
                 help=tr("dg_m_target_help", t=tgt) if cfg.targeted else tr("dg_m_success_help"))
-    cols[3].metric(tr("dg_m_l2"), f"{np.mean(res.l2):.2f}", help=tr("dg_m_l2_help"))
+    px = f"{np.median(res.l0[res.success]):.0f} / {ds.n_features}" if res.success.any() else "—"
+    size = ("dg_jsma_median", px) if cfg.attack == "jsma" else ("dg_m_l2", f"{np.mean(res.l2):.2f}")  # L0: how many
+    cols[3].metric(tr(size[0]), size[1], help=tr(f"{size[0]}_help"))
     close_up(ds, m.model, res, cfg, attacked)
     gallery(ds, m.model, res, tgt)
     st.download_button(tr("dg_csv"), export.results_csv(res, feature_names=ds.feature_names),
@@ -135,10 +131,10 @@ def close_up(ds, model, res, cfg: AttackConfig, attacked) -> None:
     fooled_idx = tuple(int(j) for j in evaluation.fooled_indices(res, newly=True))
     c1, c2, c3 = st.columns([1, 1, 1], vertical_alignment="bottom")
     c1.number_input(tr("dg_image"), 0, n - 1, step=1, key=ui.wkey("dg", "image"), help=tr("dg_image_help", n=n - 1))
-    c2.button(tr("dg_random"), on_click=_random_image, args=(n,), key="dg_random_btn", width="stretch",
-              icon=":material/casino:")
-    c3.button(tr("dg_next_fooled"), on_click=_next_fooled, args=(fooled_idx,), disabled=not fooled_idx,
-              key="dg_next_btn", width="stretch")
+    c2.button(tr("dg_random"), on_click=_set_image, args=(np.random.default_rng().integers(0, n),),
+              key="dg_random_btn", width="stretch", icon=":material/casino:")
+    c3.button(tr("dg_next_fooled"), on_click=controls.next_after, args=(ui.wkey("dg", "image"), fooled_idx),
+              disabled=not fooled_idx, key="dg_next_btn", width="stretch")
     i = int(st.session_state[ui.wkey("dg", "image")])
     true, tgt = int(res.y[i]), cfg.target if cfg.targeted else None
     one = res
@@ -188,12 +184,63 @@ def gallery(ds, model, res, tgt: int | None) -> None:
     fig = figs.digit_gallery(res.x_adv[idx], indices=idx, y=res.y[idx], pred_adv=res.pred_adv[idx],
                              conf_adv=proba(model, res.x_adv[idx]).max(1), shape=ds.image_shape, ncols=8,
                              target=tgt, lang=ui.lang(), presenter=ui.presenter())
+    if res.attack == "jsma":  # its few changed pixels, framed
+        tfigs.mark_pixels(fig, res.x[idx], res.x_adv[idx], shape=ds.image_shape, presenter=ui.presenter())
     ui.chart(fig, key="dg_gallery", filename="advlab-digits-gallery")
     n_hit = int(evaluation.hits(res)[idx].sum())
-    st.caption(tr("dg_gallery_caption_t", k=n_hit, n=len(idx), t=tgt) if tgt is not None
-               else tr("dg_gallery_caption", k=n_hit, n=len(idx)))
+    st.caption((tr("dg_gallery_caption_t", k=n_hit, n=len(idx), t=tgt) if tgt is not None else
+                tr("dg_gallery_caption", k=n_hit, n=len(idx))) + (tr("dg_jsma_frames") if res.attack == "jsma" else ""))
     st.pills(tr("dg_gallery_pick"), [int(j) for j in idx], format_func=lambda j: f"#{j}", key="dg_pick",
              on_change=_pick_from_gallery)
+
+
+@guarded_fragment
+def threat_section(ds, m: lessons.Stored) -> None:
+    """Other attackers, one at a time (each computed once for the class, when first chosen)."""
+    st.header(tr("dg_th_title"))
+    c1, c2 = st.columns([2.2, 1], vertical_alignment="bottom")
+    threat = ui.select(STATE, "threat", tr("dg_th_pick"), fmt=lambda k: tr(f"dg_th_{k}"), where=c1, radio=True,
+                       horizontal=True)
+    st.caption(tr("dg_th_intro") if threat == "off" else tr(f"knows_{ATTACKS[threat].knows}"))
+    if threat != "off":
+        ui.slider(STATE, "geps", tr("dg_th_eps"), step=0.05, where=c2, help=tr("dg_th_eps_help"))
+        (advgan_part if threat == "advgan" else universal_part)(ds, m, ui.values(STATE))
+    ui.sync_url(STATE, ui.values(STATE), active_fields(STATE, ui.values(STATE)))
+
+
+def advgan_part(ds, m: lessons.Stored, v: dict) -> None:
+    """A generator trained once, beside PGD at the same epsilon: success, size, time, and the perturbations."""
+    eps, epochs, n = v["geps"], v["advgan_epochs"], len(ds.y_test)
+    gen, gan = lessons.generator(m, ds, eps=eps, epochs=epochs, clip=CLIP)
+    pgd_cfg = AttackConfig("pgd", eps, params=(("restarts", v["pgd_restarts"]), ("steps", v["pgd_steps"])))
+    pgd = lessons.attacked(m.model, m.key, ds.x_test, ds.y_test, pgd_cfg, clip=CLIP, seed=v["seed"])
+    timed = (("AdvGAN", gan, gan.info["attack_seconds"]), (f"PGD-{v['pgd_steps']}", pgd, pgd.seconds))
+    for name, res, secs in timed:
+        c = st.columns(3)  # one attacker a row, on a projector too: the rows compare
+        c[0].metric(tr("dg_vs_fooled", a=name), f"{res.success_rate:.1%}", help=tr("dg_m_success_help"))
+        c[1].metric(tr("dg_vs_l2", a=name), f"{np.mean(res.l2):.2f}", help=tr("dg_m_l2_help"))
+        c[2].metric(tr("dg_vs_time", a=name, n=n), f"{secs * 1000:.1f} ms", help=tr("dg_vs_time_help"))
+    st.markdown(tr("dg_gan_summary", s=gen.seconds, epochs=epochs, m=len(ds.y_train), n=n, q=pgd.mean_queries,
+                   ratio=pgd.seconds / max(timed[0][2], 1e-9), steps=v["pgd_steps"], eps=eps))
+    idx = np.flatnonzero(gan.pred_clean == gan.y)[:GALLERY // 2]
+    rows = [(name, r.x_adv[idx], r.pred_adv[idx]) for name, r, _ in timed]
+    ui.chart(tfigs.perturbation_rows(ds.x_test[idx], rows, indices=idx, y=ds.y_test[idx], eps=eps,
+                                     shape=ds.image_shape, lang=ui.lang(), presenter=ui.presenter()),
+             key="dg_gan_rows", filename="advlab-advgan-vs-pgd")
+
+
+def universal_part(ds, m: lessons.Stored, v: dict) -> None:
+    """One perturbation fitted to the training images, drawn as one image, and how often it fools test images."""
+    eps, passes = v["geps"], v["universal_passes"]
+    up, res = lessons.universal(m, ds, eps=eps, passes=passes, clip=CLIP)
+    c = controls.metric_row(2)
+    c[0].metric(tr("dg_uni_test", n=len(res.y)), f"{res.info['fooling_rate_heldout']:.1%}", help=tr("dg_uni_rate_help"))
+    c[1].metric(tr("dg_uni_train", n=len(ds.y_train)), f"{up.fooling_rate:.1%}", help=tr("dg_uni_rate_help"))
+    idx = np.flatnonzero(res.pred_clean == res.y)[:GALLERY // 2]
+    ui.chart(tfigs.universal_panel(up.vector, res.x_adv[idx], y=res.y[idx], pred_adv=res.pred_adv[idx],
+                                   eps=eps, shape=ds.image_shape, lang=ui.lang(), presenter=ui.presenter()),
+             key="dg_universal", filename="advlab-universal-perturbation")
+    st.caption(tr("dg_uni_caption", passes=up.passes, eps=eps))
 
 
 try:

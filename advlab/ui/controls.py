@@ -109,6 +109,17 @@ def queries_metric(res, *, where=None) -> None:
                  help=ui.tr("queries_help"))
 
 
+def next_after(key: str, items, also: dict | None = None) -> None:
+    """An ``on_click``: move the widget ``key`` to the first of ``items`` (in
+    order) after its current value, wrapping round, and set the keys of
+    ``also`` to their values (a path's step back to "all")."""
+    if len(items):
+        cur = st.session_state.get(key, 0)
+        st.session_state[key] = next((j for j in items if j > cur), items[0])
+        for k, val in (also or {}).items():
+            st.session_state[k] = val
+
+
 # ------------------------------------------------------------------ layout ---
 
 def columns(spec=2, **kw):

@@ -16,13 +16,13 @@ from typing import TypeVar
 import streamlit as st
 
 from .. import evaluation, models
-from ..attacks import ATTACKS, run_attack
+from ..attacks import ATTACKS, fit_universal, run_attack, train_advgan
 from ..config import AttackConfig, DataConfig, NetConfig
 from . import shared, tr, train_job, train_text
 from .service import Job, ModelStore
 
-__all__ = ["RESULTS", "SAFE_LR", "Stored", "attacked", "cells", "dataset", "distances", "last_good", "model_key",
-           "result", "swept", "trained"]
+__all__ = ["RESULTS", "SAFE_LR", "Stored", "attacked", "cells", "dataset", "distances", "generator", "last_good",
+           "model_key", "result", "swept", "trained", "universal"]
 
 T = TypeVar("T")
 SAFE_LR = 0.01  # the learning-rate ladder's default: every lesson's network trains at it
@@ -71,6 +71,37 @@ def trained(data_cfg: DataConfig, net_cfg: NetConfig, *, progress: str = "pg_tra
         fit = partial(models.fit_mlp, ds.x_train, ds.y_train, **net_cfg.fit_kwargs())
     return shared(model_key(data_cfg, net_cfg), train_job(fit, epochs, frames=frames),
                   text=train_text(progress, loss=loss, acc=acc), live=live)
+
+
+def generator(stored: Stored, ds, *, eps: float, epochs: int, clip=None):
+    """``(generator, result)``: an AdvGAN generator trained against
+    ``stored``'s model on ``ds``'s training data for L-inf ``eps``, and its
+    attack on ``ds``'s test data. Trained once for every session on the
+    shared pool, with a progress bar, and kept in the shared store (it holds
+    a Keras model, which is never pickled); the attack is computed once too."""
+    fit = partial(train_advgan, stored.model, ds.x_train, ds.y_train, eps=float(eps), epochs=int(epochs), clip=clip)
+    gen = shared(("advgan", stored.key, float(eps), int(epochs), clip), train_job(fit, int(epochs)),
+                 text=train_text("gan_training_now"))
+    return gen, result(("advgan-test", stored.key, float(eps), int(epochs), clip), partial(
+        run_attack, "advgan", stored.model, ds.x_test, ds.y_test, eps=float(eps), clip=clip, generator=gen))
+
+
+def universal(stored: Stored, ds, *, eps: float, passes: int, clip=None):
+    """``(perturbation, result)``: a universal perturbation of L-inf size
+    ``eps`` fitted to ``stored``'s model on ``ds``'s training inputs in at
+    most ``passes`` passes (once for every session, on the shared pool, a
+    progress bar per pass), and the result of adding it to ``ds``'s test data."""
+    def fit(job: Job):
+        def on_pass(k: int, logs: dict) -> None:
+            job.report(k / passes, k=k, **logs)
+        return fit_universal(stored.model, ds.x_train, eps=float(eps), passes=int(passes), clip=clip,
+                             on_pass=on_pass)
+
+    up = shared(("universal", stored.key, float(eps), int(passes), clip), fit,
+                text=lambda job: tr("uni_fitting_now", k=job.info.get("k", 0), n=passes,
+                                    rate=job.info.get("fooling_rate", 0.0)))
+    return up, result(("universal-test", stored.key, float(eps), int(passes), clip), partial(
+        run_attack, "universal", stored.model, ds.x_test, ds.y_test, eps=float(eps), clip=clip, perturbation=up))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -239,6 +239,25 @@ def test_default_page_answers_at_its_own_path(app_url, page):
     assert float(eps_slider(page).input_value()) == pytest.approx(0.3)
 
 
+def test_digits_advgan_section_is_drawn(app_url, page, shots):
+    """The generator trains on the server (with its progress bar), then its comparison with PGD is drawn."""
+    open_idle(page, page_address(app_url, "digits", threat="advgan"), timeout_s=180)
+    try:
+        assert_no_error(page)
+        chart = page.locator('[data-testid="stPlotlyChart"]').filter(has_text="AdvGAN δ")
+        assert chart.count() == 1, "no chart of AdvGAN's perturbations"
+        svg = chart.locator(".main-svg").first
+        svg.scroll_into_view_if_needed()
+        assert svg.is_visible()
+        box = svg.bounding_box()
+        assert box is not None and box["width"] > 300 and box["height"] > 200, box
+        assert chart.locator(".hm, image").count() >= 24, "the 8 images and 16 perturbations are drawn"
+        assert float(metric(page, "AdvGAN: fooled").rstrip("%")) >= 85
+        assert query(page).get("threat") == "advgan"
+    finally:
+        shot(page, shots, "digits-advgan")
+
+
 def test_shared_link_reproduces_numbers(app_url, page, new_page):
     link = playground(app_url, dataset="circles", eps="0.35", attack="fgsm", seed="3")
     first = page
