@@ -11,23 +11,31 @@ and assembled with :func:`curve_set`.
 would find surprising, so an explanation is shown only where it applies;
 :func:`budget_notes` does the same for one budget's cells, and
 :func:`summarize_distances` reads the minimal perturbations.
+
+Attackers without gradients join the curves too (:data:`BLACK_BOX`): the
+score-based Square attack as cells like the others, the decision-based
+HopSkipJump through the sizes of the changes it found (:func:`within_cells`);
+:func:`query_curves` follows how their success grew with the questions they
+asked the model.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from . import _validate as v
-from .attacks import ATTACKS, NORMS
+from .attacks import ATTACKS, NORMS, AttackResult
 from .config import AttackConfig
-from .evaluation import Cell, CurveSet, flip_fraction
+from .evaluation import Cell, CurveSet, accuracy_within, flip_fraction
 
-__all__ = ["MIN_METHODS", "BudgetNote", "Distances", "Shape", "budget_notes", "cell_configs", "curve_set",
-           "distance_rows", "eps_limit", "find_shapes", "fit_eps", "hidden_layers", "lesson_defaults", "lesson_epochs",
-           "lesson_lr", "suggested_eps_max", "summarize_distances", "table_row"]
+__all__ = ["BLACK_BOX", "MIN_METHODS", "PAGE_QUERIES", "BudgetNote", "Distances", "QueryCurves", "Shape",
+           "black_box_configs", "budget_notes", "cell_configs", "curve_set", "distance_metrics", "distance_rows",
+           "eps_limit", "find_shapes", "fit_eps", "hidden_layers", "lesson_defaults", "lesson_epochs", "lesson_lr",
+           "query_curves", "shape_text", "suggested_eps_max", "summarize_distances", "table_row", "within_cells"]
 
 _GRADIENT = ("fgsm", "bim", "pgd", "mim")
 _ITERATIVE = ("bim", "pgd", "mim")
@@ -50,6 +58,14 @@ _LR = {"2d": 0.01, "blog": 1e-3, "digits": 1e-3}
 
 # The methods that search for the smallest change that flips a point.
 MIN_METHODS = ("deepfool", "cw")
+# The attackers without gradients: scores only (Square), labels only (HopSkipJump). Their budgets on
+# the page are far below the papers' 10,000 queries, so a class waits seconds, not minutes.
+BLACK_BOX = ("square", "hopskipjump")
+PAGE_QUERIES = {"square": 300, "hopskipjump": 300}
+
+
+def _white_box(attack: str) -> bool:
+    return ATTACKS[attack].knows == "gradients"
 
 
 def _family(dataset: str) -> str:
@@ -134,9 +150,19 @@ def find_shapes(curves: CurveSet, *, tol: float | None = None) -> list[Shape]:
     return [*_rebounds(curves, tol), *_first_zero(curves, tol), *_noise_flat(curves), *_weaker(curves, tol)]
 
 
+def shape_text(s: Shape, curves: CurveSet, *, d: int, tr: Callable[..., str]) -> str:
+    """The explanation of ``s`` (found in ``curves``, data of ``d`` features)
+    in the language of ``tr`` (``tr(key, **fmt)``, e.g. a page's translator)."""
+    key = "rb_shape_rebound_fgsm" if (s.kind, s.attack) == ("rebound", "fgsm") else f"rb_shape_{s.kind}"
+    named = s.other if s.kind == "noise_flat" else s.attack  # flat noise names the attack it is compared with
+    return tr(key, attack=tr(f"attack_{named}"), other=tr(f"attack_{s.other}") if s.other else "", eps=s.eps,
+              v=s.value, v2=s.value_from, e0=s.eps_from, v0=s.value_from, e1=s.eps, v1=s.value,
+              clean=curves.clean_accuracy, noise=s.value, best=s.value_from, d=d, sqrt=math.sqrt(d))
+
+
 def _attack_curves(curves: CurveSet) -> list[tuple[str, np.ndarray]]:
-    """(attack, accuracy curve) for every attack but the noise baseline."""
-    return [(a, curves.curve(a)) for a in curves.attacks if a != "noise"]
+    """(attack, accuracy curve) for every gradient attack (the shapes' explanations speak of gradient steps)."""
+    return [(a, curves.curve(a)) for a in curves.attacks if _white_box(a)]
 
 
 def _rebounds(curves: CurveSet, tol: float) -> list[Shape]:
@@ -249,7 +275,7 @@ def table_row(cell: Cell) -> dict[str, float]:
 def budget_notes(cells: Sequence[Cell], *, clipped: bool = False) -> list[BudgetNote]:
     """The notes one budget's ``cells`` call for (see :class:`BudgetNote`);
     ``clipped``: the data live in a box (pixels)."""
-    grad = [c for c in cells if c.attack != "noise"]
+    grad = [c for c in cells if _white_box(c.attack)]
     out = []
     stuck = [c for c in grad if c.unmoved > 0]
     if stuck:
@@ -307,6 +333,24 @@ def summarize_distances(distances: Mapping[str, np.ndarray], *, mark: float | No
     return Distances(ok, correct, median, ratio, within, failed)
 
 
+def distance_metrics(s: Distances, *, mark: float | None, tr: Callable[..., str]) -> list[tuple[str, str, str]]:
+    """``(label, value, help)`` of the four numbers that sum up ``s`` in the
+    language of ``tr``: each method's median, C&W's size over DeepFool's, and
+    the share C&W flips within the marked budget (without one: how many
+    points were measured)."""
+    def size(x: float, fmt: str) -> str:
+        return f"{x:{fmt}}" if math.isfinite(x) else "—"
+
+    out = [(tr("rb_min_median", method=tr(f"attack_{a}")), size(s.median[a], ".3f"), tr("rb_min_median_help"))
+           for a in MIN_METHODS]
+    out.append((tr("rb_min_ratio"), size(s.ratio, ".2f") + "×" * math.isfinite(s.ratio), tr("rb_min_ratio_help")))
+    if mark is not None:
+        out.append((tr("rb_min_within", eps=mark), f"{s.within:.0%}", tr("rb_min_within_help")))
+    else:
+        out.append((tr("rb_min_correct"), f"{s.correct.sum()} / {len(s.correct)}", tr("rb_min_correct_help")))
+    return out
+
+
 def distance_rows(y, distances: Mapping[str, np.ndarray]) -> list[dict]:
     """One CSV row per point: its class, whether the model got it right, and
     each method's size (empty where the model was already wrong)."""
@@ -316,3 +360,79 @@ def distance_rows(y, distances: Mapping[str, np.ndarray]) -> list[dict]:
     df, cw = distances["deepfool"], distances["cw"]
     return [{"point": i, "true_class": int(y[i]), "correct": bool(not np.isnan(df[i])), "deepfool_l2": num(df[i]),
              "cw_l2": num(cw[i])} for i in range(len(y))]
+
+
+# ------------------------------------------------------------- black box ---
+
+def within_cells(result: AttackResult, eps_values, *, norm: str = "l2") -> list[Cell]:
+    """The cells of an attack without an epsilon (HopSkipJump) along
+    ``eps_values``: at each budget the adversary keeps only the changes it
+    found that fit, measured in ``norm`` (see
+    :func:`~advlab.evaluation.accuracy_within`); the sizes are the means of
+    the changes kept (0 where none fits)."""
+    eps = np.asarray(eps_values, np.float64)
+    acc = accuracy_within(result, eps, norm=norm)
+    size = result.linf if norm == "linf" else result.l2
+    ok = result.pred_clean == result.y
+    out = []
+    for e, a in zip(eps, acc, strict=True):
+        kept = result.success & (size <= e * (1 + 1e-5) + 1e-7)
+        out.append(Cell(result.attack, float(e), float(a), float(np.mean(kept[ok])) if ok.any() else 0.0,
+                        float(np.mean(result.linf * kept)), float(np.mean(result.l2 * kept)),
+                        float(np.mean(result.l0 * kept)), int(result.x.shape[1])))
+    return out
+
+
+def black_box_configs(values: Mapping, *, eps: float, norm: str = "linf") -> list[AttackConfig]:
+    """The runs behind the questions asked at the budget ``eps``: Square and
+    PGD (the white-box reference) at ``eps`` in ``norm``, and HopSkipJump,
+    which has no budget (L2); parameters read from ``values`` as in
+    :func:`cell_configs`."""
+    return (cell_configs(values, ("square", "pgd"), eps_values=[eps], norm=norm)
+            + cell_configs(values, ("hopskipjump",), eps_values=[None], norm="l2"))
+
+
+@dataclass(frozen=True)
+class QueryCurves:
+    """How success grew with the questions asked, at one budget ``eps`` in ``norm``.
+
+    ``success``: per attack with a query trace, (mean queries per point, share
+    of the correctly classified points fooled within ``eps``) as it went on;
+    ``reference``: per attack without one (a white-box attack), its (mean
+    queries, success rate); ``distance``: HopSkipJump's (mean queries, median
+    L2 of its fooling points), which shrinks as it asks; ``minimal``: the
+    median smallest L2 change a white-box method (DeepFool) found on the same
+    points, for comparison (None: not known)."""
+
+    eps: float
+    norm: str
+    success: dict[str, tuple[np.ndarray, np.ndarray]]
+    reference: dict[str, tuple[float, float]]
+    distance: tuple[np.ndarray, np.ndarray] | None = None
+    minimal: float | None = None
+
+
+def query_curves(results: Mapping[str, AttackResult], *, eps: float, norm: str = "linf",
+                 minimal=None) -> QueryCurves:
+    """:class:`QueryCurves` of ``results`` (attack -> its result on the same
+    points); ``minimal``: per point, the smallest L2 change a white-box
+    method found (:func:`~advlab.evaluation.minimal_distances`; nan and inf
+    left out). An attack traced in another norm than ``norm`` (HopSkipJump in
+    L2 on an L-inf page) has no success curve at ``eps``: its size says
+    nothing about that budget; its distance curve is kept."""
+    v.choice("norm", norm, NORMS)
+    found = np.asarray([] if minimal is None else minimal, np.float64)
+    found = found[np.isfinite(found)]
+    success, reference, distance = {}, {}, None
+    for name, r in results.items():
+        ok = r.pred_clean == r.y
+        if r.trace is None:
+            reference[name] = (r.mean_queries, r.success_rate)
+            continue
+        q = r.trace.mean_queries()
+        if r.trace.norm == norm:
+            success[name] = (q, r.trace.success_within(eps, ok))
+        if ATTACKS[name].knows == "labels":
+            distance = (q, r.trace.median_distance(ok))
+    return QueryCurves(float(eps), norm, success, reference, distance,
+                       float(np.median(found)) if found.size else None)

@@ -1,31 +1,36 @@
-"""Robustness: how much budget each attack needs, and how far the boundary is."""
+"""Robustness: how much budget each attack needs (with or without gradients), how many questions it asks, and how
+far the boundary is."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from functools import partial
 
 import streamlit as st
 
-from advlab import evaluation, export, robustness, ui
+from advlab import evaluation, robustness, ui
 from advlab.attacks import ATTACKS
 from advlab.config import CurveConfig, RobustDataConfig, RobustNetConfig
 from advlab.data import TWO_D
 from advlab.figures import robustness as rfig
-from advlab.state import PageState
-from advlab.ui import lessons
+from advlab.figures import threats as tfigs
+from advlab.state import Field, PageState
+from advlab.ui import controls, lessons
 from advlab.ui.controls import attack_fields, param_rows
 
 PAGE = "rb"
 CURVES = evaluation.CURVE_ATTACKS
-MIN_METHODS = robustness.MIN_METHODS
+MIN_METHODS, BLACK_BOX = robustness.MIN_METHODS, robustness.BLACK_BOX
 NOTES = {"saturated": "rb_saturated", "under_budget": "rb_under_budget", "clipped": "rb_clip_note"}
 COLUMNS = {"success": "%.1f%%", "linf": "%.3f", "l2": "%.3f", "l0": "%.1f"}  # the table's, after accuracy
 
 STATE = PageState(PAGE, [
     *RobustDataConfig.fields(), *RobustNetConfig.fields(), *CurveConfig.fields(),
-    # the parameters of the attacks this page runs (curves and minimal perturbations)
-    *[f for f in attack_fields() if any(f.name.startswith(f"{k}_") for k in CURVES + MIN_METHODS)],
+    Field("bb", False, "bool"),  # the attackers without gradients too
+    # the parameters of the attacks this page runs (curves, minimal perturbations, black box: fewer queries)
+    *[dataclasses.replace(f, default=robustness.PAGE_QUERIES.get(f.name.removesuffix("_queries"), f.default))
+      for f in attack_fields() if any(f.name.startswith(f"{k}_") for k in CURVES + MIN_METHODS + BLACK_BOX)],
 ])
 
 
@@ -77,6 +82,7 @@ def curve_controls(dataset: str) -> None:
     with st.expander(ui.tr("rb_settings"), expanded=False) if ui.presenter() else st.container():
         for c, a in zip(st.columns(len(CURVES)), CURVES):
             c.checkbox(ui.tr(f"attack_{a}"), key=_k(f"a_{a}"))
+        ui.toggle(STATE, "bb", ui.tr("rb_bb"), help=ui.tr("rb_bb_help"))
         c1, c2, c3 = st.columns([1.3, 1.5, 1.0])
         c1.selectbox(ui.tr("norm_label"), ("linf", "l2"), key=_k("norm"), format_func=lambda k: ui.tr(f"norm_{k}"),
                      on_change=_refit, args=("eps_max", "eps"))
@@ -85,7 +91,7 @@ def curve_controls(dataset: str) -> None:
                   help=ui.tr("rb_eps_max_help"))
         ui.slider(STATE, "n_eps", ui.tr("rb_n_eps"), where=c3, help=ui.tr("rb_n_eps_help"))
         with st.expander(ui.tr("rb_attack_settings")):
-            ticked = [a for a in CURVES if ss[_k(f"a_{a}")] and ATTACKS[a].params]
+            ticked = [a for a in CURVES if ss[_k(f"a_{a}")] and ATTACKS[a].params] + [*BLACK_BOX] * ss[_k("bb")]
             if not ticked:
                 st.caption(ui.tr("rb_no_params"))
             param_rows(STATE, ticked)
@@ -129,31 +135,42 @@ def analysis(ds, trained, model_key, n: int) -> None:
         curve_controls(st.session_state[_k("dataset")])
         v = ui.values(STATE)
         cfg = CurveConfig.from_values(v)
+        attacks = cfg.attacks + (("square",) * v["bb"])  # Square has a budget: cells like the others
         # the first n test points, named by the model's key and n: each cell is computed once for the class
         points = (trained.model, (model_key, n), ds.x_test[:n], ds.y_test[:n])
         measure = partial(lessons.cells, *points, clip=ds.clip, seed=v["seed"], progress="rb_computing")
-        if not cfg.attacks:
+        distances = partial(lessons.distances, *points, clip=ds.clip, progress="rb_min_computing")
+        runs = {c.attack: lessons.attacked(*points, c, clip=ds.clip, seed=v["seed"])  # each once for the class
+                for c in robustness.black_box_configs(v, eps=cfg.eps, norm=cfg.norm)} if v["bb"] else {}
+        if not attacks:
             st.warning(ui.tr("rb_no_attack"), icon=":material/warning:")
         else:
-            cells = measure(robustness.cell_configs(v, cfg.attacks, eps_values=cfg.eps_values(), norm=cfg.norm))
+            cells = measure(robustness.cell_configs(v, attacks, eps_values=cfg.eps_values(), norm=cfg.norm))
+            if runs:  # HopSkipJump has no budget: the changes it found that fit each one
+                cells += robustness.within_cells(runs["hopskipjump"], cfg.eps_values(), norm=cfg.norm)
             show_curves(robustness.curve_set(cells, eps_values=cfg.eps_values(), norm=cfg.norm, n_points=n,
                                              n_classes=ds.n_classes), cfg.eps, ds)
+        if runs:
+            questions_section(runs, distances, cfg, v)
         st.divider()
-        minimal_section(ds, partial(lessons.distances, *points, clip=ds.clip, progress="rb_min_computing"),
-                        ds.y_test[:n], cfg)
+        minimal_section(ds, distances, ds.y_test[:n], cfg)
         st.divider()
-        table_section(ds, measure, cfg, v)
+        table_section(ds, measure, attacks, cfg, v)
         ui.sync_url(STATE, ui.values(STATE))
     except Exception as exc:  # noqa: BLE001 - a fragment rerun is not covered by the page's guard
         st.error(ui.tr("error_generic", msg=f"{type(exc).__name__}: {exc}"), icon=":material/error:")
 
 
-def explain(text: str) -> None:
-    """A note on what the numbers show; on a projector framed text, which (unlike an alert) takes its large type."""
-    if ui.presenter():
-        st.container(border=True).markdown(":material/search: " + text)
-    else:
-        st.info(text, icon=":material/search:")
+def questions_section(runs: dict, distances, cfg: CurveConfig, v: dict) -> None:
+    """How each attacker's success grew with the questions it asked, at the table's epsilon."""
+    st.subheader(ui.tr("rb_q_title"))
+    df = distances(robustness.cell_configs(v, ("deepfool",), eps_values=[None], norm="l2"))[0]
+    qc = robustness.query_curves(runs, eps=cfg.eps, norm=cfg.norm, minimal=df)
+    ui.chart(tfigs.query_figure(qc.success, reference=qc.reference, distance=qc.distance, minimal=qc.minimal,
+                                eps=qc.eps, norm=qc.norm, lang=ui.lang(), presenter=ui.presenter()),
+             key="rb_queries", filename="advlab-success-vs-queries")
+    st.caption(ui.tr("rb_q_caption", sq=v["square_queries"], hsj=v["hopskipjump_queries"],
+                     pgd=runs["pgd"].mean_queries) + (" " + ui.tr("rb_q_linf") if cfg.norm == "linf" else ""))
 
 
 def show_curves(curves, mark_eps: float, ds) -> None:
@@ -166,18 +183,12 @@ def show_curves(curves, mark_eps: float, ds) -> None:
         st.caption(ui.tr("rb_success_caption"))
     if not ("noise" in curves.attacks and "pgd" in curves.attacks):
         st.caption(ui.tr("rb_band_hint"))
-    d = ds.n_features
     for s in robustness.find_shapes(curves):
-        key = "rb_shape_rebound_fgsm" if (s.kind, s.attack) == ("rebound", "fgsm") else f"rb_shape_{s.kind}"
-        named = s.other if s.kind == "noise_flat" else s.attack  # flat noise names the attack it is compared with
-        explain(ui.tr(key, attack=ui.tr(f"attack_{named}"), other=ui.tr(f"attack_{s.other}") if s.other else "",
-                      eps=s.eps, v=s.value, v2=s.value_from, e0=s.eps_from, v0=s.value_from, e1=s.eps, v1=s.value,
-                      clean=curves.clean_accuracy, noise=s.value, best=s.value_from, d=d, sqrt=math.sqrt(d)))
-    c1, c2 = st.columns([3, 1])
-    c1.expander(ui.tr("rb_read_title")).markdown(ui.tr("rb_read_curves", n=curves.n_points,
-                                                       norm=ui.tr(f"rb_norm_{curves.norm}")))
-    c2.download_button(ui.tr("rb_csv_curves"), export.csv_text(curves.rows()), mime="text/csv", key="rb_dl_curves",
-                       file_name=f"advlab-robustness-{ds.name}.csv", on_click="ignore", width="stretch")
+        controls.note(robustness.shape_text(s, curves, d=ds.n_features, tr=ui.tr))
+    controls.reading_row(ui.tr("rb_read_title"), ui.tr("rb_read_curves", n=curves.n_points,
+                                                       norm=ui.tr(f"rb_norm_{curves.norm}")),
+                         label=ui.tr("rb_csv_curves"), rows=curves.rows(), file_name=f"advlab-robustness-{ds.name}.csv",
+                         key="rb_dl_curves")
 
 
 def minimal_section(ds, distances, y, cfg: CurveConfig) -> None:
@@ -192,16 +203,8 @@ def minimal_section(ds, distances, y, cfg: CurveConfig) -> None:
     if not s.correct.any():
         st.warning(ui.tr("rb_min_none"), icon=":material/warning:")
         return
-    m = st.columns(4)
-    for col, a in zip(m, MIN_METHODS):
-        col.metric(ui.tr("rb_min_median", method=ui.tr(f"attack_{a}")),
-                   f"{s.median[a]:.3f}" if math.isfinite(s.median[a]) else "—", help=ui.tr("rb_min_median_help"))
-    m[2].metric(ui.tr("rb_min_ratio"), f"{s.ratio:.2f}×" if math.isfinite(s.ratio) else "—",
-                help=ui.tr("rb_min_ratio_help"))
-    if mark is not None:
-        m[3].metric(ui.tr("rb_min_within", eps=mark), f"{s.within:.0%}", help=ui.tr("rb_min_within_help"))
-    else:
-        m[3].metric(ui.tr("rb_min_correct"), f"{s.correct.sum()} / {len(s.correct)}", help=ui.tr("rb_min_correct_help"))
+    for col, (label, value, hint) in zip(st.columns(4), robustness.distance_metrics(s, mark=mark, tr=ui.tr)):
+        col.metric(label, value, help=hint)
     charts = ((rfig.distance_histogram, "rb_min_hist", "histogram"), (rfig.flip_curve, "rb_min_flip", "cumulative"))
     for col, (build, key, name) in zip(st.columns(2, gap="large"), charts):
         with col:
@@ -209,26 +212,23 @@ def minimal_section(ds, distances, y, cfg: CurveConfig) -> None:
                      filename=f"advlab-minimal-perturbations-{name}")
     if any(s.failed.values()):
         st.caption(ui.tr("rb_min_failed", df=s.failed["deepfool"], cw=s.failed["cw"]))
-    c1, c2 = st.columns([3, 1])
-    with c1.expander(ui.tr("rb_read_title")):
-        st.markdown(ui.tr("rb_read_min"))
-        if cfg.norm != "l2":
-            st.markdown(ui.tr("rb_read_min_linf", d=ds.n_features, sqrt=math.sqrt(ds.n_features)))
-    c2.download_button(ui.tr("rb_csv_min"), export.csv_text(robustness.distance_rows(y, dist)), mime="text/csv",
-                       file_name=f"advlab-minimal-perturbations-{ds.name}.csv", key="rb_dl_min", on_click="ignore",
-                       width="stretch")
+    d = ds.n_features
+    linf = "" if cfg.norm == "l2" else "\n\n" + ui.tr("rb_read_min_linf", d=d, sqrt=math.sqrt(d))
+    controls.reading_row(ui.tr("rb_read_title"), ui.tr("rb_read_min") + linf, label=ui.tr("rb_csv_min"),
+                         rows=robustness.distance_rows(y, dist), key="rb_dl_min",
+                         file_name=f"advlab-minimal-perturbations-{ds.name}.csv")
 
 
-def table_section(ds, measure, cfg: CurveConfig, v: dict) -> None:
+def table_section(ds, measure, attacks: tuple, cfg: CurveConfig, v: dict) -> None:
     st.subheader(ui.tr("rb_table_title"))
     d = ds.n_features
     c1, c2 = st.columns([1.2, 2])
     eps = c1.slider(ui.tr("rb_table_eps"), 0.0, cfg.eps_max, step=0.005 if cfg.eps_max <= 0.5 else 0.01,
                     key=_k("eps"), help=ui.tr("rb_table_eps_help"))
     c2.caption(ui.tr(f"rb_budget_{cfg.norm}", eps=eps, d=d, l2=eps * math.sqrt(d)))
-    if not cfg.attacks:
+    if not attacks:
         return
-    cells = measure(robustness.cell_configs(v, cfg.attacks, eps_values=[eps], norm=cfg.norm))
+    cells = measure(robustness.cell_configs(v, attacks, eps_values=[eps], norm=cfg.norm))
     rows = [{ui.tr("rb_col_attack"): ui.tr(f"attack_{c.attack}"),
              **{ui.tr(f"rb_col_{k}"): x for k, x in robustness.table_row(c).items()}} for c in cells]
     config = {ui.tr(f"rb_col_{k}"): st.column_config.NumberColumn(format=f, help=ui.tr(f"rb_col_{k}_help", d=d))
@@ -240,7 +240,7 @@ def table_section(ds, measure, cfg: CurveConfig, v: dict) -> None:
         st.caption(ui.tr("rb_table_caption", d=d))
     for note in robustness.budget_notes(cells, clipped=ds.clip is not None) if eps > 0 else []:
         names = ui.tr("rb_list_sep").join(ui.tr(f"attack_{a}") for a in note.attacks)
-        explain(ui.tr(NOTES[note.kind], attack=names, attacks=names, share=note.value, l0=note.value, d=d,
+        controls.note(ui.tr(NOTES[note.kind], attack=names, attacks=names, share=note.value, l0=note.value, d=d,
                       norm=ui.tr(f"rb_norm_{cfg.norm}"), eps=eps))
 
 

@@ -133,3 +133,74 @@ def test_a_link_with_an_unusable_value_falls_back_with_a_note():
     assert any("n_eps" in w.value for w in at.warning)
     assert at.slider(key="rb.n_eps").value == 20
     assert len(at.get("plotly_chart")) == 3
+
+
+# ------------------------------------------------ attackers without gradients ---
+
+BLACK_BOX_NAMES = {"Square attack (scores only)", "HopSkipJump (labels only)"}
+
+
+def _black_box(**query):
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    at.query_params.update({"bb": "1", **query})
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def _traces(fig: dict, name: str) -> list[dict]:
+    return [tr for tr in fig["data"] if tr.get("name") == name]
+
+
+def test_attackers_without_gradients_wait_for_their_switch(page):
+    assert page.toggle(key="rb.bb").value is False
+    assert not BLACK_BOX_NAMES & _curve_names(page)
+    assert not any(s.value == "How many questions each attacker asked" for s in page.subheader)
+
+
+@pytest.fixture(scope="module")
+def black_box_page():
+    return _black_box()
+
+
+def test_score_and_decision_based_attacks_join_the_curves_and_the_table(black_box_page):
+    at = black_box_page
+    names = _curve_names(at)
+    assert len(names) == 7 and BLACK_BOX_NAMES <= names
+    fig = _figures(at)[0]
+    square = _values(_traces(fig, "Square attack (scores only)")[0]["y"])
+    pgd = _values(_traces(fig, "PGD")[0]["y"])
+    hsj = _values(_traces(fig, "HopSkipJump (labels only)")[0]["y"])
+    assert square[0] == pytest.approx(pgd[0]) == pytest.approx(hsj[0])  # every curve starts at the clean accuracy
+    assert square[-1] < square[0] - 0.5, "300 score queries still wreck the blog model at the largest epsilon"
+    assert np.all(np.diff(hsj) <= 1e-9), "a budget keeps every smaller change HopSkipJump found"
+    assert np.all(hsj >= pgd - 0.05), "in L-inf the L2 attack's curve is an upper bound, never far below PGD"
+    table = at.dataframe[0].value
+    assert len(table) == 6 and "Square attack (scores only)" in set(table.iloc[:, 0])
+
+
+def test_success_against_questions_with_pgd_as_the_white_box_reference(black_box_page):
+    at = black_box_page
+    assert any(s.value == "How many questions each attacker asked" for s in at.subheader)
+    fig = _figures(at)[1]
+    square = _traces(fig, "Square attack (scores only)")[0]
+    q, ok = _values(square["x"]), _values(square["y"])
+    assert q[-1] <= 300 and np.all(np.diff(q) >= 0) and ok[-1] > ok[0], "more questions, more success"
+    star = _traces(fig, "PGD")[0]
+    assert star["marker"]["symbol"] == "star" and _values(star["x"])[0] == pytest.approx(81)
+    hsj = _traces(fig, "HopSkipJump (labels only)")
+    assert len(hsj) == 1 and hsj[0]["yaxis"] == "y2", "in L-inf only HopSkipJump's (L2) distance is drawn"
+    dist = _values(hsj[0]["y"])
+    assert dist[-1] < dist[0], "its distance shrinks as it asks"
+    assert any(s.get("yref") == "y2" for s in fig["layout"]["shapes"]), "DeepFool's median for comparison"
+    caption = next(c.value for c in at.caption if c.value.startswith("At the table's ε"))
+    assert "at most 300 questions" in caption and "HopSkipJump measures its changes in L2 only" in caption
+
+
+def test_in_l2_the_decision_based_attack_has_a_success_curve_too():
+    at = _black_box(norm="l2", eps_max="3", eps="0.9")
+    fig = _figures(at)[1]
+    assert len(_traces(fig, "HopSkipJump (labels only)")) == 2  # success at the budget, and its distance
+    caption = next(c.value for c in at.caption if c.value.startswith("At the table's ε"))
+    assert "L2 only" not in caption

@@ -25,6 +25,9 @@ ATTACK_STYLE = {
     "bim": dict(color=GREEN, dash="dashdot", symbol="diamond"),
     "mim": dict(color=PURPLE, dash="longdash", symbol="triangle-up"),
     "pgd": dict(color=VERMILLION, dash="solid", symbol="circle"),
+    # the attackers without gradients: scores only, labels only
+    "square": dict(color=ORANGE, dash="longdashdot", symbol="x"),
+    "hopskipjump": dict(color=BLUE, dash="dot", symbol="star"),
 }
 METHOD_STYLE = {"deepfool": dict(color=BLUE, dash="solid"), "cw": dict(color=ORANGE, dash="dash")}
 NORM_SHORT = {"linf": "L∞", "l2": "L2"}

@@ -12,7 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..i18n import t
-from .common import GREEN, VERMILLION
+from .common import BLUE, GREEN, GREY, ORANGE, VERMILLION, hline, merge, style
 from .lab import DIVERGING, INK, _image_grid
 
 DARK = "#1b1f24"
@@ -131,3 +131,65 @@ def mark_pixels(fig: go.Figure, x, x_adv, *, shape=(8, 8), presenter: bool = Fal
                                y1=r + 0.42, line=dict(color=GREEN, width=width)))
     fig.layout.shapes = (*fig.layout.shapes, *frames)
     return fig
+
+
+# -------------------------------------------------- questions asked (Robustness) ---
+
+QUERY_STYLE = {"square": dict(color=ORANGE, dash="solid", symbol="square"),
+               "hopskipjump": dict(color=BLUE, dash="dash", symbol="diamond")}
+NORM_SHORT = {"linf": "L∞", "l2": "L2"}
+LOG_TICKS = [1, 3, 10, 30, 100, 300, 1000, 3000, 10000]  # a log axis labelled in round numbers only
+
+
+def _line(name: str, q, ys, hover: str, lang: str, presenter: bool, axes: tuple[str, str] = ("x", "y")) -> dict:
+    st_ = QUERY_STYLE.get(name, dict(color=GREY, dash="solid", symbol="circle"))
+    return dict(type="scatter", x=np.maximum(np.asarray(q, np.float64), 1.0), y=np.asarray(ys, np.float64),
+                mode="lines+markers", name=t(f"attack_{name}", lang), xaxis=axes[0], yaxis=axes[1],
+                line=dict(color=st_["color"], dash=st_["dash"], width=4 if presenter else 2.4),
+                marker=dict(symbol=st_["symbol"], size=8 if presenter else 5, color=st_["color"]),
+                hovertemplate=hover + "<extra>%{fullData.name}</extra>")
+
+
+def query_figure(success, *, reference=None, distance=None, minimal: float | None = None, eps: float,
+                 norm: str = "linf", lang: str = "en", presenter: bool = False) -> go.Figure:
+    """Success against the questions asked, at the budget ``eps`` in ``norm``:
+    ``success`` maps an attack to (mean queries per point, success rate) as
+    it went on, ``reference`` an attack that asked all at once (white-box)
+    to its one (queries, success) point, drawn as a star. With ``distance``
+    (mean queries, median L2 of a decision-based attack's fooling points) a
+    second panel shows that distance shrinking, beside ``minimal`` (the
+    median smallest change a white-box method found) as a dotted line.
+    Queries run on a log axis."""
+    two = distance is not None
+    size = 20 if presenter else 13
+    left, right = ([0.0, 0.46], [0.56, 1.0]) if two else ([0.0, 1.0], None)
+    data = [_line(a, q, s, t("th_fig_q_hover_success", lang), lang, presenter) for a, (q, s) in success.items()]
+    for a, (q, s) in (reference or {}).items():
+        data.append(dict(type="scatter", x=[max(q, 1.0)], y=[s], mode="markers+text", name=t(f"attack_{a}", lang),
+                         text=[t("th_fig_q_reference", lang, a=t(f"attack_{a}", lang))], textposition="top center",
+                         marker=dict(symbol="star", size=18 if presenter else 13, color=VERMILLION),
+                         hovertemplate=t("th_fig_q_hover_success", lang) + "<extra>%{fullData.name}</extra>"))
+    q_title = dict(text=t("th_fig_q_axis", lang))
+    layout: dict = {
+        "xaxis": dict(type="log", domain=left, title=q_title, anchor="y"),
+        "yaxis": dict(domain=[0, 1], range=[-0.02, 1.05], tickformat=".0%", anchor="x",
+                      title=dict(text=t("th_fig_q_success", lang, eps=eps, norm=NORM_SHORT.get(norm, norm)))),
+    }
+    if two:
+        q, d = distance
+        data.append(_line("hopskipjump", q, d, t("th_fig_q_hover_distance", lang), lang, presenter, ("x2", "y2")))
+        data[-1]["showlegend"] = "hopskipjump" not in success  # one legend entry per attacker
+        layout["xaxis2"] = dict(type="log", domain=right, title=q_title, anchor="y2")
+        layout["yaxis2"] = dict(domain=[0, 1], anchor="x2", rangemode="tozero",
+                                title=dict(text=t("th_fig_q_distance", lang)))
+        if minimal is not None and np.isfinite(minimal):
+            hline(layout, minimal, line=dict(color=GREY, dash="dot", width=2), xref="x2 domain", yref="y2",
+                  text=t("th_fig_q_minimal", lang, d=minimal), position="bottom left")
+    tick = size - 2
+    for ax in [k for k in layout if k.startswith(("xaxis", "yaxis"))]:
+        merge(layout[ax], {"tickfont": {"size": tick}, "title": {"font": {"size": size}}})
+        if ax.startswith("xaxis"):
+            layout[ax].update(tickvals=LOG_TICKS, ticktext=[f"{q:,}" for q in LOG_TICKS])
+    merge(layout, style(presenter=presenter, height=520 if presenter else 400),
+          dict(legend=dict(y=-0.2, yanchor="top", x=0.5, xanchor="center"), margin=dict(t=30, b=20)))
+    return go.Figure(data=data, layout=layout)

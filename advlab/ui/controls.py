@@ -120,6 +120,24 @@ def next_after(key: str, items, also: dict | None = None) -> None:
             st.session_state[k] = val
 
 
+def note(text: str) -> None:
+    """A note on what the numbers show; on a projector framed text, which
+    (unlike an alert) takes its large type."""
+    if ui.presenter():
+        st.container(border=True).markdown(":material/search: " + text)
+    else:
+        st.info(text, icon=":material/search:")
+
+
+def reading_row(title: str, reading: str, *, label: str, rows: list[dict], file_name: str, key: str) -> None:
+    """How to read a chart (Markdown ``reading`` in a folded ``title``) and,
+    beside it, the download of its numbers as CSV (button ``label``, ``key``)."""
+    c1, c2 = st.columns([3, 1])
+    c1.expander(title).markdown(reading)
+    c2.download_button(label, export.csv_text(rows), mime="text/csv", key=key, file_name=file_name,
+                       on_click="ignore", width="stretch")
+
+
 # ------------------------------------------------------------------ layout ---
 
 def columns(spec=2, **kw):
