@@ -22,7 +22,7 @@ from .i18n import LOCALES
 __all__ = ["FAQ", "SECTIONS", "THEORY", "TryLink", "anchor", "formula", "page_name", "papers", "step", "try_links",
            "try_url"]
 
-THEORY = ("threat", "inner", "fgsm", "pgd", "deepfool", "cw", "advtrain")
+THEORY = ("threat", "inner", "fgsm", "pgd", "deepfool", "cw", "advtrain", "attackers")
 FAQ = ("faq_why", "faq_how", "faq_where")
 SECTIONS = THEORY + FAQ + ("quiz",)  # in reading order; one slide each on a projector
 

@@ -88,6 +88,11 @@ QUESTIONS: tuple[Question, ...] = (
     _multi("blackbox", "faq_how", 4, {0, 1, 3}),
     _single("stop", "faq_where", 4, 0),
     _single("medical", "faq_where", 4, 3),
+    _single("knows", "attackers", 4, 2),
+    _single("square", "attackers", 4, 1),
+    _single("advgan", "attackers", 4, 1),
+    _multi("universal", "attackers", 4, {0, 2}),
+    _number("pgd_calls", "attackers", 81, tol=0.5, decimals=0),  # 1 + 40 x (forward + backward)
 )
 
 BY_ID: dict[str, Question] = {q.id: q for q in QUESTIONS}
@@ -163,6 +168,11 @@ def correct_answer(question_id: str):
     """The right answer, in the shape :func:`check` accepts."""
     q = question(question_id)
     return set(q.answer) if q.kind == "multi" else q.answer
+
+
+def input_keys(q: Question, prefix: str) -> list[str]:
+    """The widget keys of a question's inputs under ``prefix``: one, or a tick box per option."""
+    return [f"{prefix}_{q.id}_{i}" for i in range(q.n_options)] if q.kind == "multi" else [f"{prefix}_{q.id}"]
 
 
 def answer_from(question_id: str, inputs: Sequence) -> Any:

@@ -41,6 +41,10 @@ CONTENT: dict[str, list[tuple]] = {
                  ("more", "ln_advtrain_more_label"), ("md", "ln_advtrain_more"), ("tex", "mix"),
                  ("md", "ln_advtrain_more2"), ("more", "ln_advtrain_beyond_label"), ("md", "ln_advtrain_beyond"),
                  ("tex", "trades"), ("md", "ln_advtrain_beyond2")],
+    "attackers": [("md", "ln_attackers_lead"), ("tex", "atk_white"), ("md", "ln_attackers_scores"),
+                  ("tex", "atk_scores"), ("md", "ln_attackers_labels"), ("tex", "atk_labels"),
+                  ("more", "ln_attackers_more_label"), ("md", "ln_attackers_gen"), ("tex", "atk_gen"),
+                  ("md", "ln_attackers_universal"), ("tex", "atk_universal"), ("md", "ln_attackers_cost")],
     "faq_why": [("md", "ln_faq_why_q"), ("md", "ln_faq_why_lead"), ("more", "ln_faq_why_more_label"),
                 ("md", "ln_faq_why_more")],
     "faq_how": [("md", "ln_faq_how_q"), ("md", "ln_faq_how_lead"), ("more", "ln_faq_how_more_label"),
@@ -107,38 +111,33 @@ def reader_view(v: dict, sheet: quiz.Sheet) -> None:
     quiz_part(sheet, v)
 
 
-def _keys(q: quiz.Question) -> list[str]:
-    """The widget keys of a question's inputs: one, or a tick box per option."""
-    return [f"lnq_{q.id}_{i}" for i in range(q.n_options)] if q.kind == "multi" else [f"lnq_{q.id}"]
-
-
 def _reset(sheet: quiz.Sheet) -> None:
     sheet.reset()
-    for k in (k for q in quiz.QUESTIONS for k in _keys(q)):
+    for k in (k for q in quiz.QUESTIONS for k in quiz.input_keys(q, "lnq")):
         st.session_state.pop(k, None)
     st.session_state[ui.wkey("ln", "q")] = 1
 
 
 def question_card(q: quiz.Question, k: int, sheet: quiz.Sheet) -> None:
-    done = q.id in sheet.answers
+    done, keys = q.id in sheet.answers, quiz.input_keys(q, "lnq")
     if done:  # the recorded answer back in the (locked) inputs, e.g. after leaving the page
-        for key, val in zip(_keys(q), quiz.inputs_for(q.id, sheet.answers[q.id])):
+        for key, val in zip(keys, quiz.inputs_for(q.id, sheet.answers[q.id])):
             st.session_state[key] = val
     with st.container(border=True):
         st.markdown(f"**{ui.tr('ln_q_label', k=k, n=N_Q)}** · {ui.tr('ln_q_kind_' + q.kind)}")
         st.markdown(ui.tr(q.text))
         if q.kind == "single":
-            st.radio(ui.tr("ln_q_answer"), list(range(q.n_options)), index=None, key=_keys(q)[0],
+            st.radio(ui.tr("ln_q_answer"), list(range(q.n_options)), index=None, key=keys[0],
                      format_func=lambda i: ui.tr(q.options[i]), disabled=done, label_visibility="collapsed")
         elif q.kind == "multi":
-            for key, opt in zip(_keys(q), q.options):
+            for key, opt in zip(keys, q.options):
                 st.checkbox(ui.tr(opt), key=key, disabled=done)
         else:
-            st.number_input(ui.tr("ln_q_answer"), value=None, step=0.01, format="%.3f", key=_keys(q)[0],
+            st.number_input(ui.tr("ln_q_answer"), value=None, step=0.01, format="%.3f", key=keys[0],
                             disabled=done, width=240)
         if not done:
             st.button(ui.tr("ln_q_check"), key=f"lnq_check_{q.id}", type="primary",
-                      on_click=lambda: sheet.submit(q.id, [st.session_state.get(key) for key in _keys(q)]))
+                      on_click=lambda: sheet.submit(q.id, [st.session_state.get(key) for key in keys]))
             if q.id in sheet.notices:
                 st.warning(ui.tr(sheet.notices[q.id]), icon=":material/pan_tool:")
             return
@@ -229,8 +228,9 @@ def main() -> None:
     for k in (ui.wkey("ln", name) for name in STATE.fields):  # a presenter's place, kept while hidden
         st.session_state[k] = st.session_state[k]
     st.title(ui.tr("ln_title"))
-    if ui.presenter():  # formulas grow with the projector text
-        st.markdown("<style>.katex-display { font-size: 1.45em; }</style>", unsafe_allow_html=True)
+    if ui.presenter():  # formulas and tables grow with the projector text
+        st.markdown("<style>.katex-display { font-size: 1.45em; } .stMarkdown th, .stMarkdown td "
+                    "{ font-size: 1.2rem !important; }</style>", unsafe_allow_html=True)
     else:
         st.caption(ui.tr("ln_intro"))
     ui.show_notes()

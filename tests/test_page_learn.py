@@ -13,7 +13,8 @@ from advlab import quiz
 from advlab.i18n import TABLES
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "learn.py")
-SECTION_KEYS = ["threat", "inner", "fgsm", "pgd", "deepfool", "cw", "advtrain", "faq_why", "faq_how", "faq_where"]
+SECTION_KEYS = ["threat", "inner", "fgsm", "pgd", "deepfool", "cw", "advtrain", "attackers", "faq_why", "faq_how",
+                "faq_where"]
 APP_PAGES = {"./", "seed-lab", "digits", "robustness", "defenses", "transfer"}  # url paths in app.py
 EN, ZH = TABLES["en"], TABLES["zh"]
 
@@ -230,13 +231,54 @@ def test_presenter_shows_one_section_with_next_and_previous():
     at.selectbox(key="ln.section").set_value("quiz").run()
     assert shown() == [] and at.button(key="ln_next_top").disabled
     assert len(at.radio) + len(at.number_input) + len(at.checkbox) > 0
-    first = [m.value for m in at.markdown if m.value.startswith("**" + EN["ln_q_label"].format(k=1, n=16))]
+    first = [m.value for m in at.markdown if m.value.startswith("**" + EN["ln_q_label"].format(k=1, n=len(quiz.QUESTIONS)))]
     assert first
     at.button(key="lnq_next_q").click().run()
-    assert [m.value for m in at.markdown if m.value.startswith("**" + EN["ln_q_label"].format(k=2, n=16))]
+    assert [m.value for m in at.markdown if m.value.startswith("**" + EN["ln_q_label"].format(k=2, n=len(quiz.QUESTIONS)))]
 
 
 def test_bad_section_in_the_link_gets_a_note_and_the_first_section():
     at = run(present=True, query={"section": "nonsense"})
     assert any("section=nonsense" in w.value for w in at.warning)
     assert EN["ln_threat_title"] in [h.value for h in at.subheader]
+
+
+def test_the_five_attackers_have_their_objectives_papers_and_links(page):
+    joined = "\n".join(latex(page))
+    for piece in (r"\Pi_{\mathcal{B}_p(0, \varepsilon)}\big(\delta + \alpha\, \nabla_x L",  # white-box: gradients
+                  r"m(x') = Z_y(x') - \max_{j \ne y} Z_j(x')",  # scores: the margin, kept when it falls
+                  r"\min_{\delta:\; \phi(x + \delta) = +1} \|\delta\|_2",  # labels: the boundary's side only
+                  r"\widehat{\nabla \phi}(x_t)",  # the normal estimated from labels
+                  r"\min_G \max_D",  # the generator against a discriminator
+                  r"\Pr_{x \sim \mu}\big(f(x + v) \ne f(x)\big) \ge 1 - \delta"):  # one v fools most inputs
+        assert piece in joined, piece
+    lead = next(m.value for m in page.markdown if m.value.startswith("Every attack in sections 3 to 6"))
+    assert lead.count("\n|") >= 6, "a table: the five attackers, what each knows and asks"
+    refs = " ".join(c.value for c in page.caption)
+    for url in ("arxiv.org/abs/1912.00049", "arxiv.org/abs/1904.02144", "arxiv.org/abs/1801.02610",
+                "arxiv.org/abs/1610.08401"):  # Square, HopSkipJump, AdvGAN, universal
+        assert url in refs, url
+    urls = [b.proto.url for b in links(page)]
+    for u in ("./?dataset=moons&attack=square&eps=0.3", "./?dataset=moons&attack=hopskipjump",
+              "digits?threat=advgan", "robustness?bb=1"):
+        assert u in urls, u
+
+
+def test_the_attackers_section_is_a_slide_with_its_details_open():
+    at = run(present=True, query={"section": "attackers"})
+    heads = [h.value for h in at.subheader]
+    assert EN["ln_attackers_title"] in heads and EN["ln_advtrain_title"] not in heads
+    labels = {e.proto.label: e.proto.expanded for e in at.expander}
+    assert labels.get(EN["ln_attackers_more_label"]) is True
+    assert len(latex(at)) == 5
+
+
+def test_a_wrong_answer_about_attackers_points_to_their_section():
+    at = run()
+    at.radio(key="lnq_knows").set_value(1)  # the Square attack needs scores, not only labels
+    at.button(key="lnq_check_knows").click().run()
+    assert any(EN["ln_q_knows_o2"] in e.value for e in at.error)
+    assert any(EN["ln_q_knows_why"] in i.value and "(#ln-attackers)" in i.value for i in at.info)
+    at.number_input(key="lnq_pgd_calls").set_value(81)
+    at.button(key="lnq_check_pgd_calls").click().run()
+    assert any(s.value.startswith(EN["ln_q_right"]) and "81 in all" in s.value for s in at.success)

@@ -15,7 +15,8 @@ QS = quiz.QUESTIONS
 SINGLE = [q for q in QS if q.kind == "single"]
 MULTI = [q for q in QS if q.kind == "multi"]
 NUMBER = [q for q in QS if q.kind == "number"]
-LEARN_SECTIONS = {"threat", "inner", "fgsm", "pgd", "deepfool", "cw", "advtrain", "faq_why", "faq_how", "faq_where"}
+LEARN_SECTIONS = {"threat", "inner", "fgsm", "pgd", "deepfool", "cw", "advtrain", "attackers", "faq_why", "faq_how",
+                  "faq_where"}
 
 
 def ids(qs):
