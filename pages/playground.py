@@ -156,7 +156,7 @@ def point_controls(res, names) -> tuple[int, int | None]:
     c_in.number_input(ui.tr("pg_point"), 0, n_test - 1, step=1, key=kp)
     fooled = [int(j) for j in evaluation.fooled_indices(res)]
     c_next.button(ui.tr("pg_next_fooled"), key="pg_next_fooled", width="stretch", disabled=not fooled,
-                  on_click=_next_fooled, args=(fooled,))
+                  on_click=controls.next_after, args=(kp, fooled, {ui.wkey("pg", "step"): -1}))
     i = int(st.session_state[kp])
     step = None
     if res.path is not None:
@@ -184,14 +184,6 @@ def extras(res, cfg: AttackConfig, data: DataConfig, net: NetConfig) -> None:
         st.code(export.playground_snippet(data, net, cfg), language="python")
     c2.download_button(ui.tr("pg_csv"), export.playground_points_csv(res), file_name=f"advlab-{cfg.attack}-points.csv",
                        mime="text/csv", key="pg_csv_button", width="stretch")
-
-
-def _next_fooled(fooled: list[int]) -> None:
-    """Jump to the next test point the attack fools (wrapping around)."""
-    k = ui.wkey("pg", "point")
-    cur = st.session_state.get(k, 0)
-    st.session_state[k] = next((j for j in fooled if j > cur), fooled[0])
-    st.session_state[ui.wkey("pg", "step")] = -1
 
 
 def _step_by(delta: int, n: int) -> None:

@@ -350,3 +350,17 @@ def test_the_universal_shift_on_moons_costs_accuracy_and_says_a_shift_can_help()
     assert pct(at, ADV) <= pct(at, CLEAN)
     note = [c.value for c in at.caption if c.value.startswith("One shift for every point")]
     assert note and "can even help" in note[0] and "%" in note[0]
+
+
+def test_next_fooled_point_jumps_ahead_and_shows_the_whole_path():
+    at = new_app(attack="pgd", eps="0.5", pgd_steps=10, step=3)
+    at.run()
+    assert_ok(at)
+    assert at.slider(key="pg.step").value == 3
+    at.button(key="pg_next_fooled").click().run()
+    assert_ok(at)
+    first = at.number_input(key="pg.point").value
+    assert first > 0 and at.slider(key="pg.step").value == -1
+    assert any("**fooled**" in m.value for m in at.markdown if m.value.startswith(f"Point **#{first}**"))
+    at.button(key="pg_next_fooled").click().run()
+    assert at.number_input(key="pg.point").value > first
