@@ -1,0 +1,126 @@
+"""Charts refitted for a phone (advlab.figures.phone.for_phone): what a student
+holding one would notice. A swipe scrolls instead of zooming, the legend sits
+under the plot, a square map gets a height that fits the narrow column, a
+gallery wraps into fewer, larger columns, and labels too long for the column
+wrap instead of running off the chart. The laptop figure is left as it was."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from advlab import figures
+from advlab.figures import defense, lab
+from advlab.figures.phone import PHONE_WIDTH, for_phone, text_px, wrap
+
+
+def _map(seed: int = 0):
+    rng = np.random.default_rng(seed)
+    xs = ys = np.linspace(-3, 3, 40)
+    proba = rng.random((40, 40, 2))
+    proba /= proba.sum(-1, keepdims=True)
+    x = rng.normal(size=(120, 2))
+    y = (x[:, 0] > 0).astype(int)
+    return figures.points_map(xs, ys, proba, x, y, x[:30], y[:30])
+
+
+def _gallery(n: int = 16):
+    rng = np.random.default_rng(0)
+    idx = np.arange(n)
+    return lab.digit_gallery(rng.random((n, 64)), indices=idx, y=idx % 10, pred_adv=(idx + 1) % 10,
+                             conf_adv=np.full(n, 0.5), ncols=8)
+
+
+def test_a_swipe_scrolls_the_page_instead_of_zooming():
+    phone = for_phone(_map())
+    assert phone.layout.dragmode is False
+    assert phone.layout.xaxis.fixedrange and phone.layout.yaxis.fixedrange
+
+
+def test_the_legend_goes_under_the_plot_and_the_chart_grows_for_it():
+    laptop = defense.tradeoff_chart([0, 0.1, 0.2], [0.99, 0.97, 0.95], [0.6, 0.7, 0.8], eval_eps=0.4, current=0.1)
+    assert laptop.layout.legend.yanchor == "bottom"  # the laptop's legend sits over the plot
+    phone = for_phone(laptop)
+    legend = phone.layout.legend
+    assert (legend.yref, legend.yanchor, legend.xanchor) == ("container", "top", "center")
+    assert legend.orientation == "v"  # two long entries: one a row
+    short = for_phone(figures.training_curve([{"epoch": 1, "loss": 0.5, "accuracy": 0.8},
+                                              {"epoch": 2, "loss": 0.3, "accuracy": 0.9}]))
+    assert short.layout.legend.orientation == "h"  # "loss" and "accuracy" share a row
+    # its top is under the x axis: the bottom margin holds the tick labels, the title and the legend
+    legend_px = legend.y * phone.layout.height
+    assert phone.layout.margin.b >= legend_px + 30
+    assert phone.layout.height > laptop.layout.height
+
+
+def test_a_square_map_gets_the_height_the_column_needs():
+    laptop = _map()
+    phone = for_phone(laptop)
+    m = phone.layout.margin
+    plot_h = phone.layout.height - m.t - m.b
+    plot_w = PHONE_WIDTH - m.l - m.r - 66  # the y axis's labels and title
+    assert abs(plot_h - plot_w) < 20, (plot_h, plot_w)  # square, within the estimate's slack
+    assert phone.layout.height < laptop.layout.height
+
+
+def test_the_laptop_figure_and_the_data_are_left_alone():
+    laptop = _map()
+    before = laptop.to_plotly_json()
+    phone = for_phone(laptop)
+    assert laptop.to_plotly_json() == before
+    assert len(phone.data) == len(laptop.data)
+    for a, b in zip(phone.data, laptop.data):
+        assert a.type == b.type
+        if getattr(b, "x", None) is not None:
+            assert np.array_equal(np.asarray(a.x), np.asarray(b.x))
+
+
+def test_a_gallery_wraps_into_four_columns_with_each_title_over_its_image():
+    laptop = _gallery()
+    phone = for_phone(laptop)
+    lay = phone.layout
+    xs = sorted({tuple(np.round(lay[f"xaxis{'' if j == 0 else j + 1}"].domain, 3)) for j in range(16)})
+    ys = sorted({tuple(np.round(lay[f"yaxis{'' if j == 0 else j + 1}"].domain, 3)) for j in range(16)})
+    assert (len(xs), len(ys)) == (4, 4)
+    cell_px = (xs[0][1] - xs[0][0]) * (PHONE_WIDTH - lay.margin.l - lay.margin.r)
+    assert cell_px >= 72  # big enough to read an 8x8 digit
+    for j, ann in enumerate(lay.annotations):  # image j's title, centred over it, on its top edge
+        sfx = "" if j == 0 else str(j + 1)
+        dx, dy = lay[f"xaxis{sfx}"].domain, lay[f"yaxis{sfx}"].domain
+        assert abs(ann.x - (dx[0] + dx[1]) / 2) < 1e-6 and abs(ann.y - dy[1]) < 1e-6
+    # reading order kept: image 4 starts the second row
+    assert lay.xaxis5.domain[0] == 0.0 and lay.yaxis5.domain[1] < lay.yaxis.domain[0]
+
+
+def test_three_panels_are_not_wrapped_but_their_titles_are():
+    views = lab.digit_views(np.zeros(64), np.full(64, 0.1),
+                            titles=("original: 2 (77%)", "perturbation (largest 0.10)", "adversarial: 3 (86%)"))
+    phone = for_phone(views)
+    assert len({tuple(phone.layout[f"xaxis{s}"].domain) for s in ("", "2", "3")}) == 3
+    panel_px = (phone.layout.xaxis.domain[1] - phone.layout.xaxis.domain[0]) * PHONE_WIDTH
+    for ann in phone.layout.annotations:
+        assert text_px(ann.text, ann.font.size) <= panel_px + 10, ann.text
+    assert "<br>" in phone.layout.annotations[1].text
+
+
+def test_long_labels_wrap_to_the_column():
+    chart = defense.tradeoff_chart([0, 0.1, 0.2], [0.99, 0.97, 0.95], [0.6, 0.7, 0.8], eval_eps=0.4, current=0.1)
+    title = for_phone(chart).layout.xaxis.title.text
+    assert "<br>" in title and title.replace("<br>", " ") == chart.layout.xaxis.title.text
+    masking = defense.masking_chart([0, 0.2, 0.4], [1, 1, 1], [1, 0.9, 0.8], [1, 0.7, 0.4], eval_eps=0.4)
+    long_name = max(masking.data, key=lambda tr: len(tr.name)).name
+    phone = for_phone(masking)
+    wrapped = next(tr.name for tr in phone.data if tr.name.replace("<br>", " ") == long_name)
+    room = PHONE_WIDTH - phone.layout.margin.l - phone.layout.margin.r - 42  # less the entry's symbol
+    assert "<br>" in wrapped
+    assert all(text_px(line, phone.layout.legend.font.size) <= room for line in wrapped.split("<br>"))
+
+
+def test_wrap_breaks_at_spaces_and_between_chinese_characters():
+    assert wrap("short", 13, 200) == "short"
+    lines = wrap("training ε (size of the adversarial examples trained on)", 13, 150).split("<br>")
+    assert len(lines) > 1 and all(text_px(line, 13) <= 150 for line in lines)
+    text = "训练时的 ε（用来训练的对抗样本的大小）"
+    zh = wrap(text, 13, 120)
+    assert "<br>" in zh and zh.replace("<br>", "").replace(" ", "") == text.replace(" ", "")
+    assert all(text_px(line, 13) <= 120 for line in zh.split("<br>"))
+    assert wrap("<b>#10: 9 → 3 and more words here</b>", 12, 60).startswith("<b>")
