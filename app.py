@@ -40,9 +40,11 @@ def _preset_chosen() -> None:
 
 
 ui.init_globals()
-# a projector gets the whole width: the controls start tucked into the collapsed sidebar
+# a projector gets the whole width: the controls start tucked into the collapsed sidebar;
+# elsewhere "auto" opens it beside the page on a laptop and keeps it closed on a phone,
+# where it would cover the lesson
 st.set_page_config(page_title="advlab", page_icon=":material/my_location:", layout="wide",
-                   initial_sidebar_state="collapsed" if ui.presenter() else "expanded")
+                   initial_sidebar_state="collapsed" if ui.presenter() else "auto")
 first_preset = st.session_state.pop("_url_preset", None)
 if "_seen_preset_param" not in st.session_state:
     st.session_state["_seen_preset_param"] = True
@@ -65,6 +67,8 @@ st.sidebar.selectbox(ui.tr("presets_label"), list(PRESETS), index=None, key="_pr
                      on_change=_preset_chosen)
 with st.sidebar:
     ui.share_link()
+    ui.watch_screen()
+ui.phone_css()
 if ui.presenter():
     ui.presenter_css()
 

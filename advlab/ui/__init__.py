@@ -10,7 +10,9 @@ model's key and the settings, so moving back to an earlier epsilon is instant.
 
 from __future__ import annotations
 
+import threading
 import time
+import weakref
 from collections.abc import Callable
 
 import streamlit as st
@@ -182,11 +184,43 @@ def toggle(state: PageState, name: str, label: str, *, help=None, where=st):
 
 
 def chart(fig, *, key: str | None = None, filename: str = "advlab", **kw):
-    """``st.plotly_chart`` with a PNG download button named after the chart."""
+    """``st.plotly_chart`` with a PNG download button named after the chart.
+
+    On a phone (see :func:`narrow`) the figure is refitted to the narrow column
+    (:func:`advlab.figures.phone.for_phone`) and the tool bar, which would sit
+    on the legend and the titles, is left out."""
     scale = 3 if presenter() else 2
     config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": filename, "scale": scale},
               "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+    if narrow() and not presenter():
+        fig = _phone_figure(fig)
+        config["displayModeBar"] = False
     return st.plotly_chart(fig, width="stretch", key=key, config=config, **kw)
+
+
+_PHONE_FIGURES: dict[int, tuple] = {}  # id(figure) -> (weak reference to it, its phone version)
+_PHONE_LOCK = threading.Lock()
+
+
+def _phone_figure(fig):
+    """The phone version of ``fig``, made once per figure object (a figure shared by
+    :func:`figure` is refitted once for every phone that shows it) and forgotten with it."""
+    from ..figures.phone import for_phone
+
+    with _PHONE_LOCK:
+        ref, hit = _PHONE_FIGURES.get(id(fig), (None, None))
+    if ref is not None and ref() is fig:
+        return hit
+    hit = for_phone(fig)
+    with _PHONE_LOCK:
+        _PHONE_FIGURES[id(fig)] = (weakref.ref(fig), hit)
+    weakref.finalize(fig, _forget_phone_figure, id(fig))
+    return hit
+
+
+def _forget_phone_figure(key: int) -> None:
+    with _PHONE_LOCK:
+        _PHONE_FIGURES.pop(key, None)
 
 
 # ----------------------------------------------------------------- caches ---
@@ -332,6 +366,108 @@ def train_text(msg_key: str, *, loss: bool = True, acc: bool = False) -> Callabl
             out += f" · acc {i['accuracy']:.2f}"
         return out
     return text
+
+
+# ------------------------------------------------------------ phone screens ---
+
+NARROW_PX = 640  # below this width Streamlit stacks columns: the phone layout starts here too
+
+SCREEN_KEY = "_advlab_screen"
+SCREEN_COOKIE = "advlab_narrow"
+
+# Reports whether the window is phone-narrow, on load and when it turns, only when that
+# differs from what the server believes: a laptop never reruns for it. The answer is also
+# kept in a cookie, which the server reads when a session starts: a phone reruns once on
+# its first visit, and every later page or tab it opens starts in its phone layout.
+_SCREEN_JS = """export default function ({ setStateValue, data }) {
+  const mq = window.matchMedia("(max-width: NARROW_PXpx)");
+  let told = !!(data && data.narrow);
+  const report = () => {
+    document.cookie = "SCREEN_COOKIE=" + (mq.matches ? "1" : "0") + "; path=/; max-age=31536000; samesite=lax";
+    if (mq.matches !== told) { told = mq.matches; setStateValue("narrow", told); }
+  };
+  report();
+  mq.addEventListener("change", report);
+  return () => mq.removeEventListener("change", report);
+}""".replace("NARROW_PX", str(NARROW_PX)).replace("SCREEN_COOKIE", SCREEN_COOKIE)
+_screen = st.components.v2.component("advlab_screen", js=_SCREEN_JS)
+
+
+def watch_screen() -> None:
+    """Mount the (invisible) screen watcher; :func:`narrow` reads what it reported."""
+    _screen(key=SCREEN_KEY, data={"narrow": narrow()}, default={"narrow": _narrow_cookie()},
+            on_narrow_change=_noop)
+
+
+def _noop() -> None:
+    pass
+
+
+def _narrow_cookie() -> bool:
+    try:
+        return st.context.cookies.get(SCREEN_COOKIE) == "1"
+    except Exception:  # noqa: BLE001 - no browser (tests, notebooks)
+        return False
+
+
+def narrow() -> bool:
+    """Whether this session's browser window is phone-narrow (``NARROW_PX`` or less): what
+    the screen watcher reported, or before it has, what the browser said last time."""
+    try:
+        state = st.session_state.get(SCREEN_KEY)
+    except Exception:  # noqa: BLE001 - no session outside a script run
+        return False
+    if state is not None and "narrow" in state:
+        return bool(state["narrow"])
+    return _narrow_cookie()
+
+
+# The phone stylesheet: everything under one media query, so a laptop or a projector never
+# reads a rule of it. Streamlit already stacks columns below 640 px; these rules keep what
+# reads better side by side (a pair of metrics, a row of step buttons), give fingers room
+# (controls at least 44 px high) and let the title and the first chart into the first screen.
+_COL = '[data-testid="stColumn"]'
+_IN_COL = _COL + ' > [data-testid="stVerticalBlock"] > [data-testid="stElementContainer"] > '
+PHONE_CSS = f"""<style>
+.st-key-{SCREEN_KEY} {{ display: none; }}
+@media (max-width: {NARROW_PX}px) {{
+  [data-testid="stMainBlockContainer"] {{ padding-top: 4rem; padding-bottom: 4rem; }}
+  h1 {{ font-size: 2rem !important; }}
+  h2 {{ font-size: 1.5rem !important; }}
+  h3 {{ font-size: 1.25rem !important; }}
+  /* metrics two to a row */
+  [data-testid="stHorizontalBlock"]:has(> {_IN_COL}[data-testid="stMetric"]) > {_COL}
+      {{ min-width: calc(50% - 0.5rem) !important; flex: 1 1 calc(50% - 0.5rem) !important; }}
+  [data-testid="stMetricValue"] {{ font-size: 1.75rem !important; }}
+  /* stacked columns: a paragraph's gap, not a laptop's gutter */
+  [data-testid="stHorizontalBlock"] {{ row-gap: 1rem !important; }}
+  /* a row that opens with two buttons (previous / next step) keeps them side by side */
+  [data-testid="stHorizontalBlock"]:has(> {_COL}:nth-child(1) > [data-testid="stVerticalBlock"]
+      > [data-testid="stElementContainer"] > [data-testid="stButton"]):has(> {_COL}:nth-child(2)
+      > [data-testid="stVerticalBlock"] > [data-testid="stElementContainer"] > [data-testid="stButton"])
+      > {_COL}:nth-child(-n+2) {{ min-width: calc(50% - 0.5rem) !important; flex: 1 1 calc(50% - 0.5rem) !important; }}
+  /* tap targets */
+  [data-testid="stButton"] button, [data-testid="stDownloadButton"] button, [data-testid="stButtonGroup"]
+      button[data-variant], [data-testid="stLinkButton"] a, [data-testid="stPopover"] button
+      {{ min-height: 44px; min-width: 44px; }}
+  [data-testid="stNumberInputContainer"] {{ min-height: 44px; }}
+  [data-testid="stNumberInputStepUp"], [data-testid="stNumberInputStepDown"] {{ min-width: 44px; min-height: 44px; }}
+  [data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapseButton"] button
+      {{ min-width: 44px; min-height: 44px; justify-content: center; }}
+  [data-testid="stExpander"] summary {{ min-height: 44px; }}
+  [data-testid="stRadio"] [role="radiogroup"] > label {{ min-height: 36px; align-items: center; }}
+  /* code and formulas wider than the screen scroll in their own box, in a smaller face */
+  [data-testid="stCode"] code {{ font-size: 0.75rem !important; }}
+  .katex-display {{ overflow-x: auto; overflow-y: hidden; font-size: 0.9em; }}
+  [data-testid="stMarkdownContainer"] table {{ display: block; overflow-x: auto; font-size: 0.8rem; }}
+  [data-testid="stMarkdownContainer"] th, [data-testid="stMarkdownContainer"] td {{ padding: 0.3rem 0.4rem; }}
+}}
+</style>"""
+
+
+def phone_css() -> None:
+    """The phone stylesheet (:data:`PHONE_CSS`) on this page; it takes no room in the page."""
+    st.html(PHONE_CSS)
 
 
 def presenter_css() -> None:
