@@ -124,3 +124,23 @@ def test_wrap_breaks_at_spaces_and_between_chinese_characters():
     assert "<br>" in zh and zh.replace("<br>", "").replace(" ", "") == text.replace(" ", "")
     assert all(text_px(line, 13) <= 120 for line in zh.split("<br>"))
     assert wrap("<b>#10: 9 → 3 and more words here</b>", 12, 60).startswith("<b>")
+
+
+def test_a_colour_bar_under_the_plot_sits_between_the_axis_and_the_legend():
+    from advlab.projections import DecisionSlice
+
+    a = b = np.linspace(-0.6, 0.6, 21)
+    aa, bb = np.meshgrid(a, b)
+    p1 = 1 / (1 + np.exp(-8 * (aa - 0.2)))
+    sl = DecisionSlice(a=a, b=b, proba=np.stack([1 - p1, p1], -1), u=np.array([1.0, 0.0]), v=np.array([0.0, 1.0]),
+                       origin=np.zeros(2), linf=np.maximum(abs(aa), abs(bb)))
+    laptop = lab.slice_map(sl, np.array([0.3, 0.0]), y_true=0, eps=0.3)
+    phone = for_phone(laptop)
+    # the boundary and the ball are contour lines, listed in the legend with the two points
+    assert phone.layout.legend.orientation == "v" and phone.layout.legend.yref == "container"
+    bar = phone.data[0].colorbar
+    plot_h = phone.layout.height - phone.layout.margin.t - phone.layout.margin.b
+    below_axis_px = -bar.y * plot_h
+    legend_top_px = phone.layout.legend.y * phone.layout.height  # from the chart's bottom edge
+    assert 50 <= below_axis_px <= 80  # under the x axis's labels and title
+    assert phone.layout.margin.b - below_axis_px >= legend_top_px + 40  # the bar's height above the legend

@@ -167,13 +167,19 @@ def for_phone(fig: go.Figure, *, width: int = PHONE_WIDTH) -> go.Figure:
             cell = (dx[1] - dx[0]) * plot_w * ratio
             need = max(need, cell / max(dy[1] - dy[0], 1e-3))
         height = m_t + max(m_b, x_room) + need
+    bars = _bars_below(fig) if names else []
     if names:
-        height += legend_px
-        # container coordinates: the legend keeps its place at the bottom however the
-        # plot area changes, and the margin above it holds the x axis's labels
+        # a colour bar under the plot goes between the axis and the legend
+        bars_px = max((px for _, px in bars), default=0.0)
+        height += legend_px + bars_px
+        # container coordinates: the legend (and the bar) keep their place at the bottom however
+        # the plot area changes, and the margin above them holds the x axis's labels
         out["legend"] = dict(orientation="h" if rows == 1 else "v", xanchor="center", x=0.5, yref="container",
                              yanchor="top", y=legend_px / height)
-        out["margin"] = dict(out.get("margin", margin), b=max(m_b, x_room) + legend_px)
+        bottom = max(m_b if not bars else 0.0, x_room) + legend_px + bars_px
+        out["margin"] = dict(out.get("margin", margin), b=bottom)
+        # the bar's top just under the x axis's title, in the plot's own (paper) coordinates
+        bar_y = -(x_room + 2) / max(height - m_t - bottom, 1.0)
     out["height"] = round(height)
 
     # texts too wide for their space
@@ -216,7 +222,28 @@ def for_phone(fig: go.Figure, *, width: int = PHONE_WIDTH) -> go.Figure:
     phone = go.Figure(data=fig.data, layout=merged)
     for i, name in renamed.items():
         phone.data[i].name = name
+    for i, _ in bars:
+        cb = phone.data[i].colorbar
+        cb.update(y=bar_y, yanchor="top")
+        if cb.lenmode == "pixels" and cb.len and cb.len > 0.8 * inner:
+            cb.len = 0.8 * inner
     return phone
+
+
+def _bars_below(fig: go.Figure) -> list[tuple[int, float]]:
+    """(trace index, height in pixels) of each horizontal colour bar drawn under the plot."""
+    out = []
+    for i, tr in enumerate(fig.data):
+        cb = getattr(tr, "colorbar", None)
+        if cb is None or getattr(tr, "showscale", None) is False or cb.orientation != "h":
+            continue
+        if cb.y is None or cb.y >= 0 or (cb.yref or "paper") != "paper":
+            continue
+        title = cb.title.text if cb.title is not None else None
+        tick = float(cb.tickfont.size or 12) if cb.tickfont is not None else 12.0
+        head = float(cb.title.font.size or 13) * 1.4 if title else 0.0
+        out.append((i, float(cb.thickness or 30) + head + tick * 1.4 + 12))
+    return out
 
 
 def _axis_room(axes: dict[str, dict], titled: int, bare: int) -> int:
