@@ -439,6 +439,8 @@ PHONE_CSS = f"""<style>
   [data-testid="stHorizontalBlock"]:has(> {_IN_COL}[data-testid="stMetric"]) > {_COL}
       {{ min-width: calc(50% - 0.5rem) !important; flex: 1 1 calc(50% - 0.5rem) !important; }}
   [data-testid="stMetricValue"] {{ font-size: 1.75rem !important; }}
+  [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"],
+  [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p {{ white-space: normal; overflow: visible; }}
   /* stacked columns: a paragraph's gap, not a laptop's gutter */
   [data-testid="stHorizontalBlock"] {{ row-gap: 1rem !important; }}
   /* a row that opens with two buttons (previous / next step) keeps them side by side */
@@ -458,7 +460,7 @@ PHONE_CSS = f"""<style>
   [data-testid="stRadio"] [role="radiogroup"] > label {{ min-height: 36px; align-items: center; }}
   /* code and formulas wider than the screen scroll in their own box, in a smaller face */
   [data-testid="stCode"] code {{ font-size: 0.75rem !important; }}
-  .katex-display {{ overflow-x: auto; overflow-y: hidden; font-size: 0.9em; }}
+  .katex-display {{ overflow-x: auto; overflow-y: hidden; font-size: 0.85em; }}
   [data-testid="stMarkdownContainer"] table {{ display: block; overflow-x: auto; font-size: 0.8rem; }}
   [data-testid="stMarkdownContainer"] th, [data-testid="stMarkdownContainer"] td {{ padding: 0.3rem 0.4rem; }}
 }}
