@@ -146,7 +146,8 @@ def show_metrics(res) -> None:
 
 def point_controls(res, names) -> tuple[int, int | None]:
     """The chosen test point, the step of its path to show (None: all), and its story."""
-    st.markdown(ui.tr("pg_point_intro"))
+    # on a phone the map does not pick points (see ui.chart): the text says how to
+    st.markdown(ui.tr("pg_point_intro_phone") if ui.narrow() else ui.tr("pg_point_intro"))
     n_test = len(res.y)
     kp = ui.wkey("pg", "point")
     if st.session_state.get(kp, 0) >= n_test:

@@ -187,14 +187,19 @@ def chart(fig, *, key: str | None = None, filename: str = "advlab", **kw):
     """``st.plotly_chart`` with a PNG download button named after the chart.
 
     On a phone (see :func:`narrow`) the figure is refitted to the narrow column
-    (:func:`advlab.figures.phone.for_phone`) and the tool bar, which would sit
-    on the legend and the titles, is left out."""
+    (:func:`advlab.figures.phone.for_phone`); the tool bar, which would sit on
+    the legend and the titles, and point picking are left out."""
     scale = 3 if presenter() else 2
     config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": filename, "scale": scale},
               "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
     if narrow() and not presenter():
         fig = _phone_figure(fig)
         config["displayModeBar"] = False
+        # picking points makes Streamlit turn every drag on the chart into a pan, which would
+        # catch the swipes that scroll the page: on a phone a tap shows a point's label, and
+        # the page's own pickers (a number, next/previous buttons) choose it
+        kw.pop("on_select", None)
+        kw.pop("selection_mode", None)
     return st.plotly_chart(fig, width="stretch", key=key, config=config, **kw)
 
 
