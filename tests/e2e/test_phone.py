@@ -176,27 +176,47 @@ def test_page_fits_a_phone(app_url, phone, shots, path, lang):
 
 
 def test_a_swipe_across_a_chart_scrolls_the_page(app_url, phone):
-    """A finger that lands on the decision map while scrolling moves the page, not the map."""
+    """A finger that lands on a chart while scrolling moves the page, not the chart: every
+    chart of the Playground, the attack map (which picks points on a laptop) included."""
     page = phone.new_page()
     try:
         page.goto(page_address(app_url, PAGES[0][3]))
         page.wait_for_function(_PHONE_CHARTS_JS, timeout=IDLE_TIMEOUT_MS)
         wait_idle(page, settle_s=0.5)
-        plot = page.evaluate("""() => { const r = document.querySelector('[data-testid="stPlotlyChart"] .nsewdrag')
-            .getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2, h: r.height}; }""")
-        assert 0 < plot["y"] < PHONE["viewport"]["height"], plot
-        ranges = "() => JSON.stringify(document.querySelector('.js-plotly-plot')._fullLayout.xaxis.range)"
-        before = page.evaluate(ranges)
         cdp = phone.new_cdp_session(page)
-        x, y, dy = plot["x"], plot["y"], -min(200, plot["h"] / 2)
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
-        for k in range(1, 11):
-            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y + dy * k / 10}]})
-            page.wait_for_timeout(16)
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
-        page.wait_for_timeout(400)
-        scrolled = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollTop")
-        assert scrolled > 50, f"the page did not scroll ({scrolled} px)"
-        assert page.evaluate(ranges) == before, "the swipe moved the map"
+        n = page.locator('[data-testid="stPlotlyChart"]').count()
+        assert n >= 3
+        for i in range(n):
+            plot = page.evaluate(_CENTRE_PLOT_JS, i)
+            before = page.evaluate(_RANGES_JS, i)
+            # the finger moves up (the page down), or near the page's end down (the page up)
+            step = min(150, plot["h"] / 2)
+            x, y, dy = plot["x"], plot["y"], step if plot["scroll"] > 2 * step else -step
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+            for k in range(1, 11):
+                cdp.send("Input.dispatchTouchEvent",
+                         {"type": "touchMove", "touchPoints": [{"x": x, "y": y + dy * k / 10}]})
+                page.wait_for_timeout(16)
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+            page.wait_for_timeout(400)
+            moved = abs(page.evaluate(_MAIN_SCROLL_JS) - plot["scroll"])
+            assert moved > 40, f"chart {i}: the page did not scroll ({moved} px)"
+            assert page.evaluate(_RANGES_JS, i) == before, f"chart {i}: the swipe moved the chart"
     finally:
         page.close()
+
+
+_MAIN_SCROLL_JS = "() => document.querySelector('[data-testid=\"stMain\"]').scrollTop"
+# Chart i's plot area brought to the middle of the screen: its centre and the page's scroll then.
+_CENTRE_PLOT_JS = """(i) => {
+  const drag = document.querySelectorAll('[data-testid="stPlotlyChart"]')[i].querySelector('.nsewdrag');
+  drag.scrollIntoView({block: 'center'});
+  const r = drag.getBoundingClientRect();
+  return {x: r.x + r.width / 2, y: r.y + r.height / 2, h: r.height,
+          scroll: document.querySelector('[data-testid="stMain"]').scrollTop};
+}"""
+_RANGES_JS = r"""(i) => {
+  const gd = document.querySelectorAll('[data-testid="stPlotlyChart"]')[i].querySelector('.js-plotly-plot');
+  const axes = Object.keys(gd._fullLayout).filter(k => /^[xy]axis\d*$/.test(k));
+  return JSON.stringify(axes.map(k => gd._fullLayout[k].range));
+}"""
