@@ -433,6 +433,8 @@ def narrow() -> bool:
 # (controls at least 44 px high) and let the title and the first chart into the first screen.
 _COL = '[data-testid="stColumn"]'
 _IN_COL = _COL + ' > [data-testid="stVerticalBlock"] > [data-testid="stElementContainer"] > '
+_BOXES = "".join(f":has(> {_COL}:nth-child({i}) > [data-testid=\"stVerticalBlock\"] > "
+                 f"[data-testid=\"stElementContainer\"] > [data-testid=\"stCheckbox\"])" for i in (1, 2, 3))
 PHONE_CSS = f"""<style>
 .st-key-{SCREEN_KEY} {{ display: none; }}
 @media (max-width: {NARROW_PX}px) {{
@@ -453,6 +455,10 @@ PHONE_CSS = f"""<style>
       > [data-testid="stElementContainer"] > [data-testid="stButton"]):has(> {_COL}:nth-child(2)
       > [data-testid="stVerticalBlock"] > [data-testid="stElementContainer"] > [data-testid="stButton"])
       > {_COL}:nth-child(-n+2) {{ min-width: calc(50% - 0.5rem) !important; flex: 1 1 calc(50% - 0.5rem) !important; }}
+  /* a row of check boxes (attacks to compare) wraps like words instead of one box a line */
+  [data-testid="stHorizontalBlock"]{_BOXES} {{ column-gap: 1.25rem; row-gap: 0.25rem !important; }}
+  [data-testid="stHorizontalBlock"]{_BOXES} > {_COL} {{ min-width: auto !important; flex: 0 0 auto !important;
+      width: auto !important; }}
   /* tap targets */
   [data-testid="stButton"] button, [data-testid="stDownloadButton"] button, [data-testid="stButtonGroup"]
       button[data-variant], [data-testid="stLinkButton"] a, [data-testid="stPopover"] button
