@@ -168,3 +168,22 @@ def test_every_page_can_be_warmed_without_a_browser(advlab_server):
     url, _ = advlab_server
     took = warmup.warm_pages(urlparse(url).port)
     assert set(took) == set(warmup.PAGES)
+
+
+def test_eight_students_opening_one_new_link_at_once_see_the_same_numbers(advlab_server):
+    """Eight real sessions ask the server for a model nobody trained yet, at the
+    same moment: no error, and every student sees the same numbers."""
+    url, _ = advlab_server
+
+    async def student():
+        async with Session(url, timeout_s=120) as tab:
+            res = await tab.load("", "seed=4321&epochs=60")
+            assert res.errors == []
+            return tab.metric("clean accuracy"), tab.metric("adversarial accuracy")
+
+    async def klass():
+        return await asyncio.gather(*(student() for _ in range(8)))
+
+    seen = run_sync(klass())
+    assert seen[0][0] and seen[0][1]
+    assert all(s == seen[0] for s in seen), seen
