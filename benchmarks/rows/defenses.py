@@ -10,25 +10,19 @@ scheduling on a busy machine.
 
 from __future__ import annotations
 
-import statistics
 import time
 
 import numpy as np
 
 from advlab import data, defenses, models, transfer
+from benchmarks.bench import median_seconds
 
 REPEATS = 5
 BUDGET_RATIO = 10.0
 
 
 def _median_time(fn, repeats: int = REPEATS) -> float:
-    fn()  # warm-up: first Keras model of the process, NumPy caches
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return median_seconds(fn, repeats)  # one warm-up: first Keras model of the process, NumPy caches
 
 
 def rows(ref_seconds: float) -> list[dict]:

@@ -8,22 +8,17 @@ tracing happens once per architecture and process and is timed separately
 
 from __future__ import annotations
 
-import statistics
 import time
 
 from advlab import data, evaluation, models
+from benchmarks.bench import median_seconds
 
 BUDGET_SECONDS = 3.0
 N_POINTS = 200
 
 
 def _time(fn, repeats: int) -> float:
-    out = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
-    return statistics.median(out)
+    return median_seconds(fn, repeats, warmup=0)
 
 
 def rows(ref_seconds: float | None = None) -> list[dict]:

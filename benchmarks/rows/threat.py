@@ -5,10 +5,11 @@ same images. Graph tracing is paid in a warm-up on a few points first."""
 
 from __future__ import annotations
 
-import statistics
 import time
 
 import numpy as np
+
+from benchmarks.bench import median_seconds
 
 PGD_STEPS = 40
 EPS_BLOG = 0.25
@@ -16,12 +17,7 @@ EPS_DIGITS = 0.3
 
 
 def _time(fn, repeats: int = 3) -> float:
-    out = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
-    return statistics.median(out)
+    return median_seconds(fn, repeats, warmup=0)
 
 
 def rows(ref_seconds: float | None = None) -> list[dict]:
