@@ -242,6 +242,17 @@ def test_a_key_in_both_a_catalogue_and_a_lesson_file_is_an_error(tmp_path, monke
     assert got == {"ln_dup": "in the catalogue", "other": "line one and on"}  # a line-ending backslash joins lines
 
 
+def test_a_feature_catalogue_is_merged_and_may_not_redefine_a_key(tmp_path, monkeypatch):
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en.toml").write_text('title = "advlab"\n', encoding="utf-8")
+    (tmp_path / "en" / "text.toml").write_text('tx_title = "Text lab"\n', encoding="utf-8")
+    monkeypatch.setattr(i18n, "LOCALES", tmp_path)
+    assert i18n._read("en") == {"title": "advlab", "tx_title": "Text lab"}
+    (tmp_path / "en" / "class.toml").write_text('title = "a second title"\n', encoding="utf-8")
+    with pytest.raises(RuntimeError, match=r"class.toml defines keys already defined elsewhere: \['title'\]"):
+        i18n._read("en")
+
+
 def test_the_container_image_ships_the_catalogues():
     dockerfile, ignore = ROOT / "Dockerfile", ROOT / ".dockerignore"
     if not dockerfile.is_file():

@@ -9,7 +9,8 @@ Markdown file is an error; a test checks both languages hold the same keys with
 the same ``{placeholders}``.
 
 To add a string, add ``my_key = "..."`` to ``en.toml`` and ``zh.toml`` (in the
-section of its page) and call ``t("my_key", lang)`` (``ui.tr("my_key")`` in a
+section of its page; a feature may instead keep its words in a catalogue of its
+own, ``<lang>/NAME.toml``, merged in, a key defined twice being an error) and call ``t("my_key", lang)`` (``ui.tr("my_key")`` in a
 page). A new lesson block is a Markdown file in both ``learn/`` folders.
 """
 
@@ -35,6 +36,14 @@ def _read(lang: str) -> Mapping[str, str]:
     path = LOCALES / f"{lang}.toml"
     with path.open("rb") as f:
         table = tomllib.load(f)
+    # a feature may keep its words in a catalogue of its own, <lang>/NAME.toml
+    for extra in sorted((LOCALES / lang).glob("*.toml")):
+        with extra.open("rb") as f:
+            more = tomllib.load(f)
+        twice = sorted(set(more) & set(table))
+        if twice:
+            raise RuntimeError(f"{lang}/{extra.name} defines keys already defined elsewhere: {twice}")
+        table.update(more)
     bad = sorted(k for k, v in table.items() if not isinstance(v, str))
     if bad:
         raise RuntimeError(f"{path.name}: every value must be a string; not so for {bad}")
