@@ -122,7 +122,7 @@ def ready(points: Sequence[Point]) -> bool:
 
 def settled(last_edit: float | None, now: float, quiet: float = QUIET_SECONDS) -> bool:
     """Whether a burst of edits is over: the last one was ``quiet`` seconds ago or more."""
-    return last_edit is None or now - last_edit >= quiet
+    return last_edit is None or now - last_edit >= quiet - 1e-9
 
 
 def dataset(points: Sequence[Point]) -> Dataset:
