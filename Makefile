@@ -11,7 +11,7 @@ HOST   ?= 0.0.0.0
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test bench bench-browser loadtest lint browser clean serve-replicas nginx
+.PHONY: run test bench bench-browser loadtest lint browser clean serve-replicas nginx postgres
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,7 +56,17 @@ nginx:
 		{ apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx >/dev/null; }; \
 	else echo "nginx not found and cannot be installed here: the replica tests will skip."; fi
 
-test: $(VENV)/.installed-dev browser nginx
+# The class-mode store tests also run on a real PostgreSQL, started from Debian's server binaries.
+# As root on Debian/Ubuntu it is installed when missing; elsewhere those tests skip (never with CI=true).
+postgres:
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's postgresql for the class-mode tests..."; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null 2>&1 || \
+		{ apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null; }; \
+	else echo "postgresql not found and cannot be installed here: the class-mode PostgreSQL tests will skip."; fi
+
+test: $(VENV)/.installed-dev browser nginx postgres
 	$(BIN)/python -m pytest -q
 
 bench: $(VENV)/.installed-dev
