@@ -64,7 +64,7 @@ def server() -> Iterator[str]:
         raise RuntimeError(f"postgresql did not start: {e.stderr.decode(errors='replace')[-800:]}") from e
     finally:
         if os.path.exists(os.path.join(data, "postmaster.pid")):
-            subprocess.run([*prefix, f"{bindir}/pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"],
+            subprocess.run([*prefix, f"{bindir}/pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"], check=False,
                            capture_output=True, timeout=60)
         time.sleep(0.1)
         shutil.rmtree(folder, ignore_errors=True)

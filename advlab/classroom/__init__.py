@@ -6,8 +6,8 @@ PostgreSQL; :mod:`.names` cleans nicknames; :mod:`.activities` computes each
 activity's score from what a student submitted. Importable without streamlit.
 """
 
-from .names import MAX_LEN as NICKNAME_MAX
 from .errors import ClassError
+from .names import MAX_LEN as NICKNAME_MAX
 from .store import ACTIVITIES, ClassSession, Store, Student, open_store
 
-__all__ = ["ACTIVITIES", "ClassError", "ClassSession", "NICKNAME_MAX", "Store", "Student", "open_store"]
+__all__ = ["ACTIVITIES", "NICKNAME_MAX", "ClassError", "ClassSession", "Store", "Student", "open_store"]

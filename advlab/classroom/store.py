@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -434,13 +435,13 @@ def csv_text(rows: list[dict]) -> str:
     read as a formula (a nickname starting with ``=``, ``+``, ``-``, ``@``) gets a leading quote."""
     import csv
     import io
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\n")
     w.writeheader()
     for r in rows:
-        out = dict(r, time=datetime.fromtimestamp(r["time"], timezone.utc).isoformat(timespec="seconds"))
+        out = dict(r, time=datetime.fromtimestamp(r["time"], UTC).isoformat(timespec="seconds"))
         for k, v in out.items():
             if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r"):
                 out[k] = "'" + v
