@@ -120,8 +120,8 @@ def _grads(w, bags, y, l2: float):
     return loss, g, correct
 
 
-def train(texts: Sequence[str], y: np.ndarray, *, lang: str, epochs: int = 8, dim: int = 32, hidden: int = 32,
-          batch_size: int = 128, lr: float = 0.01, l2: float = 1e-4, max_vocab: int = 6000, maxlen: int = 48,
+def train(texts: Sequence[str], y: np.ndarray, *, lang: str, epochs: int = 5, dim: int = 32, hidden: int = 32,
+          batch_size: int = 256, lr: float = 0.02, l2: float = 1e-4, max_vocab: int = 6000, maxlen: int = 48,
           seed: int = 0, on_epoch: Callable[[int, dict], None] | None = None) -> TextClassifier:
     """Train the classifier on ``texts`` with labels ``y`` (0 negative, 1 positive).
 
