@@ -27,8 +27,21 @@ import numpy as np
 from .data import Dataset
 from .tabular import TableError
 
-__all__ = ["CANVAS", "DrawnConfig", "EXAMPLE", "MAX_CLASSES", "MAX_POINTS", "STEP", "add", "dataset", "decode",
-           "encode", "ready", "remove", "settled"]
+__all__ = [
+    "CANVAS",
+    "EXAMPLE",
+    "MAX_CLASSES",
+    "MAX_POINTS",
+    "STEP",
+    "DrawnConfig",
+    "add",
+    "dataset",
+    "decode",
+    "encode",
+    "ready",
+    "remove",
+    "settled",
+]
 
 CANVAS = (-3.0, 3.0)
 STEP = 0.05

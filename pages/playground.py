@@ -11,7 +11,7 @@ from advlab import evaluation, export, figures, models, projections, ui
 from advlab.attacks import ATTACKS
 from advlab.config import AttackConfig, DataConfig, NetConfig
 from advlab.state import Field, PageState
-from advlab.ui import controls, lessons
+from advlab.ui import controls, lessons, owndata
 from advlab.ui.controls import active_fields, attack_controls, attack_fields, columns, data_controls, guarded_fragment
 
 STATE = PageState("pg", [
@@ -21,6 +21,7 @@ STATE = PageState("pg", [
     *attack_fields("pgd", eps=0.2),
     Field("point", 0, "int", 0, 1999),
     Field("step", -1, "int", -1, 500),
+    *owndata.fields(draw=True),
 ])
 GRID_RES = 150
 SIDE_BY_SIDE = [1.15, 1]  # the map's column and the other
@@ -29,7 +30,8 @@ LIVE_RES = 60  # "watch it learn" frames: a coarser grid, drawn many times
 
 def sidebar_controls() -> None:
     sb = st.sidebar
-    data_controls(STATE, prefix="pg", where=sb)
+    if owndata.choose(STATE) == "builtin":
+        data_controls(STATE, prefix="pg", where=sb)
     sb.subheader(ui.tr("pg_network"))
     ui.slider(STATE, "layers", ui.tr("pg_layers"), where=sb)
     ui.slider(STATE, "width", ui.tr("pg_width"), where=sb)
@@ -66,21 +68,33 @@ def main() -> None:
     st.caption(ui.tr("pg_intro"))
     ui.show_notes()
     sidebar_controls()
+    src = owndata.source(STATE)  # built-in data, the learner's table or a drawing
     v = ui.values(STATE)
-    data, net = DataConfig.from_values(v), NetConfig.from_values(v)
-    ds = lessons.dataset(data)
-    lim = projections.plot_limits(ds.x_train, ds.x_test, pad=0.6)
+    data, net = src.cfg or DataConfig.from_values(v), NetConfig.from_values(v)
+    if src.waiting:  # a file to upload, or points of two classes to draw
+        if src.mode == "draw":
+            owndata.canvas(STATE, None, class_names=[ui.tr("class_n", k=i) for i in range(5)])
+        return
+    ds = src.ds or lessons.dataset(data)
+    lim = src.lim or projections.plot_limits(ds.x_train, ds.x_test, pad=0.6)
+    watch = v["watch"] and ds.n_features == 2
     # a diverged training keeps the last good model (or retrains the lesson at a safe rate)
-    m = lessons.last_good("pg", data, net, lambda n: train(data, n, ds, lim, v["watch"]), warning="pg_diverged")
-    grid = lessons.result(("pg-grid", m.key, lim, GRID_RES), partial(projections.boundary_grid, m.model, lim, GRID_RES))
-    names = [ui.tr("class_n", k=i) for i in range(ds.n_classes)]
+    m = lessons.last_good("pg", data, net, lambda n: train(data, n, ds, lim, watch), warning="pg_diverged")
+    grid = None if ds.n_features != 2 else lessons.result(
+        ("pg-grid", m.key, lim, GRID_RES), partial(projections.boundary_grid, m.model, lim, GRID_RES))
+    names = list(ds.class_names) if src.mode == "upload" else [ui.tr("class_n", k=i) for i in range(ds.n_classes)]
 
     left, right = columns(SIDE_BY_SIDE, gap="large")
     with left:
         st.subheader(ui.tr("pg_map_title"))
-        ui.chart(figures.points_map(grid.xs, grid.ys, grid.proba, ds.x_train, ds.y_train, ds.x_test, ds.y_test,
-                                    class_names=names, lang=ui.lang(), presenter=ui.presenter()),
-                 key="pg_map", filename="advlab-decision-boundary")
+        if src.mode == "draw":
+            owndata.canvas(STATE, grid, class_names=names)
+        elif grid is None:  # more than two features: the plane of the two main principal directions
+            ui.chart(owndata.wide_map(ds), key="pg_map", filename="advlab-data-pca")
+        else:
+                ui.chart(figures.points_map(grid.xs, grid.ys, grid.proba, ds.x_train, ds.y_train, ds.x_test, ds.y_test,
+                                        class_names=names, lang=ui.lang(), presenter=ui.presenter()),
+                     key="pg_map", filename="advlab-decision-boundary")
     with right:
         st.subheader(ui.tr("pg_training_title"))
         h = m.trained.history
@@ -107,7 +121,7 @@ def attack_section(ds, m: lessons.Stored, grid, names) -> None:
         res = lessons.attacked(m.model, m.key, ds.x_test, ds.y_test, cfg, seed=net.seed, return_path=True)
     except ValueError as e:
         st.error(ui.tr("pg_attack_error", msg=str(e)), icon=":material/error:")
-        ui.sync_url(STATE, v, active_fields(STATE, v))
+        ui.sync_url(STATE, v, owndata.link_fields(v, active_fields(STATE, v)))
         return
     show_metrics(res)
     if "fooling_rate_heldout" in res.info:  # the universal shift: fitted on half the points, judged on the rest
@@ -121,15 +135,16 @@ def attack_section(ds, m: lessons.Stored, grid, names) -> None:
             linf, l2, eps=cfg.eps if cfg.norm == "linf" else None, lang=ui.lang(), presenter=ui.presenter()))
         ui.chart(hist, key="pg_hist", filename="advlab-perturbation-sizes")
     with left:
-        fig = ui.figure(("pg-map", *view, i, step), lambda: figures.attack_map(
-            grid.xs, grid.ys, grid.proba, res, i, eps=cfg.eps, norm=cfg.norm, upto=step, class_names=names,
-            lang=ui.lang(), presenter=ui.presenter()))
+        fig = ui.figure(("pg-map", *view, i, step), lambda: owndata.wide_map(ds, res=res, chosen=i) if grid is None
+                        else figures.attack_map(grid.xs, grid.ys, grid.proba, res, i, eps=cfg.eps, norm=cfg.norm,
+                                                upto=step, class_names=names, lang=ui.lang(), presenter=ui.presenter()))
         st.caption(ui.tr("pg_attack_map_caption", attack=ui.tr(f"attack_{cfg.attack}"), paper=spec.paper,
                          url=spec.url))
         ui.chart(fig, key="pg_attack_map", filename="advlab-attack-map", on_select=_pick_point,
                  selection_mode="points")
-    extras(res, cfg, DataConfig.from_values(v), net)
-    ui.sync_url(STATE, v, active_fields(STATE, v))
+    if ds.name not in ("upload", "drawn"):  # the code snippet rebuilds built-in data only
+        extras(res, cfg, DataConfig.from_values(v), net)
+    ui.sync_url(STATE, v, owndata.link_fields(v, active_fields(STATE, v)))
 
 
 def show_metrics(res) -> None:
