@@ -91,15 +91,13 @@ def checked(text: str, clf) -> list[str] | None:
         return None
 
 
-def attack_section(clf, target, cfg: TextAttackConfig, tokens: list[str], slot: str) -> None:
+def attack_section(target, cfg: TextAttackConfig, tokens: list[str], text: str, slot: str) -> None:
     res = run(cfg.attack, target, tokens, **cfg.run_kwargs())
-    svc.remember(slot, tokens)
+    svc.remember(slot, (tokens, text))
     names = [tr("tx_class_0"), tr("tx_class_1")]
     cols = st.columns(4)
-    cols[0].metric(tr("tx_m_before"), names[int(res.p_before.argmax())], f"{res.p_before.max():.0%}",
-                   delta_color="off")
-    cols[1].metric(tr("tx_m_after"), names[int(res.p_after.argmax())], f"{res.p_after.max():.0%}",
-                   delta_color="off")
+    cols[0].metric(tr("tx_m_before"), f"{names[int(res.p_before.argmax())]} · {res.p_before.max():.0%}")
+    cols[1].metric(tr("tx_m_after"), f"{names[int(res.p_after.argmax())]} · {res.p_after.max():.0%}")
     cols[2].metric(tr("tx_m_changed"), f"{len(res.changed)} / {cfg.budget}", help=tr("tx_m_changed_help"))
     cols[3].metric(tr("tx_m_queries"), res.queries, help=tr("tx_m_queries_help"))
     (st.success if res.success else st.warning)(
@@ -110,7 +108,7 @@ def attack_section(clf, target, cfg: TextAttackConfig, tokens: list[str], slot: 
     ui.chart(figs.changed_sentence(res.tokens, res.adv_tokens, res.changed, lang=lang, presenter=pres,
                                    line_units=units), key="tx_changed", filename="advlab-text-adversarial")
     st.markdown(tr("tx_adv_plain"))
-    st.text(corpus.detokenize(res.adv_tokens, lang))
+    st.text(corpus.rebuild(text, res.adv_tokens, lang))
     left, right = columns([1, 1.3], gap="large")
     with left:
         ui.chart(figs.probabilities(res.p_before, res.p_after, lang=lang, presenter=pres), key="tx_proba",
@@ -119,6 +117,7 @@ def attack_section(clf, target, cfg: TextAttackConfig, tokens: list[str], slot: 
         scores = importance(target, tokens, label=res.label)
         ui.chart(figs.importance_sentence(tokens, scores, lang=lang, presenter=pres, line_units=units / 1.3),
                  key="tx_importance", filename="advlab-text-importance")
+        st.caption(tr("tx_fig_importance_note"))
         rows = [{tr("tx_col_pos"): i, tr("tx_col_old"): res.tokens[i], tr("tx_col_new"): res.adv_tokens[i]}
                 for i in res.changed]
         if rows:
@@ -199,18 +198,17 @@ def main() -> None:
     text, _ = sentence_box(c)
     slot = f"{net.corpus}"
     tokens = checked(text, clf)
-    if tokens is None:
-        tokens = svc.last_good(slot)
-        if tokens is not None:
-            st.caption(tr("tx_kept_previous"))
-            st.text(corpus.detokenize(tokens, net.corpus))
+    if tokens is None and svc.last_good(slot) is not None:
+        tokens, text = svc.last_good(slot)
+        st.caption(tr("tx_kept_previous"))
+        st.text(text)
     if tokens is not None:
-        attack_section(clf, target, cfg, tokens, slot)
+        attack_section(target, cfg, tokens, text, slot)
     curve_section(net, clf, cfg)
     defense_section(net, clf, cfg)
     st.header(tr("tx_code_title"))
     with st.expander(tr("tx_code_expander"), expanded=not ui.presenter()):
-        sentence = corpus.detokenize(tokens, net.corpus) if tokens else _default_sentence()
+        sentence = text.strip() if tokens else _default_sentence()
         st.code(snippet(net, cfg, sentence), language="python")
     st.header(tr("tx_lesson_title"))
     st.markdown(tr("tx_lesson"))

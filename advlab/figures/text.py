@@ -77,8 +77,8 @@ def importance_sentence(tokens: Sequence[str], scores: np.ndarray, *, lang: str 
     scores = np.asarray(scores, dtype=float)
     top = max(float(np.abs(scores).max()) if len(scores) else 0.0, 1e-6)
     fills = [_mix(ORANGE if s > 0 else BLUE, abs(s) / top) for s in scores]
-    return _strip(list(tokens), fills, borders=None, title=t("tx_fig_importance", lang),
-                  note=t("tx_fig_importance_note", lang), presenter=presenter, line_units=line_units)
+    return _strip(list(tokens), fills, borders=None, title=t("tx_fig_importance", lang), note=None,
+                  presenter=presenter, line_units=line_units)
 
 
 def changed_sentence(tokens: Sequence[str], adv_tokens: Sequence[str], changed: Sequence[int], *, lang: str = "en",
@@ -112,7 +112,9 @@ def success_curves(budgets: np.ndarray, rates: Mapping[str, np.ndarray], *, now:
     traces = [go.Scatter(x=np.asarray(budgets), y=np.asarray(r, dtype=float), name=name, mode="lines+markers",
                          line={"color": SERIES[(k + 2) % len(SERIES)], "width": 3 if presenter else 2})
               for k, (name, r) in enumerate(rates.items())]
-    layout = merge(style(title=t("tx_fig_curve", lang), presenter=presenter, height=380), {
+    layout = merge(style(title=t("tx_fig_curve", lang), presenter=presenter, height=460), {
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.22, "xanchor": "left", "x": 0.0},
+        "margin": {"b": 40},
         "xaxis": {"title": t("tx_fig_curve_x", lang), "dtick": 1},
         "yaxis": {"title": t("tx_fig_curve_y", lang), "range": [0, 1.02], "tickformat": ".0%"},
     })

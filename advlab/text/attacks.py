@@ -162,7 +162,7 @@ def _unit_embeddings(clf) -> np.ndarray:
 
 
 def greedy(clf, tokens: Sequence[str], *, budget: int = 3, protect_stop: bool = True, label: int | None = None,
-           source: str = "synonyms", k: int = 50) -> TextAttackResult:
+           source: str = "synonyms", k: int = 100) -> TextAttackResult:
     """Greedy word substitution, TextFooler-style (Jin et al., AAAI 2020,
     https://arxiv.org/abs/1907.11932): words in order of leave-one-out importance,
     each replaced by the candidate that lowers the label's probability most.

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["LANGS", "OOV", "PAD", "Corpus", "Vocab", "load", "stop_words", "synonyms", "tokenize"]
+__all__ = ["LANGS", "OOV", "PAD", "Corpus", "Vocab", "detokenize", "load", "rebuild", "stop_words", "synonyms",
+           "tokenize"]
 
 DATA = Path(__file__).parent / "data"
 LANGS = ("en", "zh")
@@ -42,6 +43,22 @@ def tokenize(text: str, lang: str) -> list[str]:
 
 def detokenize(tokens: Sequence[str], lang: str) -> str:
     return " ".join(tokens) if lang == "en" else "".join(tokens)
+
+
+def rebuild(text: str, new_tokens: Sequence[str], lang: str) -> str:
+    """``text`` with its tokens replaced by ``new_tokens`` (same count), punctuation, spacing
+    and the case of unchanged words kept; joined tokens if the two do not line up."""
+    low = text.lower().replace("’", "'")
+    pattern = _EN_TOKEN if _check_lang(lang) == "en" else _ZH_TOKEN
+    spans = [m.span() for m in pattern.finditer(low)]
+    if len(low) != len(text) or len(spans) != len(new_tokens):
+        return detokenize(new_tokens, lang)
+    out, last = [], 0
+    for (a, b), new in zip(spans, new_tokens, strict=True):
+        out.append(text[last:a])
+        out.append(text[a:b] if low[a:b] == new else new)
+        last = b
+    return "".join(out) + text[last:]
 
 
 @dataclass(frozen=True)
