@@ -13,6 +13,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -93,6 +94,15 @@ def _bags(ids: np.ndarray, vocab_size: int) -> sparse.csr_matrix:
     return sparse.csr_matrix((vals, (rows, ids[rows, cols])), shape=(ids.shape[0], vocab_size))
 
 
+@lru_cache(maxsize=4)
+def _prepared(texts: tuple[str, ...], lang: str, max_vocab: int, maxlen: int) -> tuple[Vocab, sparse.csr_matrix]:
+    """Vocabulary and bags of a training set, computed once per process (the page retrains
+    the same corpus with other seeds and epochs); read-only afterwards."""
+    tokens = [tokenize(t, lang) for t in texts]
+    vocab = Vocab.build(tokens, lang, max_size=max_vocab)
+    return vocab, _bags(vocab.encode(tokens, maxlen), len(vocab))
+
+
 def _init(rng: np.random.Generator, v: int, d: int, h: int) -> dict[str, np.ndarray]:
     f = np.float32
     return {"emb": rng.normal(0, 0.1, (v, d)).astype(f),
@@ -137,10 +147,7 @@ def train(texts: Sequence[str], y: np.ndarray, *, lang: str, epochs: int = 5, di
     if len(texts) != len(y) or len(y) < 2:
         raise ValueError(f"texts and y must have the same length (at least 2), got {len(texts)} and {len(y)}")
     t0 = time.perf_counter()
-    tokens = [tokenize(t, lang) for t in texts]
-    vocab = Vocab.build(tokens, lang, max_size=max_vocab)
-    ids = vocab.encode(tokens, maxlen)
-    bags = _bags(ids, len(vocab))
+    vocab, bags = _prepared(tuple(texts), lang, max_vocab, maxlen)
     rng = np.random.default_rng(seed)
     w = _init(rng, len(vocab), dim, hidden)
     m = {k: np.zeros_like(v) for k, v in w.items()}
