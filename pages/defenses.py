@@ -13,7 +13,7 @@ from advlab.config import TEMPERATURES, AdvTrainConfig, AttackConfig, DataConfig
 from advlab.data import TWO_D
 from advlab.figures import defense as dfig
 from advlab.state import PageState
-from advlab.ui import controls, lessons
+from advlab.ui import controls, lessons, owndata
 
 DATASETS = (*TWO_D, "blog", "digits")
 EVAL_STEPS = 40  # PGD steps of every evaluation on this page
@@ -27,6 +27,7 @@ STATE = PageState(K, [
     *(f for f in NetConfig.fields() if f.name != "l2"),  # no weight decay on this page
     *AdvTrainConfig.fields(),
     *DefenseViewConfig.fields(),
+    *owndata.fields(),  # built-in data or the learner's table
 ])
 STANDARD = AdvTrainConfig(teps=0.0)
 # ε in standard deviations (2-D sets, blog) and in pixel units (digits, [0, 1]): a
@@ -36,7 +37,7 @@ PIXEL_EPS = {"teps": 0.1, "eval_eps": 0.1, "emax": 0.3}
 
 
 def sidebar_controls() -> None:
-    controls.data_controls(STATE, prefix=K, on_change=controls.pixel_eps_swap(K, PLAIN_EPS, PIXEL_EPS))
+    owndata.data_controls(STATE, prefix=K, on_change=controls.pixel_eps_swap(K, PLAIN_EPS, PIXEL_EPS))
     controls.net_controls(STATE, prefix=K, heading="df_network", lr_help="df_lr_help")
     st.sidebar.subheader(ui.tr("df_charts"))
     ui.slider(STATE, "emax", ui.tr("df_emax"), step=0.05, where=st.sidebar, help=ui.tr("df_emax_help"))
@@ -228,7 +229,9 @@ def main() -> None:
     v = ui.values(STATE)
     data, net, adv, view = (c.from_values(v) for c in LESSON)
     controls.eps_note(K, "df_eps_adjusted", teps="teps", ev="eval_eps", emax="emax")
-    ds = lessons.dataset(data)
+    if (got := owndata.use(STATE, data)) is None:  # no file uploaded yet
+        return
+    data, ds = got
     std, robust = main_models(ds, data, net, adv)
     compare_section(ds, net, adv, view, std, robust)
     st.divider()

@@ -1,5 +1,4 @@
-"""Robustness: how much budget each attack needs (with or without gradients), how many questions it asks, and how
-far the boundary is."""
+"""Robustness: the budget each attack needs (with or without gradients), its questions, how far the boundary is."""
 
 from __future__ import annotations
 
@@ -16,7 +15,7 @@ from advlab.data import TWO_D
 from advlab.figures import robustness as rfig
 from advlab.figures import threats as tfigs
 from advlab.state import Field, PageState
-from advlab.ui import controls, lessons
+from advlab.ui import controls, lessons, owndata
 from advlab.ui.controls import attack_fields, param_rows
 
 PAGE = "rb"
@@ -26,13 +25,12 @@ NOTES = {"saturated": "rb_saturated", "under_budget": "rb_under_budget", "clippe
 COLUMNS = {"success": "%.1f%%", "linf": "%.3f", "l2": "%.3f", "l0": "%.1f"}  # the table's, after accuracy
 
 STATE = PageState(PAGE, [
-    *RobustDataConfig.fields(), *RobustNetConfig.fields(), *CurveConfig.fields(),
+    *RobustDataConfig.fields(), *RobustNetConfig.fields(), *CurveConfig.fields(), *owndata.fields(),
     Field("bb", False, "bool"),  # the attackers without gradients too
     # the parameters of the attacks this page runs (curves, minimal perturbations, black box: fewer queries)
     *[dataclasses.replace(f, default=robustness.PAGE_QUERIES.get(f.name.removesuffix("_queries"), f.default))
       for f in attack_fields() if any(f.name.startswith(f"{k}_") for k in CURVES + MIN_METHODS + BLACK_BOX)],
 ])
-
 
 _k = partial(ui.wkey, PAGE)  # a widget's key
 
@@ -54,10 +52,11 @@ def dataset_name(k: str) -> str:
 def sidebar_controls() -> None:
     sb = st.sidebar
     sb.subheader(ui.tr("rb_data"))
-    sb.selectbox(ui.tr("rb_dataset"), STATE.fields["dataset"].choices, key=_k("dataset"), format_func=dataset_name,
-                 on_change=_refit, args=("epochs", "eps_max", "eps"))
-    if st.session_state[_k("dataset")] in TWO_D:
-        ui.slider(STATE, "n", ui.tr("rb_samples"), step=100, where=sb)
+    if owndata.choose(STATE, where=sb) == "builtin":
+        sb.selectbox(ui.tr("rb_dataset"), STATE.fields["dataset"].choices, key=_k("dataset"),
+                     format_func=dataset_name, on_change=_refit, args=("epochs", "eps_max", "eps"))
+        if st.session_state[_k("dataset")] in TWO_D:
+            ui.slider(STATE, "n", ui.tr("rb_samples"), step=100, where=sb)
     sb.subheader(ui.tr("rb_network"))
     ui.slider(STATE, "layers", ui.tr("rb_layers"), where=sb)
     ui.slider(STATE, "width", ui.tr("rb_width"), step=4, where=sb, help=ui.tr("rb_width_help"))
@@ -107,9 +106,10 @@ def main() -> None:
     ui.show_notes()
     sidebar_controls()
     v = ui.values(STATE)
-    data = RobustDataConfig.from_values(v).data()
+    if (got := owndata.use(STATE, RobustDataConfig.from_values(v).data())) is None:  # no file uploaded yet
+        return
+    data, ds = got
     net = RobustNetConfig.from_values(v, lr=robustness.lesson_lr(data.dataset))
-    ds = lessons.dataset(data)
     trained = lessons.trained(data, net, progress="rb_training_now", loss=False)
     n_all = len(ds.x_test)
     n = min(v["points"], n_all)

@@ -14,7 +14,7 @@ from advlab.config import AttackConfig, DataConfig, NetConfig, TargetConfig
 from advlab.data import TWO_D
 from advlab.figures import defense as dfig
 from advlab.state import Field, PageState
-from advlab.ui import controls, lessons
+from advlab.ui import controls, lessons, owndata
 
 DATASETS = (*TWO_D, "blog", "digits")
 CURVE_POINTS = 11
@@ -32,6 +32,7 @@ STATE = PageState(K, [
     *_fields,
     Field("stop", False, "bool"),
     Field("emax", 0.5, "float", 0.1, 1.0),
+    *owndata.fields(),  # built-in data or the learner's table
 ])
 # ε in standard deviations (2-D sets, blog) and in pixel units (digits, [0, 1])
 PLAIN_EPS = {"eps": 0.3, "emax": 0.5}
@@ -40,7 +41,7 @@ PIXEL_EPS = {"eps": 0.1, "emax": 0.25}
 
 def sidebar_controls() -> None:
     sb = st.sidebar
-    controls.data_controls(STATE, prefix=K, on_change=controls.pixel_eps_swap(K, PLAIN_EPS, PIXEL_EPS))
+    owndata.data_controls(STATE, prefix=K, on_change=controls.pixel_eps_swap(K, PLAIN_EPS, PIXEL_EPS))
     controls.net_controls(STATE, prefix=K, heading="tf_surrogate")
     sb.subheader(ui.tr("tf_target_settings"))
     ui.number(STATE, "tseed", ui.tr("tf_tseed"), step=1, where=sb, help=ui.tr("tf_tseed_help"))
@@ -233,7 +234,9 @@ def main() -> None:
     names = [transfer.TARGETS[i] for i in sorted(set(v["targets"] or ())) if 0 <= i < len(transfer.TARGETS)]
     if not names:
         st.warning(ui.tr("tf_pick_one"), icon=":material/warning:")
-    ds = lessons.dataset(data)
+    if (got := owndata.use(STATE, data)) is None:  # no file uploaded yet
+        return
+    data, ds = got
     surrogate, targets = lessons.last_good(K, data, net, lambda net: train_all(ds, data, net, tcfg, names),
                                            warning="tf_diverged")
     attack_section(ds, surrogate, targets)

@@ -229,3 +229,21 @@ def test_a_click_adds_where_it_lands_and_a_click_on_a_point_removes_it():
     fig = owndata.canvas_figure(pts)
     targets = [tr for tr in fig.data if tr.customdata is not None and tr.customdata[0][0] == "at"]
     assert len(targets) == 1 and len(targets[0].x) == 61 * 61  # the whole canvas answers a click
+
+
+# ------------------------------------------------------------ other pages ---
+
+@pytest.mark.parametrize("page", ["robustness", "defenses", "transfer"])
+def test_every_attack_page_takes_an_uploaded_table(page):
+    at = new_app(page, src="upload").run()
+    assert errors(at) == [] and not at.metric
+    assert any("Upload a file" in i.value for i in at.info)
+    upload(at, table_csv(80, d=3, classes=("low", "high")).encode(), "sensors.csv")
+    assert errors(at) == [], page
+    assert "2 classes (high, low)" in text(at) and "3 features" in text(at)
+    assert at.metric and len(specs(at)) >= 1  # the page's numbers and charts, on the learner's data
+    # a bad file afterwards: its message, and the page's numbers stay
+    before = [m.value for m in at.metric]
+    upload(at, b"a;b;c\n1;2;3\n", "semicolons.csv")
+    assert any("separated by “;”" in e for e in errors(at))
+    assert [m.value for m in at.metric] == before

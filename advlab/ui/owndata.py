@@ -33,15 +33,18 @@ from .. import drawn, figures, projections, tabular, ui
 from ..data import Dataset
 from ..figures import lab as lab_figures
 from ..figures.common import class_color, style
+from ..i18n import t
 from ..state import Field
 from ..tabular import MissingValues, TableError
 
-__all__ = ["Source", "canvas", "canvas_figure", "choose", "fields", "handle_click", "link_fields", "source", "wide_map"]
+__all__ = ["Source", "canvas", "canvas_figure", "choose", "data_controls", "fields", "handle_click", "link_fields", "source", "use", "wide_map"]
 
 SOURCES = ("builtin", "upload", "draw")
 UNDO_DEPTH = 50
 CANVAS_LIM = (*drawn.CANVAS, *drawn.CANVAS)
 CLICK_STEP = 0.1  # spacing of the invisible targets a click on the canvas lands on
+CANVAS_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+                 "toImageButtonOptions": {"format": "png", "filename": "advlab-drawing", "scale": 2}}
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,26 @@ def source(state) -> Source:
     if mode == "draw":
         return draw_source(state)
     return Source("builtin")
+
+
+def data_controls(state, *, prefix: str, on_change=None) -> None:
+    """The source chooser, then (for built-in data) the page's usual data
+    controls (:func:`advlab.ui.controls.data_controls`)."""
+    from .controls import data_controls as builtin_controls
+
+    if choose(state) == "builtin":
+        builtin_controls(state, prefix=prefix, on_change=on_change)
+
+
+def use(state, data) -> tuple | None:
+    """``(config, dataset)`` of the page's data: the learner's table, or the
+    built-in data of the config ``data``; None while no file is uploaded."""
+    from . import lessons
+
+    src = source(state)
+    if src.waiting:
+        return None
+    return (src.cfg, src.ds) if src.own else (data, lessons.dataset(data))
 
 
 # ------------------------------------------------------------------ upload ---
@@ -303,7 +326,7 @@ def canvas_figure(points, *, grid=None, lang: str = "en", presenter: bool = Fals
     ticks = np.round(np.arange(lo, hi + 1e-9, CLICK_STEP), 2)
     gx, gy = np.meshgrid(ticks, ticks)
     fig.add_trace(go.Scatter(x=gx.ravel(), y=gy.ravel(), mode="markers", showlegend=False, hoverinfo="none",
-                             marker=dict(size=9, opacity=0, color="#000"),
+                             marker=dict(size=6, opacity=0, color="#000"),
                              customdata=[["at", float(a), float(b)] for a, b in zip(gx.ravel(), gy.ravel())]))
     x, y = drawn.coords(points)
     size = 13 if presenter else 10
@@ -314,6 +337,7 @@ def canvas_figure(points, *, grid=None, lang: str = "en", presenter: bool = Fals
                                  customdata=[["pt", int(i)] for i in idx],
                                  marker=dict(size=size, color=class_color(int(c)), line=dict(color="white", width=1.2)),
                                  hovertemplate=name + " (%{x:.2f}, %{y:.2f})<extra></extra>"))
+    fig.update_layout(xaxis_title_text=t("own_axis_x1", lang), yaxis_title_text=t("own_axis_x2", lang))
     fig.update_layout(height=720 if presenter else 520, clickmode="event+select", dragmode=False,
                       xaxis_range=[lo - 0.05, hi + 0.05], yaxis_range=[lo - 0.05, hi + 0.05],
                       legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="center", x=0.5))
@@ -330,24 +354,25 @@ def canvas(state, grid, *, class_names) -> None:
 def _canvas(page: str, grid, class_names: list) -> None:
     ss = st.session_state
     draft = ss.get(_k(page, "draft"), [])
-    c1, c2, c3 = st.columns([2.6, 1, 1], vertical_alignment="bottom")
     names = [ui.tr("class_n", k=c) for c in range(drawn.MAX_CLASSES)]
-    c1.segmented_control(ui.tr("own_draw_class"), list(range(drawn.MAX_CLASSES)), key=_k(page, "class"),
+    st.segmented_control(ui.tr("own_draw_class"), list(range(drawn.MAX_CLASSES)), key=_k(page, "class"),
                          default=0, format_func=names.__getitem__, required=True)
-    c2.button(ui.tr("own_undo"), key=f"own_undo_{page}", on_click=_undo, args=(page,), width="stretch",
-              disabled=not ss.get(_k(page, "undo")), icon=":material/undo:")
-    c3.button(ui.tr("own_clear"), key=f"own_clear_{page}", on_click=_clear, args=(page,), width="stretch",
-              disabled=not draft, icon=":material/delete:")
     err = ss.pop(_k(page, "err"), None)
     if err is not None:
         st.warning(err.message(ui.lang()), icon=":material/warning:")
     fig = canvas_figure(draft, grid=grid, lang=ui.lang(), presenter=ui.presenter(), class_names=class_names)
-    ui.chart(fig, key=f"own_canvas_{page}_{ss.get(_k(page, 'n'), 0)}", filename="advlab-drawing",
-             on_select=lambda: _on_click(page), selection_mode="points")
+    # Streamlit's own chart, whose point selection is the click (on a phone too: drawing is tapping)
+    st.plotly_chart(fig, width="stretch", key=f"own_canvas_{page}_{ss.get(_k(page, 'n'), 0)}", config=CANVAS_CONFIG,
+                    on_select=lambda: _on_click(page), selection_mode="points")
     if not drawn.ready(draft):
         st.info(ui.tr("own_draw_two_classes"), icon=":material/draw:")
     pending = drawn.encode(draft) != ss.get(ui.wkey(page, "pts"))
-    st.caption(ui.tr("own_draw_pending" if pending else "own_draw_help", n=len(draft), max=drawn.MAX_POINTS))
+    c1, c2, c3 = st.columns([2.4, 1, 1], vertical_alignment="center")
+    c2.button(ui.tr("own_undo"), key=f"own_undo_{page}", on_click=_undo, args=(page,), width="stretch",
+              disabled=not ss.get(_k(page, "undo")), icon=":material/undo:")
+    c3.button(ui.tr("own_clear"), key=f"own_clear_{page}", on_click=_clear, args=(page,), width="stretch",
+              disabled=not draft, icon=":material/delete:")
+    c1.caption(ui.tr("own_draw_pending" if pending else "own_draw_help", n=len(draft), max=drawn.MAX_POINTS))
 
 
 @st.fragment(run_every=0.5)
