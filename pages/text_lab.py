@@ -96,8 +96,8 @@ def attack_section(target, cfg: TextAttackConfig, tokens: list[str], text: str, 
     svc.remember(slot, (tokens, text))
     names = [tr("tx_class_0"), tr("tx_class_1")]
     cols = st.columns(4)
-    cols[0].metric(tr("tx_m_before"), f"{names[int(res.p_before.argmax())]} · {res.p_before.max():.0%}")
-    cols[1].metric(tr("tx_m_after"), f"{names[int(res.p_after.argmax())]} · {res.p_after.max():.0%}")
+    for col, key, p in ((cols[0], "tx_m_before", res.p_before), (cols[1], "tx_m_after", res.p_after)):
+        col.metric(tr(key), names[int(p.argmax())], f"{p.max():.0%}", delta_color="off", delta_arrow="off")
     cols[2].metric(tr("tx_m_changed"), f"{len(res.changed)} / {cfg.budget}", help=tr("tx_m_changed_help"))
     cols[3].metric(tr("tx_m_queries"), res.queries, help=tr("tx_m_queries_help"))
     (st.success if res.success else st.warning)(
