@@ -42,7 +42,10 @@ counts the Plotly chart deltas of a step and how many carried an element id
 other than the one that chart had on the step before. Every chart's DOM nodes
 (element container, chart element, Plotly's plot div, its SVG) are tagged
 before the press, so the report also says whether a step updated a chart in
-place or replaced (remounted) it.
+place or replaced (remounted) it. The app's live charts (``advlab.ui.livechart``)
+put each redraw on the page's performance timeline when asked
+(``window.advlabChartTiming``), so the report also gives how many charts a step
+redrew and the page's time in ``Plotly.react`` for them.
 
 The ε steps move right from the page's default (left at the slider's end), so
 each step asks for an ε the server has not computed yet, as dragging would.
@@ -104,6 +107,7 @@ EPS_PAGES = [
     EpsPage("Transferability", "transfer", "tf.eps"),
 ]
 COLD_CHART_KEY = "pg_map"  # the Playground's decision map
+LIVE_CHART = "advlab_chart"  # the app's chart component (advlab.ui.livechart), updated in place
 REFERENCE_PATH = "learn"
 
 
@@ -128,6 +132,7 @@ CHECKBOX = '[data-testid="stMain"] [data-testid="stCheckbox"] input[type="checkb
 _INIT_JS = r"""
 (() => {
   const B = window.__bench = {t0: null, armed: __ARMED__, ins: [], outs: [], seq: 0, lastMut: 0, lastPaint: 0};
+  window.advlabChartTiming = true;  // the app's live charts put each drawing on the timeline
   const now = () => performance.now();
   const Orig = window.WebSocket;
   class BenchSocket extends Orig {
@@ -209,14 +214,17 @@ CHART_FATE_JS = r"""() => {
   return r;
 }"""
 
-ARM_JS = r"""() => { const B = window.__bench; B.t0 = null; B.ins = []; B.outs = []; B.armed = true; }"""
+ARM_JS = r"""() => { const B = window.__bench; B.t0 = null; B.ins = []; B.outs = []; B.armed = true;
+  performance.clearMeasures("advlab-chart"); }"""
 
 # a message has come back since the key press
 REPLY_JS = r"""() => { const B = window.__bench; return B.t0 !== null && B.ins.some(t => t >= B.t0); }"""
 
 COLLECT_JS = r"""() => {
   const B = window.__bench; B.armed = false;
-  return {t0: B.t0, ins: B.ins, outs: B.outs, lastMut: B.lastMut, lastPaint: B.lastPaint, now: performance.now()};
+  const drawn = performance.getEntriesByName("advlab-chart").map(m => m.duration);
+  return {t0: B.t0, ins: B.ins, outs: B.outs, lastMut: B.lastMut, lastPaint: B.lastPaint, now: performance.now(),
+          drawn};
 }"""
 
 
@@ -254,9 +262,10 @@ def healthy(url: str) -> bool:
 
 
 class Server:
-    """``python -m advlab.serve`` on a free port, in its own process group."""
+    """``python -m advlab.serve`` (or another Streamlit ``script``) on a free port, in its own process group."""
 
-    def __init__(self, log_path: Path = LOG_PATH):
+    def __init__(self, log_path: Path = LOG_PATH, script: Path | None = None):
+        self.command = ["-m", "advlab.serve"] if script is None else ["-m", "streamlit", "run", str(script)]
         self.port = free_port()
         self.base = f"http://localhost:{self.port}"
         self.log_path = log_path
@@ -267,10 +276,10 @@ class Server:
         """Launch the server; returns when it was launched (``time.monotonic()``)."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self.log = open(self.log_path, "w", encoding="utf-8")  # noqa: SIM115 - closed in stop()
-        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)}
         t = time.monotonic()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "advlab.serve", "--server.port", str(self.port), "--server.headless", "true",
+            [sys.executable, *self.command, "--server.port", str(self.port), "--server.headless", "true",
              "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         return t
@@ -327,7 +336,9 @@ class Step:
     bytes_in: int = 0
     charts: int = 0  # charts on the page after the step
     charts_new: tuple = (0, 0, 0, 0)  # of those, how many have a new node per CHART_LEVELS
-    chart_deltas: int = 0  # plotly_chart elements the server sent
+    chart_deltas: int = 0  # chart elements the server sent (st.plotly_chart or the app's live chart)
+    drawn: int = 0  # live charts the page redrew (Plotly.react on a mounted chart)
+    draw_s: float | None = None  # the page's time in those redraws
     chart_ids_changed: int = 0  # of those, how many with an id other than that chart's previous one
     profile: dict = field(default_factory=dict)  # seconds of the page's main thread by PROFILE_GROUPS
     note: str = ""
@@ -551,10 +562,13 @@ class Meter:
         for name in ("chromium", "server"):
             if cpu0.get(name) is not None and cpu1.get(name) is not None:
                 setattr(st, f"{name}_cpu", cpu1[name] - cpu0[name])
+        st.drawn, st.draw_s = len(rec["drawn"]), sum(rec["drawn"]) / 1000
         for f in got:
-            if f.kind == "delta" and f.msg.delta.WhichOneof("type") == "new_element" \
-                    and f.msg.delta.new_element.WhichOneof("type") == "plotly_chart":
-                path, new_id = tuple(f.msg.metadata.delta_path), f.msg.delta.new_element.plotly_chart.id
+            kind = f.msg.delta.new_element.WhichOneof("type") if f.kind == "delta" \
+                and f.msg.delta.WhichOneof("type") == "new_element" else None
+            el = getattr(f.msg.delta.new_element, kind) if kind in ("plotly_chart", "bidi_component") else None
+            if el is not None and (kind == "plotly_chart" or el.component_name == LIVE_CHART):
+                path, new_id = tuple(f.msg.metadata.delta_path), el.id
                 st.chart_deltas += 1
                 st.chart_ids_changed += path in self.chart_ids and self.chart_ids[path] != new_id
                 self.chart_ids[path] = new_id
@@ -702,8 +716,9 @@ def report(cold: dict, results: list[PageResult], ref: PageResult) -> str:
 
     parts = [("| page | total | key → request sent | request → script_finished received | "
               "script_finished → painted | page main thread busy | Chromium CPU | server CPU | messages / KB | "
-              "charts with new nodes (container/element/plot/svg) of charts | chart deltas (new id) |"),
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+              "charts with new nodes (container/element/plot/svg) of charts | chart deltas (new id) | "
+              "charts redrawn in place: n / s |"),
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in [*results, ref]:
         g = r.good
         if not g:
@@ -715,7 +730,8 @@ def report(cold: dict, results: list[PageResult], ref: PageResult) -> str:
             f"| {r.name} | {' | '.join(cols)} | "
             f"{med([s.msgs for s in g]):.0f} / {med([s.bytes_in for s in g]) / 1024:.0f} | "
             f"{new} of {med([s.charts for s in g]):g} | "
-            f"{med([s.chart_deltas for s in g]):g} ({med([s.chart_ids_changed for s in g]):g}) |")
+            f"{med([s.chart_deltas for s in g]):g} ({med([s.chart_ids_changed for s in g]):g}) | "
+            f"{med([s.drawn for s in g]):g} / {fmt(med([s.draw_s for s in g]), 3)} |")
     prof = ["| page | profiled step (s) | " + " | ".join(PROFILE_GROUPS) + " |",
             "|---|---|" + "---|" * len(PROFILE_GROUPS)]
     for r in [*results, ref]:

@@ -35,7 +35,7 @@ from streamlit.util import calc_hash
 
 from advlab.presets import PRESETS
 from advlab.state import SHOWN_MAX, Field, PageState, shown
-from advlab.ui import GLOBAL_FIELDS
+from advlab.ui import GLOBAL_FIELDS, livechart
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -245,7 +245,7 @@ def _view(at) -> dict:
     els = list(_walk(at._tree))
     return {
         "titles": [t.value for t in at.title],
-        "charts": len(at.get("plotly_chart")),
+        "charts": len(livechart.figures(at)),
         "unsafe": Counter(_text(e) for e in els if _unsafe(e)),
         "url": _url(at),
     }

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from advlab.ui import livechart
+
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "defenses.py")
 
 
@@ -38,7 +40,7 @@ def test_default_view_draws_every_chart_and_the_defense_works(default):
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     # two decision maps, the accuracy curves, the trade-off, reported vs real
-    assert len(at.get("plotly_chart")) == 5
+    assert len(livechart.figures(at)) == 5
     assert metric(at, "adversarial: under PGD") >= metric(at, "standard: under PGD") + 0.08
     assert metric(at, "FGSM reports") >= metric(at, "transfer shows") + 0.2
     assert metric(at, "points with zero gradient") >= 0.9
@@ -70,12 +72,12 @@ def test_a_diverging_learning_rate_keeps_the_trained_models():
     assert not at.exception
     assert any("diverged" in w.value for w in at.warning)
     assert (metric(at, "standard: clean"), metric(at, "adversarial: under PGD")) == shown
-    assert len(at.get("plotly_chart")) >= 4
+    assert len(livechart.figures(at)) >= 4
 
 
 def test_wide_data_without_sweep_shows_curves_but_no_maps():
     at = run(dataset="blog", sweep=0)
     assert not at.exception, at.exception
     assert any("Turn on" in i.value for i in at.info)
-    assert len(at.get("plotly_chart")) == 2  # accuracy curves and reported vs real
+    assert len(livechart.figures(at)) == 2  # accuracy curves and reported vs real
     assert metric(at, "adversarial: under PGD") > metric(at, "standard: under PGD")

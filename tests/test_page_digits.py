@@ -5,12 +5,13 @@ and clear messages for targets that make no sense."""
 from __future__ import annotations
 
 import base64
-import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from advlab.ui import livechart
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "digits.py")
 
@@ -20,7 +21,7 @@ def _metric(at, label: str) -> float:
 
 
 def _figures(at) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return livechart.figures(at)
 
 
 def _array(v) -> np.ndarray:
@@ -115,7 +116,7 @@ def test_only_fooled_gallery_and_other_attacks(page):
     assert len(gallery["layout"]["shapes"]) == len(gallery["data"]) > 0
     at.selectbox(key="dg.attack").set_value("deepfool").run()
     assert not at.exception and not at.error
-    assert len(at.get("plotly_chart")) == 3
+    assert len(livechart.figures(at)) == 3
     at.selectbox(key="dg.attack").set_value("fgsm").run()
     at.toggle(key="dg.gfooled").set_value(False).run()
 
@@ -129,7 +130,7 @@ def test_bad_link_values_get_a_message_not_a_traceback():
     assert not at.exception and not at.error
     warnings = " ".join(w.value for w in at.warning)
     assert "image=5000" in warnings and "eps=-1" in warnings and "target=12" in warnings
-    assert len(at.get("plotly_chart")) == 3
+    assert len(livechart.figures(at)) == 3
 
 
 # ------------------------------------------------------ threat models ---
@@ -241,4 +242,4 @@ def test_jsma_frames_the_few_pixels_it_changed():
 @pytest.mark.parametrize("query", [{"threat": "advgan", "present": "1"}, {"threat": "universal", "lang": "zh"}])
 def test_the_threat_models_render_on_a_projector_and_in_chinese(query):
     at = _run(**query)
-    assert len(at.get("plotly_chart")) == 4
+    assert len(livechart.figures(at)) == 4

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from advlab import models
 from advlab.attacks import ATTACKS
+from advlab.ui import livechart
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "playground.py")
 CLEAN, ADV = "clean accuracy", "adversarial accuracy"
@@ -37,7 +38,7 @@ def pct(at, label: str) -> float:
 
 
 def charts(at) -> int:
-    return len(at.get("plotly_chart"))
+    return len(livechart.figures(at))
 
 
 def widget_keys(at) -> set[str]:
@@ -288,9 +289,8 @@ KNOWS_TEXT = {"nothing": "nothing about the model", "gradients": "white-box", "s
 
 
 def _path_points(at) -> int:
-    import json
 
-    traces = [tr for c in at.get("plotly_chart") for tr in json.loads(c.proto.spec)["data"]]
+    traces = [tr for fig in livechart.figures(at) for tr in fig["data"]]
     path = [tr for tr in traces if tr.get("name") == "attack path"]
     assert path, "no attack path on the map"
     x = path[0]["x"]

@@ -4,18 +4,19 @@ and answers bad links with a message."""
 from __future__ import annotations
 
 import base64
-import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from advlab.ui import livechart
+
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "robustness.py")
 
 
 def _figures(at) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return livechart.figures(at)
 
 
 def _values(arr) -> np.ndarray:
@@ -45,8 +46,7 @@ def test_default_page_draws_curves_distances_and_table(page):
     at = page
     assert not at.exception
     assert not at.error
-    charts = at.get("plotly_chart")
-    assert len(charts) == 3  # curves, histogram, cumulative
+    assert len(_figures(at)) == 3  # curves, histogram, cumulative
     assert len(_curve_names(at)) == 5
     fig = _figures(at)[0]
     assert any(tr.get("fill") == "toself" for tr in fig["data"]), "the noise-to-PGD gap is shaded"
@@ -104,7 +104,7 @@ def test_switching_to_digits_fits_the_range_and_keeps_charts():
     at.selectbox(key="rb.dataset").set_value("digits")
     at.slider(key="rb.points").set_value(60).run()
     assert not at.exception and not at.error
-    assert len(at.get("plotly_chart")) == 3
+    assert len(livechart.figures(at)) == 3
     assert at.slider(key="rb.eps_max").value == pytest.approx(0.3)
     assert at.slider(key="rb.epochs").value == 20
     assert _metric(at, "clean test accuracy") != blog_acc
@@ -122,7 +122,7 @@ def test_a_link_with_an_epsilon_too_large_for_the_data_gets_a_message():
     assert "at most 1" in texts
     assert at.slider(key="rb.eps_max").value == pytest.approx(1.0)
     assert at.slider(key="rb.eps").value <= 1.0
-    assert len(at.get("plotly_chart")) == 3
+    assert len(livechart.figures(at)) == 3
 
 
 def test_a_link_with_an_unusable_value_falls_back_with_a_note():
@@ -132,7 +132,7 @@ def test_a_link_with_an_unusable_value_falls_back_with_a_note():
     assert not at.exception
     assert any("n_eps" in w.value for w in at.warning)
     assert at.slider(key="rb.n_eps").value == 20
-    assert len(at.get("plotly_chart")) == 3
+    assert len(livechart.figures(at)) == 3
 
 
 # ------------------------------------------------ attackers without gradients ---

@@ -4,7 +4,6 @@ retraining on epsilon, and answers bad links with a message."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -12,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from advlab import seedlab
+from advlab.ui import livechart
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "seed_lab.py")
 
@@ -21,7 +21,7 @@ def _metric(at, label: str) -> str:
 
 
 def _figures(at) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return livechart.figures(at)
 
 
 def _stored_models() -> int:
@@ -93,7 +93,7 @@ def test_other_attacks_and_points_redraw(page):
     at = page
     at.selectbox(key="sl.attack").set_value("deepfool").run()
     assert not at.exception and not at.error
-    assert len(at.get("plotly_chart")) == 4
+    assert len(livechart.figures(at)) == 4
     at.number_input(key="sl.point").set_value(17).run()
     assert not at.exception
     assert any("#17" in m.value for m in at.markdown)
@@ -125,7 +125,7 @@ def test_bad_link_values_get_a_message_not_a_traceback():
     warnings = " ".join(w.value for w in at.warning)
     assert "eps=5" in warnings and "point=999" in warnings and "w1=63" in warnings
     assert at.slider(key="sl.eps").value == pytest.approx(0.1)
-    assert len(at.get("plotly_chart")) == 4
+    assert len(livechart.figures(at)) == 4
 
 
 @pytest.mark.parametrize("attack", sorted(__import__("advlab.attacks", fromlist=["ATTACKS"]).ATTACKS))

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from advlab.ui import livechart
+
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "transfer.py")
 
 
@@ -30,7 +32,7 @@ def test_default_view_shows_chart_table_and_numbers():
     at = run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
-    assert len(at.get("plotly_chart")) == 1
+    assert len(livechart.figures(at)) == 1
     table = at.dataframe[0].value
     assert len(table) == 7  # the surrogate and six targets
     assert metric(at, "mean transfer") < metric(at, "white-box success")
@@ -56,7 +58,7 @@ def test_no_target_is_explained_and_the_surrogate_still_shown():
     assert not at.exception
     assert any("pick at least one" in w.value for w in at.warning)
     assert len(at.dataframe[0].value) == 1
-    assert len(at.get("plotly_chart")) == 1
+    assert len(livechart.figures(at)) == 1
 
 
 def test_two_d_data_draws_boundaries_and_a_bad_k_leaves_only_knn_out():
@@ -64,4 +66,4 @@ def test_two_d_data_draws_boundaries_and_a_bad_k_leaves_only_knn_out():
     assert not at.exception, at.exception
     assert any("k-NN" in w.value and "left out" in w.value for w in at.warning)
     assert len(at.dataframe[0].value) == 6  # knn is missing, everything else is there
-    assert len(at.get("plotly_chart")) == 2  # the chart and the boundary gallery
+    assert len(livechart.figures(at)) == 2  # the chart and the boundary gallery

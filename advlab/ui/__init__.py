@@ -20,7 +20,7 @@ import streamlit as st
 from .. import data as data_mod
 from ..i18n import LANG_NAMES, LANGS, t
 from ..state import Field, PageState
-from . import service
+from . import livechart, service
 
 service.keep_keras_state()
 
@@ -184,7 +184,12 @@ def toggle(state: PageState, name: str, label: str, *, help=None, where=st):
 
 
 def chart(fig, *, key: str | None = None, filename: str = "advlab", **kw):
-    """``st.plotly_chart`` with a PNG download button named after the chart.
+    """A Plotly chart with a PNG download button named after the chart.
+
+    A chart with a ``key`` stays mounted and is updated in place when its
+    figure changes (:mod:`advlab.ui.livechart`): moving a slider redraws only
+    what moved instead of a whole new chart. Without a key (or without
+    Streamlit's Plotly bundle) it is ``st.plotly_chart``.
 
     On a phone (see :func:`narrow`) the figure is refitted to the narrow column
     (:func:`advlab.figures.phone.for_phone`); the tool bar, which would sit on
@@ -200,6 +205,8 @@ def chart(fig, *, key: str | None = None, filename: str = "advlab", **kw):
         # the page's own pickers (a number, next/previous buttons) choose it
         kw.pop("on_select", None)
         kw.pop("selection_mode", None)
+    if key is not None and livechart.BUNDLE is not None and set(kw) <= {"on_select", "selection_mode"}:
+        return livechart.show(fig, key=key, config=config, **kw)
     return st.plotly_chart(fig, width="stretch", key=key, config=config, **kw)
 
 
@@ -288,7 +295,7 @@ def shared(key, compute: Callable[[service.Job], object], *, text: Callable[[ser
         slot.empty()
 
 
-FIGURES = service.ModelStore(max_items=48)
+FIGURES = service.ModelStore(max_items=48, max_bytes=16 * 2**20)
 
 
 def figure(key, build: Callable[[], object]):

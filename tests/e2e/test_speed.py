@@ -100,3 +100,125 @@ def test_a_press_that_starts_no_rerun_is_a_failed_step(digits):
     st = digits.press(thumb, "Shift", value)
     assert not st.ok
     assert "no rerun" in st.note
+
+
+# ------------------------------------------------------- the live charts ---
+
+PLAYGROUND = next(p for p in bench.EPS_PAGES if p.path == "")
+
+# the ε line of the Playground's histogram of perturbation sizes, as drawn, and the slider
+HIST_EPS_JS = r"""() => {
+  const gd = document.querySelector('.st-key-pg_hist .js-plotly-plot');
+  const i = document.querySelector('.st-key-pg-eps [data-testid="stSlider"] input[type="range"]');
+  const line = gd && (gd.layout.shapes || []).find(s => s.type === 'line');
+  return {drawn: line ? line.x0 : null, slider: i ? parseFloat(i.value) : null};
+}"""
+
+
+def test_eps_steps_update_the_playground_charts_in_place_and_in_step(app_url, page):
+    meter = bench.Meter(page, app_url)
+    thumb, value = bench.slider_thumb(PLAYGROUND.key), bench.slider_value_js(PLAYGROUND.key)
+    meter.open(PLAYGROUND.path, need_charts=True, selector=thumb)
+    for _ in range(2):
+        st = meter.press(thumb, "ArrowRight", value)
+        assert st.ok, st.note
+        # the attack map and the histogram were sent again and redrawn in the charts already there
+        assert st.chart_deltas >= 2 and st.drawn >= 2
+        assert st.charts_new == (0, 0, 0, 0), f"a chart was mounted anew: {st.charts_new} of {st.charts}"
+        now = page.evaluate(HIST_EPS_JS)
+        assert now["drawn"] == pytest.approx(now["slider"]), "the histogram's ε line is the slider's ε"
+    # three quick presses while the app is still busy: what is drawn at the end is the last ε
+    page.locator(thumb).first.evaluate("e => e.focus()")
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => {{ const v = ({HIST_EPS_JS})(); return v.drawn !== null && "
+                           f"Math.abs(v.drawn - v.slider) < 1e-9; }}", timeout=bench.STEP_TIMEOUT_S * 1000)
+    bench.wait_idle(page, timeout_s=bench.STEP_TIMEOUT_S, need_charts=True)
+    now = page.evaluate(HIST_EPS_JS)
+    assert now["drawn"] == pytest.approx(now["slider"])
+
+
+# a page with the same figure drawn by st.plotly_chart and by the live chart; a slider changes it
+SIDE_BY_SIDE_APP = '''
+import plotly.graph_objects as go
+import streamlit as st
+
+from advlab.figures import common
+from advlab.ui import livechart
+
+n = st.slider("n", 1, 5, 1, key="n")
+fig = go.Figure(go.Scatter(x=[1, 2, 3], y=[n, 2 * n, 0], mode="markers", marker={"size": 30},
+                           customdata=[[i, "adv"] for i in range(3)], name="points"),
+                layout=common.style(title=f"n = {n}", height=400))
+config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "filename": "side-by-side"}}
+left, right = st.columns(2)
+with left:
+    st.plotly_chart(fig, key="plain", config=config)
+with right:
+    livechart.show(fig, key="live", config=config, on_select="rerun")
+sel = (st.session_state.get("live") or {}).get("selection")
+st.write("picked: " + ",".join(str(p["customdata"][0]) for p in (sel or {}).get("points", [])))
+'''
+
+CHARTS_JS = r"""() => Object.fromEntries(['plain', 'live'].map(k => {
+  const gd = document.querySelector(`.st-key-${k} .js-plotly-plot`);
+  return [k, gd && {template: gd.layout.template.layout, title: gd.layout.title.text, width: gd.layout.width,
+                    height: gd.layout.height, y: Array.from(gd.data[0].y),
+                    buttons: [...gd.querySelectorAll('.modebar-btn')].map(b => b.getAttribute('data-title')),
+                    image: gd._context.toImageButtonOptions}];
+}))"""
+
+
+@pytest.fixture
+def side_by_side(tmp_path, page):
+    script = tmp_path / "side_by_side.py"
+    script.write_text(SIDE_BY_SIDE_APP, encoding="utf-8")
+    server = bench.Server(log_path=tmp_path / "server.log", script=script)
+    server.start()
+    try:
+        server.wait_healthy()
+        page.add_init_script(bench.init_js())
+        page.goto(server.base)
+        page.wait_for_selector(".st-key-plain .main-svg")
+        page.wait_for_selector(".st-key-live .main-svg")
+        bench.wait_idle(page, timeout_s=30, need_charts=True)
+        yield page
+    finally:
+        server.stop()
+
+
+def test_the_live_chart_draws_a_figure_as_st_plotly_chart_does(side_by_side):
+    page = side_by_side
+    charts = page.evaluate(CHARTS_JS)
+    plain, live = charts["plain"], charts["live"]
+    assert live["template"] == plain["template"], "the app's theme is applied as st.plotly_chart applies it"
+    assert "n = 1" in live["title"] and "<b>" in live["title"] and "<b>" in plain["title"]
+    assert (live["width"], live["height"]) == (plain["width"], plain["height"]) == (plain["width"], 400)
+    assert live["image"] == plain["image"] == {"format": "png", "filename": "side-by-side"}
+    for name in ("Download plot as a PNG", "Fullscreen"):
+        assert any(name.lower() in (b or "").lower() for b in live["buttons"]), (name, live["buttons"])
+    page.screenshot(path=str(bench.ROOT / "artifacts" / "screenshots" / "live-chart-side-by-side.png"))
+
+
+def test_the_live_chart_updates_in_place_and_reports_a_picked_point(side_by_side):
+    page = side_by_side
+    page.evaluate(bench.TAG_JS)
+    page.locator(bench.slider_thumb("n")).first.evaluate("e => e.focus()")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => { const gd = document.querySelector('.st-key-live .js-plotly-plot'); "
+                           "return gd && gd.data[0].y[0] === 2; }")
+    bench.wait_idle(page, timeout_s=30, need_charts=True)
+    charts = page.evaluate(CHARTS_JS)
+    assert charts["live"]["y"] == charts["plain"]["y"] == [2, 4, 0]
+    live_new = page.evaluate("() => !document.querySelector('.st-key-live .js-plotly-plot').__benchTag")
+    plain_new = page.evaluate("() => !document.querySelector('.st-key-plain .js-plotly-plot').__benchTag")
+    assert not live_new, "the live chart was redrawn in the plot it had"
+    assert plain_new, "st.plotly_chart replaces its chart on every change (why the live chart exists)"
+    # click the third point: the script sees it selected, with its customdata
+    at = page.evaluate("""() => {
+      const gd = document.querySelector('.st-key-live .js-plotly-plot'), fl = gd._fullLayout;
+      const r = gd.querySelector('.nsewdrag').getBoundingClientRect();
+      return {x: r.left + fl.xaxis.l2p(3), y: r.top + fl.yaxis.l2p(0)};
+    }""")
+    page.mouse.click(at["x"], at["y"])
+    page.get_by_text("picked: 2").wait_for(timeout=30_000)
