@@ -22,6 +22,8 @@ session state under the chart's key, and the ``on_select`` callback).
 from __future__ import annotations
 
 import json
+import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -82,7 +84,35 @@ _chart = st.components.v2.component(COMPONENT, js=_JS, isolate_styles=False)
 def payload(fig, *, key: str, config: dict, select: bool, bundle: str | None = BUNDLE) -> bytes:
     """What the chart's script receives: the figure as Plotly's JSON, with its config."""
     head = json.dumps({"key": key, "config": config, "select": select, "bundle": bundle})
-    return (head[:-1] + ',"figure":' + pio.to_json(fig, validate=False) + "}").encode("utf-8")
+    return head[:-1].encode("utf-8") + b',"figure":' + _figure_json(fig) + b"}"
+
+
+_JSON: dict[int, tuple] = {}  # id(figure) -> (weak reference to it, its JSON)
+_JSON_LOCK = threading.Lock()
+
+
+def _figure_json(fig) -> bytes:
+    """Plotly's JSON of ``fig``, made once per figure object: a figure shared by every session
+    on a link (``ui.figure``) is serialized once for all of them (a map takes tens of ms).
+    Figures are read-only once drawn."""
+    with _JSON_LOCK:
+        ref, hit = _JSON.get(id(fig), (None, None))
+    if ref is not None and ref() is fig:
+        return hit
+    hit = pio.to_json(fig, validate=False).encode("utf-8")
+    try:
+        ref = weakref.ref(fig)
+    except TypeError:  # a plain dict: not kept
+        return hit
+    with _JSON_LOCK:
+        _JSON[id(fig)] = (ref, hit)
+    weakref.finalize(fig, _forget, id(fig))
+    return hit
+
+
+def _forget(key: int) -> None:
+    with _JSON_LOCK:
+        _JSON.pop(key, None)
 
 
 def figure_of(proto) -> dict | None:
