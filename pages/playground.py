@@ -82,7 +82,8 @@ def main() -> None:
     m = lessons.last_good("pg", data, net, lambda n: train(data, n, ds, lim, watch), warning="pg_diverged")
     grid = None if ds.n_features != 2 else lessons.result(
         ("pg-grid", m.key, lim, GRID_RES), partial(projections.boundary_grid, m.model, lim, GRID_RES))
-    names = list(ds.class_names) if src.mode == "upload" else [ui.tr("class_n", k=i) for i in range(ds.n_classes)]
+    names = [owndata.shown(c) for c in ds.class_names] if src.mode == "upload" else [
+        ui.tr("class_n", k=i) for i in range(ds.n_classes)]
 
     left, right = columns(SIDE_BY_SIDE, gap="large")
     with left:
@@ -92,8 +93,9 @@ def main() -> None:
         elif grid is None:  # more than two features: the plane of the two main principal directions
             ui.chart(owndata.wide_map(ds), key="pg_map", filename="advlab-data-pca")
         else:
-                ui.chart(figures.points_map(grid.xs, grid.ys, grid.proba, ds.x_train, ds.y_train, ds.x_test, ds.y_test,
-                                        class_names=names, lang=ui.lang(), presenter=ui.presenter()),
+                ui.chart(owndata.axes(figures.points_map(grid.xs, grid.ys, grid.proba, ds.x_train, ds.y_train, ds.x_test,
+                                                     ds.y_test, class_names=names, lang=ui.lang(),
+                                                     presenter=ui.presenter()), ds),
                      key="pg_map", filename="advlab-decision-boundary")
     with right:
         st.subheader(ui.tr("pg_training_title"))
@@ -136,8 +138,9 @@ def attack_section(ds, m: lessons.Stored, grid, names) -> None:
         ui.chart(hist, key="pg_hist", filename="advlab-perturbation-sizes")
     with left:
         fig = ui.figure(("pg-map", *view, i, step), lambda: owndata.wide_map(ds, res=res, chosen=i) if grid is None
-                        else figures.attack_map(grid.xs, grid.ys, grid.proba, res, i, eps=cfg.eps, norm=cfg.norm,
-                                                upto=step, class_names=names, lang=ui.lang(), presenter=ui.presenter()))
+                        else owndata.axes(figures.attack_map(
+                            grid.xs, grid.ys, grid.proba, res, i, eps=cfg.eps, norm=cfg.norm, upto=step,
+                            class_names=names, lang=ui.lang(), presenter=ui.presenter()), ds))
         st.caption(ui.tr("pg_attack_map_caption", attack=ui.tr(f"attack_{cfg.attack}"), paper=spec.paper,
                          url=spec.url))
         ui.chart(fig, key="pg_attack_map", filename="advlab-attack-map", on_select=_pick_point,

@@ -247,3 +247,17 @@ def test_every_attack_page_takes_an_uploaded_table(page):
     upload(at, b"a;b;c\n1;2;3\n", "semicolons.csv")
     assert any("separated by “;”" in e for e in errors(at))
     assert [m.value for m in at.metric] == before
+
+
+def test_the_learners_text_is_shown_literally_never_as_markup():
+    hostile = ("![a](http://example.invalid/a.png)", "<b>big</b>")
+    text_csv = table_csv(60, classes=hostile).replace("f0", "[link](http://example.invalid)")
+    at = upload(new_app(src="upload").run(), text_csv.encode(), "<img src=x>.csv")
+    assert errors(at) == []
+    shown = text(at) + "\n".join(tr.get("name", "") for s in specs(at) for tr in s["data"])
+    shown += "\n".join(str(s["layout"].get("xaxis", {}).get("title", "")) for s in specs(at))
+    for markup in ("](http://example.invalid", "<b>", "<img", "![a]"):
+        assert markup not in shown, markup
+    assert "big" in shown and "example.invalid" in shown  # the words are all there, only inert
+    at.multiselect(key="pg.own_features").set_value(["[link](http://example.invalid)", "kind"]).run()
+    assert all("](http" not in e and "<" not in e for e in errors(at))

@@ -37,7 +37,7 @@ from ..i18n import t
 from ..state import Field
 from ..tabular import MissingValues, TableError
 
-__all__ = ["Source", "canvas", "canvas_figure", "choose", "data_controls", "fields", "handle_click", "link_fields", "source", "use", "wide_map"]
+__all__ = ["Source", "axes", "canvas", "canvas_figure", "choose", "data_controls", "fields", "handle_click", "link_fields", "shown", "source", "use", "wide_map"]
 
 SOURCES = ("builtin", "upload", "draw")
 UNDO_DEPTH = 50
@@ -148,7 +148,8 @@ def _mem(page: str) -> dict:
 
 
 def _say(e: TableError) -> None:
-    st.error(e.message(ui.lang()), icon=":material/error:")
+    fmt = {k: shown(val) if isinstance(val, str) else val for k, val in e.fmt.items()}
+    st.error(ui.tr(e.key, **fmt), icon=":material/error:")
 
 
 def _read(page: str, up) -> None:
@@ -198,7 +199,7 @@ def upload_panel(page: str) -> Source:
 
 def _prepare(page: str, table: tabular.Table, mem: dict) -> None:
     """The column pickers and the prepared dataset (kept only when it is good)."""
-    st.caption(ui.tr("own_read_as", name=_plain(mem.get("name", "")), rows=table.n_rows, cols=len(table.columns),
+    st.caption(ui.tr("own_read_as", name=shown(mem.get("name", "")), rows=table.n_rows, cols=len(table.columns),
                      enc=table.encoding, sep=ui.tr("own_sep_tab" if table.delimiter == "\t" else "own_sep_comma")))
     c1, c2, c3 = st.columns([1, 2.4, 0.8])
     label = c1.selectbox(ui.tr("own_label_col"), table.columns, key=ui.wkey(page, "own_label"))
@@ -226,17 +227,21 @@ def _prepare(page: str, table: tabular.Table, mem: dict) -> None:
     mem["ds"] = ds
     c1, c2 = st.columns([3, 1], vertical_alignment="center")
     c1.caption(ui.tr("own_ready", train=len(ds.x_train), test=len(ds.x_test), k=ds.n_classes, d=ds.n_features,
-                     names=", ".join(_plain(n) for n in ds.class_names)))
+                     names=", ".join(shown(n) for n in ds.class_names)))
     c2.download_button(ui.tr("own_download"), tabular.prepared_csv(ds), file_name="advlab-prepared-data.csv",
                        mime="text/csv", key=ui.wkey(page, "own_download"), on_click="ignore", width="stretch")
 
 
-def _plain(text: str) -> str:
-    """A learner's text (a file or class name) shown literally in Markdown."""
-    out = str(text)[:60]
-    for ch in "\\`*_[]()<>#!|~$":
-        out = out.replace(ch, "\\" + ch)
-    return out
+_LOOKALIKE = str.maketrans({"[": "(", "]": ")", "<": "‹", ">": "›", "*": "∗", "`": "ˋ", "$": "＄", "&": "＆",
+                            "\\": "∖", "~": "∼", "|": "│", "#": "＃", "{": "(", "}": ")", "!": "！"})
+
+
+def shown(text) -> str:
+    """A learner's text (a file, column or class name, a cell) as the page
+    shows it, in Markdown and in charts alike: never markup (no links,
+    images, HTML, formulas or chart templates), one line, at most 60 characters."""
+    one = " ".join(str(text).split())
+    return (one[:60] + ("…" if len(one) > 60 else "")).translate(_LOOKALIKE)
 
 
 # ----------------------------------------------------------------- drawing ---
@@ -384,6 +389,18 @@ def _settle(page: str) -> None:
         return
     if drawn.settled(ss.get(_k(page, "edit")), time.time()):
         st.rerun(scope="app")
+
+
+def axes(fig: go.Figure, ds: Dataset) -> go.Figure:
+    """A 2-D map of the learner's data with axes named after its columns (or
+    the drawing's units); built-in data keeps the figure's own titles."""
+    if ds.name == "upload" and ds.n_features == 2:
+        titles = [ui.tr("own_axis_feature", name=shown(n)) for n in ds.feature_names]
+    elif ds.name == "drawn":
+        titles = [ui.tr("own_axis_x1"), ui.tr("own_axis_x2")]
+    else:
+        return fig
+    return fig.update_layout(xaxis_title_text=titles[0], yaxis_title_text=titles[1])
 
 
 # ------------------------------------------------------------ wide tables ---
