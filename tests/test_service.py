@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 
 from advlab import data, models
@@ -76,11 +77,79 @@ def test_store_is_bounded_by_count_and_memory():
     for i in range(5):
         store.put(i, object())
     assert len(store) == 3 and store.get(0) is None and store.get(4) is not None
-    small = service.ModelStore(max_items=100, max_bytes=3 * 200_000 + 1)
+    small = service.ModelStore(max_items=100, max_bytes=3 * 210_000)
     for i in range(10):
-        small.put(i, object())
-    assert len(small) == 3
+        small.put(i, np.zeros(200_000 // 8))  # 200 kB each, counted by its bytes
+    assert len(small) == 3 and small.get(9) is not None and small.get(6) is None
     assert small.nbytes <= small.max_bytes
+
+
+def test_sizes_count_the_arrays_an_item_holds():
+    grid = {"xs": np.zeros(150), "proba": np.zeros((150, 150, 3))}
+    assert 540_000 <= service.nbytes(grid) < 560_000
+    assert service.nbytes([grid, grid]) < 600_000  # shared parts are counted once
+    fig = go.Figure(go.Heatmap(z=np.zeros((100, 100))))
+    assert 80_000 <= service.nbytes(fig) < 120_000
+    assert service.nbytes(list(range(10_000))) >= 80_000  # long lists are not walked item by item, but counted
+    trained = models.fit_mlp(*_tiny(), hidden=(64,), epochs=1)
+    assert service.nbytes(trained) >= service.KERAS_OVERHEAD + 4 * (2 * 64 + 64 + 64 + 1)
+
+
+def _tiny():
+    ds = data.load("moons", n_samples=60, seed=0)
+    return ds.x_train, ds.y_train
+
+
+def test_a_big_item_evicts_older_ones_to_stay_under_the_byte_budget():
+    store = service.ModelStore(max_items=100, max_bytes=1_000_000)
+    for i in range(5):
+        store.put(i, np.zeros(20_000))  # 160 kB
+    store.put("big", np.zeros(100_000))  # 800 kB: only the newest small ones fit beside it
+    assert store.get("big") is not None and store.nbytes <= 1_000_000
+    assert store.get(0) is None and store.get(4) is not None
+    with pytest.raises(ValueError, match="max_items"):
+        service.ModelStore(max_items=0)
+    with pytest.raises(ValueError, match="max_bytes"):
+        service.ModelStore(max_bytes=0)
+
+
+def test_value_store_gives_each_caller_a_copy_and_stays_within_its_budget():
+    values = service.ValueStore(max_items=100, max_bytes=1_000_000)
+    first = values.get(("grid", 1), lambda: np.arange(10.0))
+    first[0] = 99.0  # a session scribbling on its copy
+    assert values.get(("grid", 1), lambda: pytest.fail("computed twice"))[0] == 0.0
+    for i in range(40):  # 40 x 80 kB
+        values.get(("grid", i), lambda: np.zeros(10_000))
+    assert values.nbytes <= 1_000_000 and len(values) < 40
+    # keys that are not hashable (a list, an array) still name one value
+    assert values.get([1, 2], lambda: "a") == values.get([1, 2], lambda: "b") == "a"
+
+
+def test_value_store_computes_a_missing_value_once_for_many_threads():
+    values = service.ValueStore()
+    calls = []
+
+    def slow():
+        calls.append(1)
+        time.sleep(0.2)
+        return np.ones(3)
+
+    with ThreadPoolExecutor(8) as ex:
+        outs = [f.result(timeout=10) for f in [ex.submit(values.get, "k", slow) for _ in range(8)]]
+    assert len(calls) == 1
+    assert all(np.array_equal(o, np.ones(3)) for o in outs)
+    assert len({id(o) for o in outs}) == 8  # every caller its own copy
+
+
+def test_a_failed_value_is_not_stored_and_is_computed_again():
+    values = service.ValueStore()
+
+    def boom():
+        raise ValueError("eps must be in [0, 1]")
+
+    with pytest.raises(ValueError, match="eps"):
+        values.get("bad", boom)
+    assert values.get("bad", lambda: 3) == 3
 
 
 def test_streamlit_no_longer_resets_keras_between_reruns():
@@ -140,3 +209,11 @@ def test_streamlit_still_has_the_pages_directory_switch():
     from streamlit.runtime.pages_manager import PagesManager
 
     assert hasattr(PagesManager, "uses_pages_directory")
+
+
+def test_a_workshop_keeps_the_store_it_is_given_even_while_empty():
+    store = service.ModelStore(max_items=2)
+    shop = service.Workshop(1, store=store)
+    for i in range(4):
+        shop.run(i, lambda job, i=i: [i])
+    assert shop.store is store and len(store) == 2

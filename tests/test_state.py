@@ -216,7 +216,9 @@ def test_playground_address_reproduces_the_page(pg_state):
     import streamlit as st
 
     from advlab import ui
+    from advlab.ui import lessons
     ui.WORKSHOP.store.clear()
+    lessons.VALUES.clear()
     st.cache_data.clear()
     again = AppTest.from_file(str(PLAYGROUND), default_timeout=120)
     again.query_params.update(q)

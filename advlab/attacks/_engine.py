@@ -15,6 +15,7 @@ import hashlib
 import json
 import threading
 import weakref
+from collections import OrderedDict
 
 import numpy as np
 
@@ -24,7 +25,10 @@ from ..numerics import probs_from_logits
 
 NORMS = ("linf", "l2")
 _lock = threading.Lock()
-_engines: dict[str, Engine] = {}
+# Each architecture's graphs cost about 5 MB (measured): a server keeps the
+# ones used last, so a class trying every width and depth stays bounded.
+MAX_ENGINES = 16
+_engines: OrderedDict[str, Engine] = OrderedDict()
 _model_keys: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -100,16 +104,18 @@ class Engine:
 
 
 def engine_for(model):
-    """(engine, weights) for ``model``; the engine is shared by same-shaped models."""
+    """(engine, weights) for ``model``; the engine is shared by same-shaped models.
+    The :data:`MAX_ENGINES` architectures used last keep their graphs."""
     check_model(model)
     key = _arch_key(model)
-    eng = _engines.get(key)
-    if eng is None:
-        with _lock:
-            eng = _engines.get(key)
-            if eng is None:
-                eng = Engine(model)
-                _engines[key] = eng
+    with _lock:
+        eng = _engines.get(key)
+        if eng is None:
+            eng = _engines[key] = Engine(model)
+            while len(_engines) > MAX_ENGINES:
+                _engines.popitem(last=False)
+        else:
+            _engines.move_to_end(key)
     w = ([tf.convert_to_tensor(vv.value if hasattr(vv, "value") else vv, tf.float32)
           for vv in model.trainable_variables],
          [tf.convert_to_tensor(vv.value if hasattr(vv, "value") else vv) for vv in model.non_trainable_variables])

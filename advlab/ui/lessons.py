@@ -19,10 +19,10 @@ from .. import evaluation, models
 from ..attacks import ATTACKS, fit_universal, run_attack, train_advgan
 from ..config import AttackConfig, DataConfig, NetConfig
 from . import shared, tr, train_job, train_text
-from .service import Job, ModelStore
+from .service import Job, ModelStore, ValueStore
 
-__all__ = ["RESULTS", "SAFE_LR", "Stored", "attacked", "cells", "dataset", "distances", "generator", "last_good",
-           "model_key", "result", "swept", "trained", "universal"]
+__all__ = ["RESULTS", "SAFE_LR", "VALUES", "Stored", "attacked", "cells", "dataset", "distances", "generator",
+           "last_good", "model_key", "result", "swept", "trained", "universal"]
 
 T = TypeVar("T")
 SAFE_LR = 0.01  # the learning-rate ladder's default: every lesson's network trains at it
@@ -104,28 +104,24 @@ def universal(stored: Stored, ds, *, eps: float, passes: int, clip=None):
         run_attack, "universal", stored.model, ds.x_test, ds.y_test, eps=float(eps), clip=clip, perturbation=up))
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
-def _attacked(_model, key, _x, _y, cfg: AttackConfig, clip, seed: int, return_path: bool):
-    return run_attack(cfg.attack, _model, _x, _y, clip=clip, seed=seed,
-                      return_path=return_path and ATTACKS[cfg.attack].iterative, **cfg.run_kwargs())
+# Attack results, grids and curves: a copy for each session (as st.cache_data
+# gives), bounded by count and by bytes (a 150 x 150 grid is about 0.4 MB).
+VALUES = ValueStore(max_items=512, max_bytes=24 * 2**20)
 
 
 def attacked(model, key, x, y, cfg: AttackConfig, *, clip=None, seed: int = 0, return_path: bool = False):
     """The attack ``cfg`` on ``(x, y)`` against the model stored under ``key``:
     computed once per model, data and settings, for every session."""
-    return _attacked(model, key, x, y, cfg, clip, int(seed), bool(return_path))
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _result(key, _compute):
-    return _compute()
+    path = bool(return_path) and ATTACKS[cfg.attack].iterative
+    return VALUES.get(("attacked", key, cfg, clip, int(seed), path), partial(
+        run_attack, cfg.attack, model, x, y, clip=clip, seed=int(seed), return_path=path, **cfg.run_kwargs()))
 
 
 def result(key, compute: Callable[[], T]) -> T:
     """``compute()`` once per ``key`` for every session (a curve, a score, a
     grid): ``key`` names the computation and all it reads (configs, model
     keys, numbers); each session gets its own copy of the value."""
-    return _result(key, compute)
+    return VALUES.get(("result", key), compute)
 
 
 def last_good(slot: str, data_cfg: DataConfig, net_cfg: NetConfig, train: Callable[[NetConfig], T], *,
@@ -153,9 +149,8 @@ def last_good(slot: str, data_cfg: DataConfig, net_cfg: NetConfig, train: Callab
 # ------------------------------------------------------------------ sweeps ---
 
 # Small results of sweeps (one cell of a curve: a few numbers; a list of
-# distances), kept one by one for every session. Only their count bounds them:
-# they are far smaller than the models the workshop's own store holds.
-RESULTS = ModelStore(max_items=4096, max_bytes=float("inf"))
+# distances), kept one by one for every session, bounded by count and bytes.
+RESULTS = ModelStore(max_items=4096, max_bytes=16 * 2**20)
 
 
 def swept(items: Sequence[tuple[Hashable, Callable[[], object]]], *,

@@ -18,8 +18,11 @@ here is safe to call from many script threads at once.
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import math
 import os
+import pickle
 import sys
 import threading
 from collections import OrderedDict
@@ -28,7 +31,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Job", "ModelStore", "Workshop", "keep_keras_state", "workers"]
+__all__ = ["Job", "ModelStore", "ValueStore", "Workshop", "keep_keras_state", "nbytes", "workers"]
 
 
 def workers() -> int:
@@ -45,25 +48,64 @@ def workers() -> int:
 
 # ------------------------------------------------------------------ store ---
 
-def _nbytes(item: Any) -> int:
-    """Rough memory of a stored item: the arrays it holds (weights, curves)."""
-    seen = 0
-    model = getattr(item, "model", item)
-    for w in getattr(model, "weights", ()) or ():
-        seen += 4 * math.prod(int(d) for d in getattr(w, "shape", ()))
-    # a Keras model object costs far more than its weights (layers, graphs)
-    return seen + 200_000
+KERAS_OVERHEAD = 150_000  # a Keras model object costs far more than its weights (measured: ~110 KB of layers and variables)
+_SCALAR_TYPES = (int, float, complex, bool, type(None))
+
+
+def nbytes(item: Any, *, _depth: int = 0, _seen: set[int] | None = None) -> int:
+    """Rough memory of a stored item, counted where the bytes are: arrays
+    (NumPy, Keras weights, a figure's data), strings and byte strings, walked
+    through containers, dataclasses and plain objects. An estimate for cache
+    budgets, not an exact count (shared parts are counted once per item)."""
+    seen = set() if _seen is None else _seen
+    if id(item) in seen or _depth > 8:
+        return 0
+    seen.add(id(item))
+    if isinstance(item, _SCALAR_TYPES):
+        return 16
+    if isinstance(item, str | bytes | bytearray | memoryview):
+        return 48 + len(item)
+    arr = getattr(item, "__array_interface__", None)
+    if arr is not None and hasattr(item, "nbytes"):
+        return 96 + int(item.nbytes)
+    if hasattr(item, "get_weights") and hasattr(item, "layers"):  # a Keras model
+        return KERAS_OVERHEAD + sum(4 * math.prod(int(d) for d in getattr(w, "shape", ()))
+                                    for w in getattr(item, "weights", ()) or ())
+    if hasattr(item, "_data") and hasattr(item, "_layout") and hasattr(item, "to_plotly_json"):  # a plotly figure
+        return 4_000 + nbytes(item._data, _depth=_depth + 1, _seen=seen) + nbytes(item._layout, _depth=_depth + 1,
+                                                                                   _seen=seen)
+    if isinstance(item, dict):
+        return 64 + sum(nbytes(k, _depth=_depth + 1, _seen=seen) + nbytes(v, _depth=_depth + 1, _seen=seen)
+                        for k, v in item.items())
+    if isinstance(item, list | tuple | set | frozenset):
+        if len(item) > 64 and all(isinstance(x, _SCALAR_TYPES) for x in itertools.islice(item, 8)):
+            return 64 + 24 * len(item)  # a long list of numbers: don't walk every one
+        return 64 + sum(nbytes(x, _depth=_depth + 1, _seen=seen) for x in item)
+    fields = getattr(item, "__dict__", None)
+    if fields is None and hasattr(item, "__slots__"):
+        fields = {k: getattr(item, k) for k in item.__slots__ if hasattr(item, k)}
+    if isinstance(fields, dict):
+        return 64 + sum(nbytes(v, _depth=_depth + 1, _seen=seen) for v in fields.values())
+    return 64
 
 
 class ModelStore:
-    """Least-recently-used store of read-only items, bounded by count and bytes."""
+    """Least-recently-used store of read-only items, bounded by count and bytes
+    (each item's size from ``size``, :func:`nbytes` by default)."""
 
-    def __init__(self, max_items: int = 64, max_bytes: int = 256 * 2**20):
+    def __init__(self, max_items: int = 64, max_bytes: float = 256 * 2**20, *,
+                 size: Callable[[Any], int] | None = None):
+        if max_items < 1:
+            raise ValueError(f"max_items must be at least 1, got {max_items}")
+        if not max_bytes > 0:
+            raise ValueError(f"max_bytes must be above 0, got {max_bytes}")
         self.max_items = max_items
         self.max_bytes = max_bytes
+        self._size = size or nbytes
         self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        self.evictions = 0
 
     def get(self, key: Hashable):
         with self._lock:
@@ -74,7 +116,7 @@ class ModelStore:
             return hit[0]
 
     def put(self, key: Hashable, item: Any) -> None:
-        size = _nbytes(item)
+        size = self._size(item)
         with self._lock:
             old = self._items.pop(key, None)
             if old is not None:
@@ -84,6 +126,7 @@ class ModelStore:
             while len(self._items) > 1 and (len(self._items) > self.max_items or self._bytes > self.max_bytes):
                 _, (_, s) = self._items.popitem(last=False)
                 self._bytes -= s
+                self.evictions += 1
 
     def clear(self) -> None:
         with self._lock:
@@ -98,6 +141,62 @@ class ModelStore:
     def nbytes(self) -> int:
         with self._lock:
             return self._bytes
+
+
+class ValueStore:
+    """Values computed once for every session, each caller getting its own copy
+    (what ``st.cache_data`` does), in a :class:`ModelStore` bounded by count and
+    by the bytes of the stored (pickled) values.
+
+    Two sessions asking for the same missing key at once compute it once: the
+    second waits for the first. ``key`` is any hashable, or any picklable
+    value (lists, arrays), which is then keyed by its pickled bytes.
+    """
+
+    def __init__(self, max_items: int = 256, max_bytes: float = 64 * 2**20):
+        self.store = ModelStore(max_items, max_bytes, size=len)
+        self._lock = threading.Lock()
+        self._computing: dict[Hashable, threading.Lock] = {}
+        self.runs = 0
+
+    @staticmethod
+    def _key(key: Any) -> Hashable:
+        try:
+            hash(key)
+        except TypeError:
+            return ("pickled", hashlib.blake2b(pickle.dumps(key, protocol=5), digest_size=20).digest())
+        return key
+
+    def get(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """A copy of the value stored under ``key``, computing it first when missing."""
+        k = self._key(key)
+        blob = self.store.get(k)
+        if blob is None:
+            with self._lock:
+                gate = self._computing.setdefault(k, threading.Lock())
+            with gate:
+                blob = self.store.get(k)
+                if blob is None:
+                    try:
+                        value = compute()
+                        with self._lock:
+                            self.runs += 1
+                        blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+                        self.store.put(k, blob)
+                    finally:
+                        with self._lock:
+                            self._computing.pop(k, None)
+        return pickle.loads(blob)
+
+    def clear(self) -> None:
+        self.store.clear()
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    @property
+    def nbytes(self) -> int:
+        return self.store.nbytes
 
 
 # ------------------------------------------------------------------- jobs ---
@@ -128,7 +227,7 @@ class Workshop:
 
     def __init__(self, n_workers: int | None = None, store: ModelStore | None = None):
         self.n_workers = n_workers or workers()
-        self.store = store or ModelStore()
+        self.store = store if store is not None else ModelStore(max_items=64, max_bytes=64 * 2**20)
         self._pool = ThreadPoolExecutor(self.n_workers, thread_name_prefix="advlab-work")
         self._jobs: dict[Hashable, Job] = {}
         self._lock = threading.Lock()
