@@ -169,8 +169,18 @@ def quiz_activity(sess, student) -> None:
             question_card(sess, student, q, k, mine)
 
 
+@st.fragment(run_every=cl.WATCH_EVERY_S)
+def watch(code: str, state: tuple[bool, bool]) -> None:
+    """Redraw the page when the teacher reveals, closes or deletes the session (draws nothing)."""
+    s = cl.db().session(code)
+    if s is None or (s.revealed, s.closed) != state:
+        st.rerun(scope="app")
+
+
 def student_view(sess, student) -> None:
-    st.text(tr("cl_you_are", nick=student.nickname, code=store.format_code(sess.code)))
+    watch(sess.code, (sess.revealed, sess.closed))
+    st.html(cl.CODE_CSS)
+    cl.big_text(tr("cl_you_are", nick=student.nickname, code=store.format_code(sess.code)), key="me")
     if sess.closed:
         st.warning(tr("cl_closed_note"), icon=":material/lock:")
     elif sess.revealed:

@@ -48,7 +48,6 @@ def start_form() -> None:
         return
     st.session_state.setdefault("cl_keys", {})[made.session.code] = made.key
     st.session_state["cl_code"] = made.session.code
-    st.session_state["cl_new_key"] = made.key  # the private link is shown opened once, right after the start
     st.query_params.from_dict({"code": made.session.code, "lang": ui.lang()})
     st.rerun()
 
@@ -60,9 +59,10 @@ def header(sess, key: str) -> None:
         st.html(cl.CODE_CSS)
         st.caption(tr("cl_t_join_at"))
         st.html(f'<div class="cl-code">{store.format_code(sess.code)}</div>')  # code alphabet only: no user text
-        st.text(url)
+        cl.big_text(url, key="url")
     right.image(cl.qr_png(url), width=240, caption=tr("cl_t_qr"))
-    with st.expander(tr("cl_t_private"), expanded=st.session_state.pop("cl_new_key", None) is not None):
+    # closed even right after the start: this screen is on the projector
+    with st.expander(tr("cl_t_private"), expanded=False, icon=":material/key:"):
         st.caption(tr("cl_t_private_help"))
         st.code(f"{url.replace('/' + cl.STUDENT_PATH + '?', '/' + cl.TEACHER_PATH + '?')}&key={key}",
                 language=None)
@@ -104,7 +104,8 @@ def board(sess, key: str, activity: str) -> None:
     if activity == "digits":
         table[tr("cl_dg_pixels")] = [r["pixels"] for r in rows]
     table[tr("cl_t_tries")] = [r["tries"] for r in rows]
-    st.dataframe(table.head(10), hide_index=True, width="stretch", key=f"cl_t_board_{activity}")
+    st.dataframe(table.head(10), hide_index=True, width="stretch", key=f"cl_t_board_{activity}",
+                 row_height=46 if ui.presenter() else None)
 
 
 def quiz_table(sess, key: str) -> None:
@@ -122,6 +123,7 @@ def quiz_table(sess, key: str) -> None:
         rows.append({tr("cl_t_question"): cl.question_short(q, k), tr("cl_t_answered"): s["n"],
                      tr("cl_t_right"): s["share"], tr("cl_t_top_wrong"): wrong})
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="cl_t_quiz",
+                 row_height=46 if ui.presenter() else None,
                  column_config={tr("cl_t_right"): st.column_config.ProgressColumn(
                      tr("cl_t_right"), format="percent", min_value=0.0, max_value=1.0)})
 

@@ -19,7 +19,7 @@ from .errors import ClassError
 
 PIXELS = 64  # an 8x8 digit
 INK = 0.5  # a pixel at or above this counts as inked: toggling it clears it, else it is inked
-PLANE = 4.0  # a 2-D point may move within [-PLANE, PLANE] on each axis
+PLANE = 3.0  # a 2-D point may move within [-PLANE, PLANE] on each axis (the Playground's map)
 
 
 @dataclass(frozen=True)
@@ -33,13 +33,15 @@ class Scored:
     x: np.ndarray  # the changed input the server rebuilt
 
 
-def pick(model, x: np.ndarray, y: np.ndarray, *, seed: int, min_conf: float = 0.9) -> int:
-    """An input the model gets right with confidence ``min_conf`` or more, drawn with ``seed``
-    (the same one for the whole class: the leaderboard compares like with like)."""
+def pick(model, x: np.ndarray, y: np.ndarray, *, seed: int, min_conf: float = 0.9, lim: float | None = None) -> int:
+    """An input the model gets right with confidence ``min_conf`` or more (and, with ``lim``,
+    inside [-lim, lim] on every axis), drawn with ``seed`` (the same one for the whole
+    class: the leaderboard compares like with like)."""
     p = proba(model, x)
-    good = np.nonzero((p.argmax(1) == y) & (p.max(1) >= min_conf))[0]
+    inside = np.all(np.abs(x) <= lim, axis=1) if lim is not None else True
+    good = np.nonzero((p.argmax(1) == y) & (p.max(1) >= min_conf) & inside)[0]
     if len(good) == 0:
-        good = np.nonzero(p.argmax(1) == y)[0]
+        good = np.nonzero((p.argmax(1) == y) & inside)[0]
     if len(good) == 0:
         raise ValueError("the model gets no input right: nothing to fool")
     return int(np.random.default_rng(seed).choice(good))

@@ -28,7 +28,8 @@ from . import lessons, presenter, tr
 DIGITS, DIGITS_NET = DataConfig(dataset="digits"), DigitsNetConfig()
 PLANE, PLANE_NET = DataConfig(), NetConfig()  # the Playground's default moons and network
 STUDENT_PATH, TEACHER_PATH = "class", "class-teacher"
-LIVE_EVERY_S = 3.0
+LIVE_EVERY_S = 3.0  # the teacher's view
+WATCH_EVERY_S = 4.0  # a student's page asks whether the teacher revealed or closed
 
 
 def db() -> store.Store:
@@ -43,7 +44,7 @@ def source() -> str:
         ip = st.context.ip_address
     except Exception:  # noqa: BLE001 - no browser (tests)
         ip = None
-    if ip:
+    if isinstance(ip, str) and ip:
         return f"ip:{ip}"
     return "session:" + st.session_state.setdefault("_cl_source", secrets.token_hex(8))
 
@@ -74,7 +75,8 @@ def session_params(acts) -> dict:
         out["digit"] = activities.pick(m.model, ds.x_test, ds.y_test, seed=seed)
     if "boundary" in acts:
         ds, m = lessons.dataset(PLANE), plane_model()
-        out["point"] = activities.pick(m.model, ds.x_test, ds.y_test, seed=seed, min_conf=0.8)
+        out["point"] = activities.pick(m.model, ds.x_test, ds.y_test, seed=seed, min_conf=0.8,
+                                          lim=activities.PLANE - 0.5)
     return out
 
 
@@ -140,10 +142,15 @@ def painter(original: np.ndarray, *, disabled: bool = False) -> list[int]:
     with st.container(key="cl_painter"):
         for r in range(8):
             on = st.pills(tr("cl_dg_row", r=r + 1), list(range(8)), selection_mode="multi", key=_row_key(r),
-                          format_func=lambda c: "\u2003", label_visibility="collapsed", disabled=disabled)
+                          format_func=_blank, label_visibility="collapsed", disabled=disabled)
             on = set(on or [])
             toggled += [r * 8 + c for c in range(8) if (c in on) != bool(ink[r, c])]
     return toggled
+
+
+def _blank(c: int) -> str:
+    # a square with no text; each option's label must differ (the browser tells options apart by it)
+    return "\u2003" + "\u200b" * c
 
 
 PAINTER_CSS = """<style>
@@ -157,11 +164,13 @@ PAINTER_CSS = """<style>
 CODE_CSS = """<style>
 .cl-code { font-family: ui-monospace, "SFMono-Regular", Menlo, monospace; font-size: clamp(3rem, 7vw, 7.5rem);
     font-weight: 700; letter-spacing: 0.12em; line-height: 1.1; color: #1b1f24; }
+[class*="st-key-cl_big"] [data-testid="stText"] { font-size: 1.5rem; line-height: 1.4; }
 </style>"""
 
 
 def digit_figure(original: np.ndarray, changed: np.ndarray, *, pred: int, conf: float, label: int) -> go.Figure:
     titles = (tr("cl_dg_fig_original", k=label), tr("cl_dg_fig_change"), tr("cl_dg_fig_now", k=pred, p=conf))
+    # the panels are narrow beside the painter: short titles
     return figs.digit_views(original, changed, titles=titles, scale=1.0, lang=_lang(), presenter=presenter())
 
 
@@ -172,6 +181,9 @@ def reading(m: lessons.Stored, x: np.ndarray) -> tuple[int, float]:
 
 
 # ------------------------------------------------------------- boundary ---
+
+MARK_COLORS = {"star": "#D55E00", "x": "#1b1f24", "diamond": "#009E73"}  # Okabe-Ito: your move, DeepFool, best
+
 
 def plane_figure(m: lessons.Stored, original: np.ndarray, label: int, *, moved=None, marks=()) -> go.Figure:
     """The decision map with the class's point, the student's move and any revealed answers
@@ -185,15 +197,22 @@ def plane_figure(m: lessons.Stored, original: np.ndarray, label: int, *, moved=N
         pts.append((tr("cl_bd_yours"), moved, "star"))
     for name, p, symbol in [*pts, *marks]:
         fig.add_trace(go.Scatter(x=[float(p[0])], y=[float(p[1])], mode="markers", name=name,
-                                 marker=dict(symbol=symbol, size=size, color="white",
+                                 marker=dict(symbol=symbol, size=size * (1.3 if symbol == "star" else 1),
+                                             color=MARK_COLORS.get(symbol, "white"),
                                              line=dict(color="#1b1f24", width=2.5)),
                                  hovertemplate="(%{x:.2f}, %{y:.2f})<extra></extra>"))
     if moved is not None:
         fig.add_trace(go.Scatter(x=[float(original[0]), float(moved[0])], y=[float(original[1]), float(moved[1])],
                                  mode="lines", line=dict(color="#1b1f24", dash="dot"), showlegend=False,
                                  hoverinfo="skip"))
-    fig.update_layout(height=560 if presenter() else 460, legend=dict(orientation="h", y=-0.15))
+    fig.update_layout(height=620 if presenter() else 520,
+                      legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, xanchor="left"))
     return fig
+
+    for p in pts or []:
+        if "x" in p and "y" in p:
+            return float(p["x"]), float(p["y"])
+    return None
 
 
 def boundary_marks(sess, best: dict | None) -> list:
@@ -220,13 +239,13 @@ def reveal_digits(sess, best: dict | None, *, key: str = "cl_rv") -> None:
         if best is None:
             st.caption(tr("cl_reveal_none"))
         else:
-            st.text(tr("cl_reveal_by", nick=best["nickname"], l2=best["score"], n=best["pixels"]))
+            big_text(tr("cl_reveal_by", nick=best["nickname"], l2=best["score"], n=best["pixels"]), key=f"{key}_h")
             x = activities.painted(x0, best["payload"]["toggled"])
             pred, conf = reading(m, x)
             ui_chart(digit_figure(x0, x, pred=pred, conf=conf, label=label), key=f"{key}_human")
     with c[1]:
         st.markdown(f"**{tr('cl_reveal_attack')}**")
-        st.text(tr("cl_reveal_attack_line", l2=atk.l2, n=atk.pixels))
+        big_text(tr("cl_reveal_attack_line", l2=atk.l2, n=atk.pixels), key=f"{key}_a")
         pred, conf = reading(m, atk.x)
         ui_chart(digit_figure(x0, atk.x, pred=pred, conf=conf, label=label), key=f"{key}_attack")
 
@@ -236,8 +255,15 @@ def reveal_boundary_text(sess, best: dict | None) -> None:
     m, x0, label = point_case(sess.params)
     atk = attack_answer(m, x0, label)
     if best is not None:
-        st.text(tr("cl_reveal_point_by", nick=best["nickname"], d=best["score"]))
-    st.text(tr("cl_reveal_point_attack", d=atk.l2))
+        big_text(tr("cl_reveal_point_by", nick=best["nickname"], d=best["score"]), key="cl_rv_point_h")
+    big_text(tr("cl_reveal_point_attack", d=atk.l2), key="cl_rv_point_a")
+
+
+def big_text(text: str, *, key: str) -> None:
+    """Plain text (never Markdown or HTML: it may hold a nickname), large enough for a projector
+    (with :data:`CODE_CSS` on the page)."""
+    with st.container(key=f"cl_big_{key}"):
+        st.text(text)
 
 
 def ui_chart(fig, *, key: str) -> None:
