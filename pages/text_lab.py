@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import numpy as np
 import streamlit as st
 
 from advlab import ui
 from advlab.figures import text as figs
-from advlab.state import Field, PageState
+from advlab.state import Field, Note, PageState, shown
 from advlab.text import corpus, defenses, importance
 from advlab.text.attacks import TEXT_ATTACKS, homophones_available, run
 from advlab.text.config import MAX_CHARS, SentenceError, TextAttackConfig, TextField, TextNetConfig, check_sentence
+from advlab.text.model import corpus_vocab
 from advlab.text.snippet import snippet
 from advlab.ui import text as svc
 from advlab.ui.controls import columns
@@ -33,10 +33,17 @@ def _default_sentence() -> str:
 
 def _follow_language() -> None:
     """The corpus follows the page's language; a sentence typed for the other one is swapped
-    for this language's example."""
+    for this language's example, and so is a link's sentence the model cannot read (with a note)."""
     k, seen = ui.wkey("tx", "text"), st.session_state.get("_tx_lang")
     if seen != ui.lang():
-        if not st.session_state.get(k) or seen is not None:
+        raw = st.session_state.get(k) or ""
+        if raw and seen is None:
+            try:
+                check_sentence(raw, ui.lang(), maxlen=48, known=corpus_vocab(ui.lang()).known)
+            except SentenceError as e:
+                st.session_state.setdefault("_notes", []).append(Note("text", shown(raw), str(e)))
+                raw = ""
+        if not raw or seen is not None:
             st.session_state[k] = _default_sentence()
         st.session_state["_tx_lang"] = ui.lang()
 

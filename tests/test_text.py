@@ -122,7 +122,7 @@ def test_typos_and_homophones():
     assert "good" not in typo_variants("good")
     same = homophones("好")
     assert same and "好" not in same
-    from pypinyin import lazy_pinyin, Style
+    from pypinyin import Style, lazy_pinyin
     assert all(lazy_pinyin(ch, style=Style.TONE)[0] == "hǎo" for ch in same[:3])
 
 
@@ -147,7 +147,7 @@ def test_augmented_copies_keep_length_and_change_a_word():
 
 
 def test_success_curve_rises_with_the_budget(lab):
-    lang, c, clf, _ = lab
+    _, c, clf, _ = lab
     cur = evaluation.success_curve(clf, c.test_texts, c.y_test, attack="typo", budget_max=4, n=20)
     assert len(cur.results) == 20 and list(cur.budgets) == [1, 2, 3, 4]
     assert np.all(np.diff(cur.rates) >= 0) and cur.rates[-1] > cur.rates[0]
@@ -165,8 +165,13 @@ def test_bad_sentences_get_a_reason():
     assert check_sentence("  good film ", "en", maxlen=48, known=known) == ["good", "film"]
     f = TextField("text", "")
     assert f.parse("good film") == "good film"
-    with pytest.raises(ValueError, match="longer than 240"):
+    with pytest.raises(ValueError, match="at most 240 are allowed"):
         f.parse("y" * 300)
+    with pytest.raises(ValueError, match="looks like markup"):
+        f.parse("<script>alert(1)</script>")
+    with pytest.raises(ValueError, match="no word that the model of either language knows"):
+        f.parse("1e309")
+    assert f.parse("房间很好") == "房间很好" and f.parse(" ") == ""
 
 
 def test_the_shown_code_reproduces_the_attack():

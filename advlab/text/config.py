@@ -11,7 +11,8 @@ from typing import Any
 from ..config import Config, spec
 from ..state import Field
 from .attacks import BUDGET_MAX, SOURCES, TEXT_ATTACKS
-from .corpus import tokenize
+from .corpus import LANGS, tokenize
+from .model import corpus_vocab
 
 __all__ = ["MAX_CHARS", "SentenceError", "TextAttackConfig", "TextField", "TextNetConfig", "check_sentence"]
 
@@ -59,13 +60,7 @@ def check_sentence(text: str, lang: str, *, maxlen: int, known=None) -> list[str
     text = text.strip()
     if not text:
         raise SentenceError("empty", "the sentence is empty")
-    if len(text) > MAX_CHARS:
-        raise SentenceError("too_long", f"the sentence has {len(text)} characters; at most {MAX_CHARS} are allowed",
-                            n=len(text), limit=MAX_CHARS)
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in text):
-        raise SentenceError("control", "the sentence contains control or invisible characters")
-    if _MARKUP.search(text):
-        raise SentenceError("markup", "the sentence looks like markup (tags, entities or links)")
+    _check_form(text)
     tokens = tokenize(text, lang)
     if not tokens:
         raise SentenceError("no_words", "the sentence has no words, only punctuation or symbols")
@@ -77,18 +72,33 @@ def check_sentence(text: str, lang: str, *, maxlen: int, known=None) -> list[str
     return tokens
 
 
+def _check_form(text: str) -> None:
+    """Length, control characters and markup: what a link may not carry either."""
+    if len(text) > MAX_CHARS:
+        raise SentenceError("too_long", f"the sentence has {len(text)} characters; at most {MAX_CHARS} are allowed",
+                            n=len(text), limit=MAX_CHARS)
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in text):
+        raise SentenceError("control", "the sentence contains control or invisible characters")
+    if _MARKUP.search(text):
+        raise SentenceError("markup", "the sentence looks like markup (tags, entities or links)")
+
+
 @dataclass(frozen=True)
 class TextField(Field):
-    """A URL field holding a short sentence: length-limited, no control characters."""
+    """A URL field holding a short sentence: length-limited, no control characters, no markup."""
 
     kind: str = "text"
 
     def parse(self, raw: str):
+        """The sentence, or ValueError (too long, control characters, markup, no known
+        word): a link with such a sentence opens on the page's example with a note."""
         raw = str(raw)
-        if len(raw) > MAX_CHARS:
-            raise ValueError(f"longer than {MAX_CHARS} characters")
-        if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") for ch in raw):
-            raise ValueError("contains control characters")
+        try:
+            _check_form(raw)
+        except SentenceError as e:
+            raise ValueError(str(e)) from None
+        if raw.strip() and not any(corpus_vocab(lang).known(t) for lang in LANGS for t in tokenize(raw, lang)):
+            raise ValueError("no word that the model of either language knows")
         return raw.strip()
 
     def dump(self, value) -> str:

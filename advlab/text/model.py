@@ -20,7 +20,7 @@ from scipy import sparse
 
 from .corpus import PAD, Vocab, tokenize
 
-__all__ = ["TextClassifier", "train"]
+__all__ = ["TextClassifier", "corpus_vocab", "train"]
 
 
 @dataclass(eq=False)
@@ -101,6 +101,12 @@ def _prepared(texts: tuple[str, ...], lang: str, max_vocab: int, maxlen: int) ->
     tokens = [tokenize(t, lang) for t in texts]
     vocab = Vocab.build(tokens, lang, max_size=max_vocab)
     return vocab, _bags(vocab.encode(tokens, maxlen), len(vocab))
+
+
+def corpus_vocab(lang: str, *, max_vocab: int = 6000, maxlen: int = 48) -> Vocab:
+    """The vocabulary :func:`train` builds on ``lang``'s training sentences (any seed, any epochs)."""
+    from .corpus import load
+    return _prepared(load(lang).train_texts, lang, max_vocab, maxlen)[0]
 
 
 def _init(rng: np.random.Generator, v: int, d: int, h: int) -> dict[str, np.ndarray]:
