@@ -289,3 +289,18 @@ def test_many_students_at_once_lose_nothing(db):
     assert len(db.joined(c.session.code, c.key)) == 12
     assert len(db.leaderboard(c.session.code, c.key, "boundary")) == 12
     assert db.quiz_stats(c.session.code, c.key)["ball"]["n"] == 12
+
+
+def test_processes_starting_together_share_one_schema(tmp_path):
+    url = f"sqlite:///{tmp_path / 'class.sqlite3'}"
+    code = ("import sys; from advlab.classroom.store import Store; s = Store(sys.argv[1]); "
+            "c = s.create_session(activities=['quiz']); print(c.session.code)")
+    import subprocess
+    import sys
+
+    procs = [subprocess.Popen([sys.executable, "-c", code, url], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(3)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [o[1][-800:] for o in outs]
+    st = store.Store(url)
+    assert _count(st, sessions) == 3

@@ -251,3 +251,18 @@ def test_teacher_deletes_the_session(db, digits):
     at.button(key="cl_t_delete_now").click().run()
     assert "The session and its data are deleted." in _texts(at)
     assert db.session(made.session.code) is None
+
+
+def test_both_pages_speak_chinese(db, digits):
+    made = _session(db, digits)
+    at = AppTest.from_file(STUDENT, default_timeout=120)
+    at.query_params["code"], at.query_params["lang"] = made.session.code, "zh"
+    at.run()
+    assert at.title[0].value == "课堂挑战" and "只保存你在这里输入的昵称" in _texts(at)
+    at.text_input(key="cl_nick_in").input("小明")
+    at.button[0].click().run()
+    assert "你以 小明 的身份参加课堂" in _texts(at)
+    assert [t.label for t in at.tabs] == ["亲手骗过它（手写数字）", "越过边界（二维）", "小测验"]
+    t = _teacher(code=made.session.code, key=made.key, lang="zh")
+    assert not t.exception and t.title[0].value == "课堂模式：教师"
+    assert {m.label: m.value for m in t.metric}["已加入的学生"] == "1"

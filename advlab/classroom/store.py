@@ -122,11 +122,20 @@ def migrate(engine: Engine) -> None:
 
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": 0x61646C62})
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    for attempt in range(5):
+        try:
+            with engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": 0x61646C62})
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, "head")
+            return
+        except sa.exc.OperationalError:
+            # SQLite has no advisory lock: two processes starting at once may both try to create
+            # the tables; the loser finds them made on its next try
+            if attempt == 4 or engine.dialect.name != "sqlite":
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 def _session(row) -> ClassSession:
@@ -424,6 +433,7 @@ def open_store(url: str | None = None) -> Store:
         st = _STORES.get(url)
         if st is None:
             st = _STORES[url] = Store(url)
+            st.purge_expired()  # at start-up too, not only when the next session is made
         return st
 
 
