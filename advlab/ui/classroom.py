@@ -154,10 +154,11 @@ def _blank(c: int) -> str:
 
 
 PAINTER_CSS = """<style>
-.st-key-cl_painter [data-testid="stButtonGroup"] { margin-bottom: -0.9rem; }
-.st-key-cl_painter [data-testid="stButtonGroup"] button { min-width: 2.4rem; min-height: 2.4rem; padding: 0;
+.st-key-cl_painter { gap: 0.3rem; }
+.st-key-cl_painter button[data-variant="pills"] { min-width: 2.4rem; min-height: 2.4rem; padding: 0;
     border-radius: 0.2rem; }
-.st-key-cl_painter [data-testid="stButtonGroup"] button[kind="pillsActive"] { background: #1b1f24; border-color: #1b1f24; }
+.st-key-cl_painter button[data-variant="pills"][aria-pressed="true"] { background: #1b1f24; border-color: #1b1f24; }
+.st-key-cl_painter button[data-variant="pills"][aria-pressed="true"]:hover { background: #3d4450; }
 </style>"""
 
 
