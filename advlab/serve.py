@@ -11,6 +11,7 @@ first visit behave like the later ones.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -35,14 +36,28 @@ def _warm_up(port: int) -> None:
     warmup.start(port).join()
 
 
+def _preload() -> None:
+    """Import TensorFlow and the app's modules while the server starts and the
+    first browser loads the page's scripts: the first run then finds them
+    imported instead of starting the longest step of a cold start itself."""
+    try:
+        import advlab._tf
+        import advlab.figures
+        import advlab.ui.lessons  # noqa: F401
+    except Exception:  # the first run imports them again and shows what fails
+        logging.getLogger("advlab.serve").warning("preloading failed", exc_info=True)
+
+
 def main() -> None:
+    import threading
+
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 
     PagesManager.uses_pages_directory = False
+    if os.environ.get("ADVLAB_PRELOAD", "1") != "0":
+        threading.Thread(target=_preload, name="advlab-preload", daemon=True).start()
     if os.environ.get("ADVLAB_WARMUP", "all") != "0":
-        import threading
-
         threading.Thread(target=_warm_up, args=(_port(sys.argv[1:]),), daemon=True).start()
     sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
     sys.exit(cli.main())

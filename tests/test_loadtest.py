@@ -187,3 +187,21 @@ def test_eight_students_opening_one_new_link_at_once_see_the_same_numbers(advlab
     seen = run_sync(klass())
     assert seen[0][0] and seen[0][1]
     assert all(s == seen[0] for s in seen), seen
+
+
+def test_the_warm_up_waits_until_visitors_have_been_quiet():
+    """Pages after the first are warmed only once no visitor's script has run for
+    a while, so the warm-up never competes with a teacher's first click."""
+    from advlab.ui import warmup
+
+    busy = iter([2, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+    polls = []
+
+    def running() -> int:
+        polls.append(1)
+        return next(busy, 0)
+
+    assert warmup.wait_for_quiet(0.05, poll_s=0.01, running=running)
+    assert len(polls) >= 6  # it waited through the busy polls and a quiet stretch after the last one
+    assert not warmup.wait_for_quiet(0.05, poll_s=0.01, running=lambda: 1, timeout_s=0.2)  # a class never idle
+    assert warmup.visitors_running() == 0  # outside a server nothing runs

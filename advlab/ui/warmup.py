@@ -8,6 +8,12 @@ browser tab would (:mod:`advlab.ui.probe`), on a background thread as soon as
 the server listens. Everything it computes lands in the stores every session
 shares, under the very keys a student's visit asks for; a student who arrives
 while a page is still warming joins the work under way instead of repeating it.
+
+The warm-up yields to real visitors: the default page is warmed at once (its
+first visitor, usually a second behind, then finds the model trained and the
+graphs traced), every later page only once no visitor's script has run for a
+moment, so a teacher's first click never waits behind the warming of pages
+nobody has opened yet.
 """
 
 from __future__ import annotations
@@ -17,11 +23,13 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Callable
 
 log = logging.getLogger("advlab.warmup")
 
 # URL paths of the pages with heavy first visits, the default page first
 PAGES = ("", "seed-lab", "digits", "robustness", "defenses", "transfer", "learn")
+QUIET_S = 1.5  # a later page is warmed once no visitor's script has run for this long
 
 
 def _wait_until_listening(port: int, timeout: float = 120.0) -> bool:
@@ -37,12 +45,47 @@ def _wait_until_listening(port: int, timeout: float = 120.0) -> bool:
     return False
 
 
-def warm_pages(port: int, pages: tuple[str, ...] = PAGES) -> dict[str, float]:
-    """Open each page's default link once; seconds per page (failures are logged)."""
+def visitors_running() -> int:
+    """Sessions of this server whose script is running now (0 outside a server)."""
+    try:
+        from streamlit.runtime import Runtime
+        from streamlit.runtime.app_session import AppSessionState
+
+        if not Runtime.exists():
+            return 0
+        infos = Runtime.instance()._session_mgr.list_active_sessions()
+    except Exception:  # noqa: BLE001 - Streamlit's internals moved: then never wait
+        return 0
+    return sum(1 for info in infos if getattr(info.session, "_state", None) == AppSessionState.APP_IS_RUNNING)
+
+
+def wait_for_quiet(quiet_s: float = QUIET_S, poll_s: float = 0.1, running: Callable[[], int] = visitors_running,
+                   timeout_s: float | None = None) -> bool:
+    """Return once no script has run for ``quiet_s`` seconds (True), or after
+    ``timeout_s`` (False)."""
+    deadline = None if timeout_s is None else time.monotonic() + timeout_s
+    quiet_since = time.monotonic()
+    while True:
+        now = time.monotonic()
+        if running():
+            quiet_since = now
+        elif now - quiet_since >= quiet_s:
+            return True
+        if deadline is not None and now >= deadline:
+            return False
+        time.sleep(poll_s)
+
+
+def warm_pages(port: int, pages: tuple[str, ...] = PAGES, *, yield_to_visitors: bool = True) -> dict[str, float]:
+    """Open each page's default link once; seconds per page (failures are logged).
+    After the first page, each waits until visitors' scripts have been quiet
+    for :data:`QUIET_S` seconds (``yield_to_visitors``)."""
     from .probe import visit
 
     took = {}
-    for page in pages:
+    for i, page in enumerate(pages):
+        if i and yield_to_visitors:
+            wait_for_quiet()
         t0 = time.monotonic()
         try:
             with visit(f"http://127.0.0.1:{port}", page=page, timeout_s=600) as v:
