@@ -123,7 +123,7 @@ def attack_section(ds, m: lessons.Stored, grid, names) -> None:
         res = lessons.attacked(m.model, m.key, ds.x_test, ds.y_test, cfg, seed=net.seed, return_path=True)
     except ValueError as e:
         st.error(ui.tr("pg_attack_error", msg=str(e)), icon=":material/error:")
-        ui.sync_url(STATE, v, owndata.link_fields(v, active_fields(STATE, v)))
+        ui.sync_url(STATE, v, active_fields(STATE, v))
         return
     show_metrics(res)
     if "fooling_rate_heldout" in res.info:  # the universal shift: fitted on half the points, judged on the rest
@@ -147,7 +147,7 @@ def attack_section(ds, m: lessons.Stored, grid, names) -> None:
                  selection_mode="points")
     if ds.name not in ("upload", "drawn"):  # the code snippet rebuilds built-in data only
         extras(res, cfg, DataConfig.from_values(v), net)
-    ui.sync_url(STATE, v, owndata.link_fields(v, active_fields(STATE, v)))
+    ui.sync_url(STATE, v, active_fields(STATE, v))
 
 
 def show_metrics(res) -> None:

@@ -165,7 +165,7 @@ def test_duplicated_column_names():
 
 def test_too_many_rows_columns_or_bytes():
     e = error_of(("a,b,k\n" + "1,2,x\n" * 50_001).encode())
-    assert e.key == "own_err_rows" and "50001 rows" in str(e) and "at most 50000" in str(e)
+    assert e.key == "own_err_rows" and "50,001 rows" in str(e) and "at most 50,000" in str(e)
     e = error_of((",".join(f"c{j}" for j in range(130)) + "\n" + ",".join("1" * 130) + "\n").encode())
     assert e.key == "own_err_columns" and "130 columns" in str(e) and "at most 120" in str(e)
     e = error_of(b"a,b,k\n" + b"1,2,x\n" * 1_000_000)

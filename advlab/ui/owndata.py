@@ -37,7 +37,7 @@ from ..i18n import t
 from ..state import Field
 from ..tabular import MissingValues, TableError
 
-__all__ = ["Source", "axes", "canvas", "canvas_figure", "choose", "data_controls", "fields", "handle_click", "link_fields", "shown", "source", "use", "wide_map"]
+__all__ = ["Source", "axes", "canvas", "canvas_figure", "choose", "data_controls", "fields", "handle_click", "shown", "source", "use", "wide_map"]
 
 SOURCES = ("builtin", "upload", "draw")
 UNDO_DEPTH = 50
@@ -49,8 +49,10 @@ CANVAS_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "se
 
 @dataclass(frozen=True)
 class PointsField(Field):
-    """The drawn points in a link (:func:`advlab.drawn.encode`); a broken or
-    oversized one is ignored with a note and the example drawing is used."""
+    """The drawn points in a link (:func:`advlab.drawn.encode`; empty: the
+    example drawing); a broken or oversized one is ignored with a note and the
+    example drawing is used. Its kind is "choice" with no fixed choices: text
+    that field tools treat as a word, never as a number."""
 
     def parse(self, raw: str):
         try:
@@ -67,14 +69,8 @@ def fields(*, draw: bool = False) -> list[Field]:
     """The page-state fields of the source chooser (``draw``: the Playground's drawing too)."""
     out: list[Field] = [Field("src", "builtin", "choice", choices=SOURCES if draw else SOURCES[:2])]
     if draw:
-        out.append(PointsField("pts", drawn.encode(drawn.EXAMPLE), "text"))
+        out.append(PointsField("pts", "", "choice"))
     return out
-
-
-def link_fields(vals: dict, names: set[str]) -> set[str]:
-    """Of the field ``names`` a page writes to its link, those that matter
-    now: the drawing only while drawing."""
-    return names - {"pts"} if vals.get("src") != "draw" else names
 
 
 @dataclass(frozen=True)
@@ -254,13 +250,14 @@ def draw_source(state) -> Source:
     """The drawing: the draft settles into the page's ``pts`` when no click
     has come for a while; the dataset is the settled drawing's."""
     page, ss = state.page, st.session_state
-    committed = ss.get(ui.wkey(page, "pts"), "")
+    committed = ss.get(ui.wkey(page, "pts")) or drawn.encode(drawn.EXAMPLE)  # nothing drawn yet: the example
     if ss.get(_k(page, "seen")) != committed:  # a new link or a settled draft
         ss[_k(page, "seen")] = committed
         ss[_k(page, "draft")] = drawn.decode(committed)
     draft = ss[_k(page, "draft")]
     if drawn.encode(draft) != committed and drawn.settled(ss.get(_k(page, "edit")), time.time()):
-        committed = ss[ui.wkey(page, "pts")] = ss[_k(page, "seen")] = drawn.encode(draft)
+        committed = ss[_k(page, "seen")] = drawn.encode(draft)
+    ss[ui.wkey(page, "pts")] = committed
     points = drawn.decode(committed)
     if not drawn.ready(points):
         return Source("draw", lim=CANVAS_LIM)
