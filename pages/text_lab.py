@@ -64,7 +64,6 @@ def sidebar() -> None:
     if TEXT_ATTACKS[st.session_state[ui.wkey("tx", "attack")]].sources:
         ui.select(STATE, "source", tr("tx_source"), fmt=lambda s: tr(f"tx_source_{s}"), where=sb, radio=True,
                   help=tr("tx_source_help"))
-    ui.slider(STATE, "budget", tr("tx_budget"), step=1, where=sb, help=tr("tx_budget_help"))
     ui.toggle(STATE, "protect", tr("tx_protect"), where=sb, help=tr("tx_protect_help"))
     sb.subheader(tr("tx_defense_title"))
     ui.select(STATE, "defense", tr("tx_defense"), fmt=lambda d: tr(f"tx_def_{d}"), where=sb,
@@ -78,10 +77,11 @@ def model_line(net: TextNetConfig, clf, c) -> None:
 
 
 def sentence_box(c) -> tuple[str, list[str] | None, object]:
-    left, right = columns([1.6, 1], gap="medium", vertical_alignment="bottom")
+    text = st.text_input(tr("tx_sentence"), key=ui.wkey("tx", "text"), max_chars=MAX_CHARS,
+                         help=tr("tx_sentence_help", n=MAX_CHARS))
+    left, right = columns([1, 1.4], gap="large", vertical_alignment="bottom")
     with left:
-        text = st.text_input(tr("tx_sentence"), key=ui.wkey("tx", "text"), max_chars=MAX_CHARS,
-                             help=tr("tx_sentence_help", n=MAX_CHARS))
+        ui.slider(STATE, "budget", tr("tx_budget"), step=1, help=tr("tx_budget_help"))
     with right:
         texts = c.test_texts[:N_PICK]
         st.selectbox(tr("tx_pick"), range(len(texts)), key="tx_pick", index=None, placeholder=tr("tx_pick_hint"),
