@@ -153,11 +153,11 @@ def curve_section(net: TextNetConfig, clf, cfg: TextAttackConfig) -> None:
                            mime="text/csv", key="tx_curve_dl")
     with right:
         chosen = found[("plain", cfg.attack)]
-        sep = " " if net.corpus == "en" else ""
-        fooled = [{tr("tx_col_before"): sep.join(r.tokens), tr("tx_col_after"): sep.join(r.adv_tokens),
+        fooled = [{tr("tx_col_before"): t, tr("tx_col_after"): corpus.rebuild(t, r.adv_tokens, net.corpus),
                    tr("tx_col_changes"): ", ".join(f"{r.tokens[i]}→{r.adv_tokens[i]}" for i in r.changed),
                    tr("tx_col_queries"): r.queries}
-                  for r in chosen.results if r.success and r.flipped_at <= cfg.budget]
+                  for r, t in zip(chosen.results, chosen.texts, strict=True)
+                  if r.success and r.flipped_at <= cfg.budget]
         st.markdown(tr("tx_fooled_table", n=len(fooled), total=len(chosen.results),
                        attack=tr(f"tx_attack_{cfg.attack}"), b=cfg.budget, q=f"{chosen.mean_queries:.0f}"))
         st.dataframe(fooled[:50], hide_index=True, width="stretch", height=300)

@@ -2,7 +2,7 @@
 runs, the changed words show boxed as old → new, and the model's mind changes.
 
 Served through app.py when its navigation lists the page, else as a server of its own
-whose entry is the page. Screenshots: artifacts/screenshots/text-lab[-zh].png."""
+whose entry is the page. Screenshots: artifacts/screenshots/text-lab-attack[-zh].png."""
 
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def test_type_a_sentence_and_watch_it_fooled(page, text_lab_url, shots, lang, se
     # the curve on test sentences comes after the attack; wait for it before the picture
     page.locator('[data-testid="stDataFrame"]').nth(1).wait_for()
     time.sleep(1.0)
-    page.screenshot(path=str(shots / f"text-lab{'' if lang == 'en' else '-zh'}.png"), full_page=True)
+    page.screenshot(path=str(shots / f"text-lab-attack{'' if lang == 'en' else '-zh'}.png"), full_page=True)
 
 
 def test_markup_is_text_and_keeps_the_previous_result(page, text_lab_url):
