@@ -38,12 +38,16 @@ def db() -> store.Store:
 
 
 def source() -> str:
-    """Where a join attempt comes from, for the failed-join limit: the client's address,
+    """Where a join attempt comes from, for the failed-join limit: the client's address (behind
+    the local proxy of a replicated deployment, the address that proxy saw, its X-Real-IP),
     else (no address known) this browser session."""
     try:
         ip = st.context.ip_address
+        real = st.context.headers.get("X-Real-IP")
     except Exception:  # noqa: BLE001 - no browser (tests)
-        ip = None
+        ip = real = None
+    if isinstance(ip, str) and ip in ("127.0.0.1", "::1") and isinstance(real, str) and real.strip():
+        ip = real.strip()[:64]  # set by our own proxy on the same machine, which overwrites a client's
     if isinstance(ip, str) and ip:
         return f"ip:{ip}"
     return "session:" + st.session_state.setdefault("_cl_source", secrets.token_hex(8))

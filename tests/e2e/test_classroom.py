@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from tests.e2e.conftest import LOGS, _free_port, _healthy, app_pages
-from tests.e2e.test_browser import assert_no_error, metric, wait_idle
+from tests.e2e.test_browser import _STATE_JS, assert_no_error, metric
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECTOR = {"width": 1920, "height": 1080}
@@ -163,11 +163,27 @@ def _paint(page, pixels: list[int]) -> None:
             page.wait_for_timeout(100)
 
 
+def _settle(page, settle_s: float = 0.6, timeout_s: float = 90) -> None:
+    """Wait until the script is done (nothing running or stale) for ``settle_s`` in a row; charts
+    in a tab not shown are never drawn, so they are not waited for."""
+    deadline, since = time.monotonic() + timeout_s, None
+    while time.monotonic() < deadline:
+        s = page.evaluate(_STATE_JS)
+        if s["state"] == "notRunning" and not s["running"] and s["stale"] == 0:
+            since = since or time.monotonic()
+            if time.monotonic() - since >= settle_s:
+                return
+        else:
+            since = None
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the page did not settle within {timeout_s:.0f} s")
+
+
 def _move(page, x: float, y: float) -> None:
-    wait_idle(page, charts=False)
+    _settle(page)
     page.get_by_role("tab", name="Beat the boundary (2-D)").click()
     for name, v in (("x", x), ("y", y)):
-        wait_idle(page, charts=False, settle_s=0.5)
+        _settle(page)
         box = page.locator(f".st-key-cl_bd_{name} input")
         box.fill(f"{v:.2f}")
         box.press("Enter")
