@@ -257,12 +257,17 @@ class Store:
         return n >= limit
 
     def _note(self, kind: str, subject: str) -> None:
+        now = self.clock()
         with self.engine.begin() as conn:
-            conn.execute(events.insert().values(kind=kind, subject=subject[:128], at=self.clock()))
+            conn.execute(events.insert().values(kind=kind, subject=subject[:128], at=now))
+            if kind == "join_fail":  # where failed joins came from is forgotten after an hour
+                conn.execute(events.delete().where(events.c.kind == kind, events.c.at < now - EVENT_KEEP_S))
 
     def join(self, code: str, nickname: str, *, source: str) -> Student:
         """Let a student in under ``nickname`` (see :func:`names.clean`). ``source`` names where
-        the attempt comes from (the client's address): its failed joins are limited."""
+        the attempt comes from (the client's address): its failed joins are limited. Only a hash of it
+        is written, and only for an hour: the nickname stays the one thing kept about a student."""
+        source = _hash("join:" + str(source))
         with self.engine.connect() as conn:
             if self._limited(conn, "join_fail", source, limit=FAILED_JOINS, window=FAILED_JOIN_WINDOW_S):
                 raise ClassError("cl_err_join_limited", "too many failed joins from here; wait a few minutes",
