@@ -101,3 +101,20 @@ def test_a_clicked_point_retrains_and_the_link_draws_the_same_map(page, new_page
     other.goto(page.url)
     idle(other, text=f"{n} of at most 400 points")
     assert map_images(other)[0] == after  # the same drawing, the same network, the same map
+
+
+def test_a_chinese_spreadsheet_export_in_gbk(page, app_url, shots):
+    page.goto(f"{app_url}/?src=upload&lang=zh")
+    page.wait_for_selector("input[type=file]", state="attached")
+    text = csv_bytes().decode("utf-8-sig").replace("weight,height,animal", "体重,身高,动物")
+    text = text.replace(",cat", ",猫").replace(",dog", ",狗")
+    page.set_input_files("input[type=file]", files=[{"name": "宠物.csv", "mimeType": "text/csv",
+                                                       "buffer": text.encode("gbk")}])
+    idle(page, text="准备就绪")
+    body = page.inner_text("body")
+    assert "宠物.csv" in body and "GBK" in body and "2 个类别（狗, 猫）" in body
+    titles = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMain"] .xtitle, '
+        + '[data-testid="stMain"] .ytitle')].map(t => t.textContent)""")
+    assert "体重（已标准化）" in titles and "身高（已标准化）" in titles, titles
+    assert len(map_images(page)) >= 2
+    page.screenshot(path=str(shots / "owndata-upload-zh.png"), full_page=True)
