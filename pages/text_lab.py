@@ -216,7 +216,7 @@ def main() -> None:
     st.header(tr("tx_code_title"))
     with st.expander(tr("tx_code_expander"), expanded=not ui.presenter()):
         sentence = text.strip() if tokens else _default_sentence()
-        st.code(snippet(net, cfg, sentence), language="python")
+        st.code(snippet(net, cfg, sentence, defense=v["defense"]), language="python")
     st.header(tr("tx_lesson_title"))
     st.markdown(tr("tx_lesson"))
     keep = {"epochs", "seed", "attack", "budget", "protect", "defense", "compare", "text"}

@@ -183,3 +183,9 @@ def test_the_shown_code_reproduces_the_attack():
     clf = train(c.train_texts, c.y_train, lang="en", epochs=2, seed=3)
     direct = run("typo", clf, corpus.tokenize("A funny, smart and 'charming' film.", "en"), budget=2)
     assert ns["res"].adv_tokens == direct.adv_tokens and ns["res"].queries == direct.queries
+    guarded: dict = {}
+    exec(compile(snippet(net, cfg, "A funny, smart and charming film.", defense="normalize"), "<s>", "exec"),  # noqa: S102
+         guarded)
+    assert type(guarded["clf"]).__name__ == "Normalized"
+    with pytest.raises(ValueError, match="defense must be one of none, normalize, augment"):
+        snippet(net, cfg, "x", defense="magic")
