@@ -173,8 +173,9 @@ CODE_CSS = """<style>
 </style>"""
 
 
-def digit_figure(original: np.ndarray, changed: np.ndarray, *, pred: int, conf: float, label: int) -> go.Figure:
-    titles = (tr("cl_dg_fig_original", k=label), tr("cl_dg_fig_change"), tr("cl_dg_fig_now", k=pred, p=conf))
+def digit_figure(original: np.ndarray, changed: np.ndarray, *, pred: int, conf: float, label: int,
+                 change: str = "cl_dg_fig_change") -> go.Figure:
+    titles = (tr("cl_dg_fig_original", k=label), tr(change), tr("cl_dg_fig_now", k=pred, p=conf))
     # the panels are narrow beside the painter: short titles
     return figs.digit_views(original, changed, titles=titles, scale=1.0, lang=_lang(), presenter=presenter())
 
@@ -247,12 +248,14 @@ def reveal_digits(sess, best: dict | None, *, key: str = "cl_rv") -> None:
             big_text(tr("cl_reveal_by", nick=best["nickname"], l2=best["score"], n=best["pixels"]), key=f"{key}_h")
             x = activities.painted(x0, best["payload"]["toggled"])
             pred, conf = reading(m, x)
-            ui_chart(digit_figure(x0, x, pred=pred, conf=conf, label=label), key=f"{key}_human")
+            ui_chart(digit_figure(x0, x, pred=pred, conf=conf, label=label, change="cl_dg_fig_best_change"),
+                     key=f"{key}_human")
     with c[1]:
         st.markdown(f"**{tr('cl_reveal_attack')}**")
         big_text(tr("cl_reveal_attack_line", l2=atk.l2, n=atk.pixels), key=f"{key}_a")
         pred, conf = reading(m, atk.x)
-        ui_chart(digit_figure(x0, atk.x, pred=pred, conf=conf, label=label), key=f"{key}_attack")
+        ui_chart(digit_figure(x0, atk.x, pred=pred, conf=conf, label=label, change="cl_dg_fig_attack_change"),
+                 key=f"{key}_attack")
 
 
 def reveal_boundary_text(sess, best: dict | None) -> None:
