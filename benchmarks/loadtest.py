@@ -845,7 +845,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--ramp", help="comma-separated class sizes, e.g. 5,10,20,30: the largest meeting the targets")
     ap.add_argument("--no-warmup", action="store_true",
                     help="measure the server started here cold (by default the teacher's own visits go first, "
-                         "untimed: / and, for the pages scenario, every page)")
+                         "untimed: / and, for the pages and soak scenarios, every page)")
     args = ap.parse_args(argv)
 
     scenarios = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
@@ -864,7 +864,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"server {url}" + (f" (pid {pid})" if pid else " (process unknown: no CPU or memory figures)"),
               flush=True)
         if not args.url and not args.no_warmup:
-            pages = PAGES if "pages" in scenarios else ("",)
+            # every page for the pages scenario, and before a soak (so what it measures is the
+            # retraining, not the first visits of pages the server warms up on its own meanwhile)
+            pages = PAGES if {"pages", "soak"} & set(scenarios) else ("",)
             for page, res in zip(pages, run_sync(warm_up(url, max(args.timeout, 600.0), pages))):
                 print(f"warm-up visit to /{page}: {res.seconds:.1f} s" + "".join(f"; {e}" for e in res.errors),
                       flush=True)
