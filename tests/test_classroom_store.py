@@ -307,3 +307,12 @@ def test_processes_starting_together_share_one_schema(tmp_path):
     assert all(p.returncode == 0 for p in procs), [o[1][-800:] for o in outs]
     st = store.Store(url)
     assert _count(st, sessions) == 3
+
+
+def test_a_plain_postgresql_address_works(pg_url):
+    """ADVLAB_DATABASE_URL as hosting services write it (postgresql:// or postgres://) uses psycopg 3."""
+    for scheme in ("postgresql://", "postgres://"):
+        st = store.Store(pg_url.replace("postgresql+psycopg://", scheme))
+        assert st.engine.dialect.driver == "psycopg"
+        assert st.create_session(activities=["quiz"]).session.code
+        st.engine.dispose()

@@ -111,8 +111,9 @@ def _engine(url: str) -> Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
         return eng
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    for plain in ("postgresql://", "postgres://"):  # the driver shipped in requirements.txt: psycopg 3
+        if url.startswith(plain):
+            url = "postgresql+psycopg://" + url.removeprefix(plain)
     return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
