@@ -819,6 +819,8 @@ def main(argv=None) -> int:
                     help="only these ε pages, by url path or name (e.g. digits transfer; '' is the Playground)")
     ap.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     args = ap.parse_args(argv)
+    # a stopped run still stops the server it started (the finally blocks run on SystemExit)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     def log(msg: str) -> None:
         if not args.quiet:
