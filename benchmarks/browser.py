@@ -105,6 +105,7 @@ EPS_PAGES = [
     EpsPage("Robustness", "robustness", "rb.eps"),
     EpsPage("Defenses", "defenses", "df.eval_eps"),
     EpsPage("Transferability", "transfer", "tf.eps"),
+    EpsPage("Text lab", "text-lab", "tx.budget"),  # its budget is an ε in words
 ]
 COLD_CHART_KEY = "pg_map"  # the Playground's decision map
 LIVE_CHART = "advlab_chart"  # the app's chart component (advlab.ui.livechart), updated in place
