@@ -65,6 +65,7 @@ def sidebar() -> None:
         ui.select(STATE, "source", tr("tx_source"), fmt=lambda s: tr(f"tx_source_{s}"), where=sb, radio=True,
                   help=tr("tx_source_help"))
     ui.toggle(STATE, "protect", tr("tx_protect"), where=sb, help=tr("tx_protect_help"))
+    ui.slider(STATE, "chars", tr("tx_chars"), step=1, where=sb, help=tr("tx_chars_help"))
     sb.subheader(tr("tx_defense_title"))
     ui.select(STATE, "defense", tr("tx_defense"), fmt=lambda d: tr(f"tx_def_{d}"), where=sb,
               help=tr("tx_defense_help"))
@@ -219,7 +220,7 @@ def main() -> None:
         st.code(snippet(net, cfg, sentence, defense=v["defense"]), language="python")
     st.header(tr("tx_lesson_title"))
     st.markdown(tr("tx_lesson"))
-    keep = {"epochs", "seed", "attack", "budget", "protect", "defense", "compare", "text"}
+    keep = {"epochs", "seed", "attack", "budget", "protect", "chars", "defense", "compare", "text"}
     if TEXT_ATTACKS[cfg.attack].sources:
         keep.add("source")
     ui.sync_url(STATE, v, keep)

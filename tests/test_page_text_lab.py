@@ -73,6 +73,10 @@ def test_changing_the_attack_and_budget_changes_the_result(page):
     assert not at.exception and not at.error
     assert _metric(at, "words changed").endswith("/ 1")
     assert "run('typo', clf, tokens, budget=1" in at.code[0].value
+    at.slider(key="tx.chars").set_value(1)
+    at.run()
+    assert "max_chars=1" in at.code[0].value
+    assert at.query_params["chars"] in ("1", ["1"])
     assert not [r for r in at.radio if r.key == "tx.source"]  # typos take no word source
 
 
@@ -97,6 +101,7 @@ def test_a_typed_sentence_is_attacked_and_goes_into_the_link(page):
     at = page
     at.selectbox(key="tx.attack").set_value("greedy")
     at.slider(key="tx.budget").set_value(3)
+    at.slider(key="tx.chars").set_value(0)
     _text_input(at).set_value("A clever and touching movie about a small family.")
     at.run()
     assert not at.error

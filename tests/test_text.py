@@ -189,3 +189,13 @@ def test_the_shown_code_reproduces_the_attack():
     assert type(guarded["clf"]).__name__ == "Normalized"
     with pytest.raises(ValueError, match="defense must be one of none, normalize, augment"):
         snippet(net, cfg, "x", defense="magic")
+
+
+@pytest.mark.parametrize("name", list(TEXT_ATTACKS))
+def test_a_character_budget_caps_the_letters_changed(lab, name):
+    _, _, clf, sample = lab
+    for toks in sample[:20]:
+        res = run(name, clf, toks, budget=5, max_chars=3, protect_stop=False, source="embedding")
+        assert res.chars_changed <= 3 and len(res.changed) <= 5
+    with pytest.raises(ValueError, match=r"max_chars must be a whole number from 0 \(no limit\) to 60"):
+        run(name, clf, sample[0], max_chars=-1)

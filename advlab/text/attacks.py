@@ -8,7 +8,8 @@ Every attack has the same contract::
     attack(clf, tokens, *, budget=3, protect_stop=True, label=None, ...) -> TextAttackResult
 
 ``tokens`` is a tokenized sentence (:func:`advlab.text.corpus.tokenize`), ``budget`` the
-most words (Chinese: characters) it may change, ``label`` the class to move away from
+most words (Chinese: characters) it may change, ``max_chars`` (0: no limit) the most
+characters (summed edit distance), ``label`` the class to move away from
 (default: the model's prediction). Each result counts the sentences the attack scored
 (``queries``). :data:`TEXT_ATTACKS` registers them for the page.
 """
@@ -28,6 +29,7 @@ __all__ = ["SOURCES", "TEXT_ATTACKS", "TextAttackResult", "TextAttackSpec", "emb
 
 SOURCES = ("synonyms", "embedding")
 BUDGET_MAX = 10
+CHARS_MAX = 60
 
 
 @dataclass(frozen=True)
@@ -72,8 +74,10 @@ class _Oracle:
         return self.clf.proba(token_lists)
 
 
-def _check(clf, tokens: Sequence[str], budget: int, label: int | None) -> tuple[str, ...]:
+def _check(clf, tokens: Sequence[str], budget: int, label: int | None, max_chars: int = 0) -> tuple[str, ...]:
     tokens = tuple(tokens)
+    if not isinstance(max_chars, int | np.integer) or not 0 <= max_chars <= CHARS_MAX:
+        raise ValueError(f"max_chars must be a whole number from 0 (no limit) to {CHARS_MAX}, got {max_chars!r}")
     if not tokens:
         raise ValueError("tokens must hold at least one word, got none")
     if len(tokens) > clf.maxlen:
@@ -110,20 +114,22 @@ def importance(clf, tokens: Sequence[str], *, label: int | None = None, mode: st
     return p[0, label] - p[1:, label]
 
 
-def _search(clf, tokens, *, budget: int, protect_stop: bool, label: int | None,
+def _search(clf, tokens, *, budget: int, protect_stop: bool, label: int | None, max_chars: int,
             candidates: Callable[[str], Sequence[str]]) -> TextAttackResult:
     """Greedy search by importance: change the most important eligible word to the
-    candidate that lowers the label's probability most; stop when the label flips."""
+    candidate that lowers the label's probability most; stop when the label flips.
+    ``max_chars > 0`` also caps the characters changed (edit distance, summed)."""
     oracle = _Oracle(clf)
     p0 = oracle.proba([tokens])[0]
     label = int(p0.argmax()) if label is None else label
     scores = importance(clf, tokens, label=label, oracle=oracle)
     order = sorted(_eligible(tokens, clf.lang, protect_stop), key=lambda i: (-scores[i], i))
-    cur, p_cur, changed = list(tokens), p0, []
+    cur, p_cur, changed, used = list(tokens), p0, [], 0
     for pos in order:
         if len(changed) >= budget or p_cur.argmax() != label:
             break
-        cands = [c for c in candidates(tokens[pos]) if c != tokens[pos]]
+        cands = [c for c in candidates(tokens[pos]) if c != tokens[pos]
+                 and (not max_chars or used + _char_distance(tokens[pos], c) <= max_chars)]
         if not cands:
             continue
         trials = [cur[:pos] + [c] + cur[pos + 1:] for c in cands]
@@ -132,6 +138,7 @@ def _search(clf, tokens, *, budget: int, protect_stop: bool, label: int | None,
         if p[best, label] < p_cur[label]:
             cur, p_cur = trials[best], p[best]
             changed.append(pos)
+            used += _char_distance(tokens[pos], cur[pos])
     flipped = len(changed) if p_cur.argmax() != label else None
     return TextAttackResult(tokens, tuple(cur), label, p0, p_cur, oracle.queries, tuple(changed), flipped)
 
@@ -162,7 +169,7 @@ def _unit_embeddings(clf) -> np.ndarray:
 
 
 def greedy(clf, tokens: Sequence[str], *, budget: int = 3, protect_stop: bool = True, label: int | None = None,
-           source: str = "synonyms", k: int = 100) -> TextAttackResult:
+           source: str = "synonyms", k: int = 100, max_chars: int = 0) -> TextAttackResult:
     """Greedy word substitution, TextFooler-style (Jin et al., AAAI 2020,
     https://arxiv.org/abs/1907.11932): words in order of leave-one-out importance,
     each replaced by the candidate that lowers the label's probability most.
@@ -172,7 +179,7 @@ def greedy(clf, tokens: Sequence[str], *, budget: int = 3, protect_stop: bool = 
     Deviation: no sentence-encoder similarity check or part-of-speech filter (the paper
     uses USE and counter-fitted vectors); a change is kept whenever it lowers the label's
     probability."""
-    tokens = _check(clf, tokens, budget, label)
+    tokens = _check(clf, tokens, budget, label, max_chars)
     if source not in SOURCES:
         raise ValueError(f"source must be one of {', '.join(SOURCES)}, got {source!r}")
     if source == "synonyms":
@@ -183,7 +190,8 @@ def greedy(clf, tokens: Sequence[str], *, budget: int = 3, protect_stop: bool = 
     else:
         def cands(w: str) -> Sequence[str]:
             return embedding_neighbours(clf, w, k=k)
-    return _search(clf, tokens, budget=budget, protect_stop=protect_stop, label=label, candidates=cands)
+    return _search(clf, tokens, budget=budget, protect_stop=protect_stop, label=label, max_chars=max_chars,
+                   candidates=cands)
 
 
 @cache
@@ -230,20 +238,21 @@ def typo_variants(word: str) -> tuple[str, ...]:
 
 
 def typos(clf, tokens: Sequence[str], *, budget: int = 3, protect_stop: bool = True,
-          label: int | None = None) -> TextAttackResult:
+          label: int | None = None, max_chars: int = 0) -> TextAttackResult:
     """Character typos, DeepWordBug-style (Gao et al. 2018): in order of importance, each
     word gets the one-letter edit (swap, drop, duplicate) that lowers the label's
     probability most; words of one letter are left alone. Chinese, whose tokens are
     characters: a homophone (same pinyin, pypinyin's readings) instead.
     Deviation: importance is leave-one-out, not the paper's temporal scores."""
-    tokens = _check(clf, tokens, budget, label)
+    tokens = _check(clf, tokens, budget, label, max_chars)
     if clf.lang == "zh":
         def cands(w: str) -> Sequence[str]:
             return homophones(w, known=clf.vocab.known)
     else:
         def cands(w: str) -> Sequence[str]:
             return typo_variants(w) if len(w) > 1 else ()
-    return _search(clf, tokens, budget=budget, protect_stop=protect_stop, label=label, candidates=cands)
+    return _search(clf, tokens, budget=budget, protect_stop=protect_stop, label=label, max_chars=max_chars,
+                   candidates=cands)
 
 
 def _embedding_gradient(clf, ids: np.ndarray, label: int) -> np.ndarray:
@@ -263,7 +272,7 @@ def _embedding_gradient(clf, ids: np.ndarray, label: int) -> np.ndarray:
 
 
 def hotflip(clf, tokens: Sequence[str], *, budget: int = 3, protect_stop: bool = True, label: int | None = None,
-            top_words: int = 3000, beam: int = 4) -> TextAttackResult:
+            top_words: int = 3000, beam: int = 4, max_chars: int = 0) -> TextAttackResult:
     """Gradient-guided token flips, HotFlip (Ebrahimi et al., ACL 2018,
     https://arxiv.org/abs/1712.06751): the flip of position i to word w is scored by the
     first-order change of the loss, ``(e_w - e_i) . dL/de_i``; the best flips are made one
@@ -271,11 +280,12 @@ def hotflip(clf, tokens: Sequence[str], *, budget: int = 3, protect_stop: bool =
     stop words left out.
     Deviation: the paper flips characters with a beam search; this flips words and checks
     the ``beam`` best-scored flips with real queries, keeping the best."""
-    tokens = _check(clf, tokens, budget, label)
+    tokens = _check(clf, tokens, budget, label, max_chars)
     oracle = _Oracle(clf)
     p0 = oracle.proba([tokens])[0]
     label = int(p0.argmax()) if label is None else label
     emb = clf.weights["emb"]
+    used = 0
     stops = stop_words(clf.lang)
     pool = np.array([i for i in range(2, min(top_words, len(clf.vocab))) if clf.vocab.words[i] not in stops])
     eligible = _eligible(tokens, clf.lang, protect_stop)
@@ -288,19 +298,25 @@ def hotflip(clf, tokens: Sequence[str], *, budget: int = 3, protect_stop: bool =
         grad = _embedding_gradient(clf, ids, label)
         oracle.queries += 1
         gain = (emb[pool] @ grad[free].T) - np.einsum("ij,ij->i", emb[ids[0, free]], grad[free])[None, :]
-        flat = np.argsort(-gain, axis=None)[:beam]
         trials, where = [], []
-        for f in flat:
+        for f in np.argsort(-gain, axis=None)[:beam * 50]:
             w, j = np.unravel_index(f, gain.shape)
-            pos = free[j]
-            trials.append(cur[:pos] + [clf.vocab.words[pool[w]]] + cur[pos + 1:])
+            pos, word = free[j], clf.vocab.words[pool[w]]
+            if max_chars and used + _char_distance(tokens[pos], word) > max_chars:
+                continue
+            trials.append(cur[:pos] + [word] + cur[pos + 1:])
             where.append(pos)
+            if len(trials) == beam:
+                break
+        if not trials:
+            break
         p = oracle.proba(trials)
         best = int(p[:, label].argmin())
         if p[best, label] >= p_cur[label]:
             break
         cur, p_cur = trials[best], p[best]
         changed.append(where[best])
+        used += _char_distance(tokens[where[best]], cur[where[best]])
     flipped = len(changed) if p_cur.argmax() != label else None
     return TextAttackResult(tokens, tuple(cur), label, p0, p_cur, oracle.queries, tuple(changed), flipped)
 
@@ -320,10 +336,11 @@ TEXT_ATTACKS: dict[str, TextAttackSpec] = {
 
 
 def run(name: str, clf, tokens: Sequence[str], *, budget: int = 3, protect_stop: bool = True,
-        source: str = "synonyms", label: int | None = None) -> TextAttackResult:
-    """The registered attack ``name`` (a key of :data:`TEXT_ATTACKS`)."""
+        source: str = "synonyms", label: int | None = None, max_chars: int = 0) -> TextAttackResult:
+    """The registered attack ``name`` (a key of :data:`TEXT_ATTACKS`); ``max_chars > 0``
+    caps the characters changed as well as the words."""
     if name not in TEXT_ATTACKS:
         raise ValueError(f"attack must be one of {', '.join(TEXT_ATTACKS)}, got {name!r}")
     spec = TEXT_ATTACKS[name]
     extra = {"source": source} if spec.sources else {}
-    return spec.fn(clf, tokens, budget=budget, protect_stop=protect_stop, label=label, **extra)
+    return spec.fn(clf, tokens, budget=budget, protect_stop=protect_stop, label=label, max_chars=max_chars, **extra)

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..config import Config, spec
 from ..state import Field
-from .attacks import BUDGET_MAX, SOURCES, TEXT_ATTACKS
+from .attacks import BUDGET_MAX, CHARS_MAX, SOURCES, TEXT_ATTACKS
 from .corpus import LANGS, tokenize
 from .model import corpus_vocab
 
@@ -40,9 +40,10 @@ class TextAttackConfig(Config):
     source: str = spec("synonyms", choices=SOURCES)
     budget: int = spec(3, lo=1, hi=BUDGET_MAX)
     protect: bool = spec(True)
+    chars: int = spec(0, lo=0, hi=CHARS_MAX)  # most characters changed; 0: no limit
 
     def run_kwargs(self) -> dict[str, Any]:
-        return {"budget": self.budget, "protect_stop": self.protect, "source": self.source}
+        return {"budget": self.budget, "protect_stop": self.protect, "source": self.source, "max_chars": self.chars}
 
 
 class SentenceError(ValueError):

@@ -36,7 +36,7 @@ def correct_sample(clf, texts: Sequence[str], y: np.ndarray, *, n: int = 100) ->
 
 
 def success_curve(clf, texts: Sequence[str], y: np.ndarray, *, attack: str, budget_max: int = 6, n: int = 100,
-                  protect_stop: bool = True, source: str = "synonyms",
+                  protect_stop: bool = True, source: str = "synonyms", max_chars: int = 0,
                   on_progress: Callable[[int, int], None] | None = None) -> SuccessCurve:
     """Run ``attack`` once per sentence at ``budget_max``: the search changes one word at a
     time, so a run that flipped the label after k changes succeeds at every budget >= k."""
@@ -44,7 +44,7 @@ def success_curve(clf, texts: Sequence[str], y: np.ndarray, *, attack: str, budg
     results = []
     for j, i in enumerate(idx):
         results.append(run(attack, clf, tokenize(texts[i], clf.lang), budget=budget_max,
-                           protect_stop=protect_stop, source=source, label=int(y[i])))
+                           protect_stop=protect_stop, source=source, label=int(y[i]), max_chars=max_chars))
         if on_progress is not None:
             on_progress(j + 1, len(idx))
     budgets = np.arange(1, budget_max + 1)

@@ -19,7 +19,8 @@ def snippet(net: TextNetConfig, cfg: TextAttackConfig, sentence: str, *, defense
     """Python that trains the page's model, applies its defense and runs its attack on ``sentence``."""
     if defense not in _DEFENSE:
         raise ValueError(f"defense must be one of {', '.join(_DEFENSE)}, got {defense!r}")
-    extra = f", source={cfg.source!r}" if cfg.attack == "greedy" else ""
+    extra = (f", source={cfg.source!r}" if cfg.attack == "greedy" else "") + \
+        (f", max_chars={cfg.chars}" if cfg.chars else "")
     guard = _DEFENSE[defense].format(lang=net.corpus, epochs=net.epochs, seed=net.seed)
     return f'''from advlab.text import load, run, tokenize, train
 

@@ -39,7 +39,7 @@ def _curve(clf, lang: str, attack: str, cfg: TextAttackConfig, n: int, budget_ma
     c = corpus.load(lang)
     return lambda job: evaluation.success_curve(
         clf, c.test_texts, c.y_test, attack=attack, budget_max=budget_max, n=n, protect_stop=cfg.protect,
-        source=cfg.source, on_progress=lambda i, k: job.report(i / k))
+        source=cfg.source, max_chars=cfg.chars, on_progress=lambda i, k: job.report(i / k))
 
 
 def curves(key: tuple, clf, lang: str, cfg: TextAttackConfig, *, variants=("plain",)) -> dict:
@@ -52,7 +52,7 @@ def curves(key: tuple, clf, lang: str, cfg: TextAttackConfig, *, variants=("plai
         for a in TEXT_ATTACKS:
             n, b = (CURVE_N, CURVE_BUDGET) if variant == "plain" else (DEFENSE_N, cfg.budget)
             target = defenses.Normalized(model) if variant.endswith("normalize") else model
-            items.append((("tx-curve", model_key, variant, a, cfg.source, cfg.protect, n, b),
+            items.append((("tx-curve", model_key, variant, a, cfg.source, cfg.protect, cfg.chars, n, b),
                           _curve(target, lang, a, cfg, n, b)))
             names.append((variant, a))
     out = shared_all(items, text=lambda d, n, job: tr("tx_curve_running", done=d, n=n))
