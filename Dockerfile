@@ -34,6 +34,12 @@ COPY app.py ./
 COPY advlab/ advlab/
 COPY pages/ pages/
 
+# class mode's database: a SQLite file in a volume the app user may write; replicas on
+# several machines share one PostgreSQL instead (ADVLAB_DATABASE_URL=postgresql://...)
+ENV ADVLAB_DATA_DIR=/var/lib/advlab
+RUN mkdir -p /var/lib/advlab && chown advlab:advlab /var/lib/advlab
+VOLUME /var/lib/advlab
+
 USER advlab
 
 EXPOSE 8501

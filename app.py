@@ -21,7 +21,10 @@ PAGES = [
     ("pages/robustness.py", "nav_robustness", ":material/trending_down:", "robustness", "rb"),
     ("pages/defenses.py", "nav_defenses", ":material/shield:", "defenses", "df"),
     ("pages/transfer.py", "nav_transfer", ":material/swap_horiz:", "transfer", "tf"),
+    ("pages/text_lab.py", "nav_text_lab", ":material/translate:", "text-lab", "tx"),
     ("pages/learn.py", "nav_learn", ":material/school:", "learn", "ln"),
+    ("pages/class_room.py", "nav_class", ":material/groups:", "class", "cl"),
+    ("pages/class_teacher.py", "nav_class_teacher", ":material/co_present:", "class-teacher", "ct"),
 ]
 
 

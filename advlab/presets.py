@@ -30,6 +30,7 @@ PRESETS: dict[str, Preset] = {p.key: p for p in [
     Preset("digits-that-fool", "digits", {"attack": "pgd", "eps": "0.1", "gfooled": "1"}),
     Preset("adv-training-tradeoff", "defenses", {"dataset": "moons", "method": "pgd", "sweep": "1"}),
     Preset("transfer-forest", "transfer", {"dataset": "blog", "attack": "pgd", "targets": "0-4"}),
+    Preset("text-typos", "text-lab", {"attack": "typo", "budget": "2", "text": "A clever and touching movie about a small family."}),
 ]}
 
 

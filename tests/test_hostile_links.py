@@ -67,9 +67,14 @@ def page_state(path: Path) -> PageState:
     return state
 
 
-PAGES = _app_pages()
+ALL_PAGES = _app_pages()
+URLS = {path: url for path, url, _ in ALL_PAGES}
+# class mode's pages take a join code, a rejoin token and a teacher key from the link, not
+# settings: they keep them as given and answer with their own messages (tested below)
+CLASS_LINK = ("code", "me", "key")
+CLASS_PAGES = [row for row in ALL_PAGES if "STATE =" not in (ROOT / row[0]).read_text(encoding="utf-8")]
+PAGES = [row for row in ALL_PAGES if row not in CLASS_PAGES]
 IDS = [url for _, url, _ in PAGES]
-URLS = {path: url for path, url, _ in PAGES}
 
 
 @cache
@@ -399,6 +404,29 @@ def test_every_field_hostile_at_once(path, family):
     check(path, query, {})
 
 
+@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("path", [p for p, _, _ in CLASS_PAGES], ids=[u for _, u, _ in CLASS_PAGES])
+def test_class_pages_take_hostile_codes_and_keys_as_plain_text(path, family, tmp_path, monkeypatch):
+    """A hostile join code, token or teacher key: the page answers with its join or start
+    form (and a message), never a crash or a traceback, and none of the text reaches HTML,
+    Markdown or a message outside a plain input box."""
+    monkeypatch.setenv("ADVLAB_DATA_DIR", str(tmp_path))
+    query = {n: FAMILIES[family] for n in CLASS_LINK}
+    at = run(path, query)
+    where = f"{path} with {_brief(query)}"
+    assert not at.exception, f"{where}: {at.exception}"
+    els = list(_walk(at._tree))
+    assert not [e for e in els if "Traceback (most recent call last)" in _text(e)], f"{where}: a traceback"
+    clean = run(path, {})
+    assert _view(at)["titles"] == _view(clean)["titles"], f"{where}: another page was drawn"
+    assert _view(at)["unsafe"] == _view(clean)["unsafe"], f"{where}: HTML differs from the clean page's"
+    inputs = {"text_input", "text_area"}
+    for needle in _needles(FAMILIES[family]):
+        for e in els:
+            if e.type not in inputs:
+                assert needle not in _text(e), f"{where}: {needle!r} shown in a {e.type}"
+
+
 @settings(max_examples=300, deadline=None)
 @given(raw=st.one_of(st.text(), st.sampled_from(MARKUP + GENERIC), _long()))
 def test_a_quoted_value_cannot_leave_its_code_span(raw):
@@ -426,7 +454,10 @@ def test_message_keys_never_collide_with_placeholders():
 
 
 def test_discovery_finds_every_page_and_field():
-    assert len(PAGES) >= 7
+    assert len(PAGES) >= 8
+    # only class mode's pages may go without settings in the link; any other page without a
+    # STATE would escape the tests above
+    assert [url for _, url, _ in CLASS_PAGES] == ["class", "class-teacher"]
     for path, url, _ in PAGES:
         fields = fields_of(path)
         assert {"lang", "present"} <= set(fields), url
@@ -435,7 +466,7 @@ def test_discovery_finds_every_page_and_field():
 
 def test_unknown_preset_note_on_every_page():
     """The case that broke every page: ``?preset=nope``."""
-    for path, url, _ in PAGES:
+    for path, url, _ in ALL_PAGES:
         at = run(path, {PRESET: "nope"})
         assert not at.exception, f"{url}: {at.exception}"
         assert any("`nope`" in w.value and "fgsm-moons" in w.value for w in at.warning), url

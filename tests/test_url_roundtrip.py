@@ -18,7 +18,9 @@ def _pages() -> list[tuple[str, str]]:
     raise AssertionError("app.py has no PAGES table")
 
 
-PAGES = _pages()
+# Class mode's pages carry a join code and a student's or teacher's token in their links, not
+# settings (tests/test_page_class.py follows those links; test_hostile_links.py breaks them)
+PAGES = [(url, path) for url, path in _pages() if "STATE =" in (ROOT / path).read_text(encoding="utf-8")]
 # The Learn page shows every section at once to a reader; only on a projector
 # (one section per slide) does it have a state worth sharing.
 BASE = {"learn": {"present": "1"}}

@@ -34,6 +34,7 @@ def app_pages() -> list[tuple]:
 PAGES = app_pages()
 URL_PATHS = [p[3] for p in PAGES]
 DEFAULT = URL_PATHS[0]  # st.navigation serves the default page at "/"
+FORMS = {"class", "class-teacher"}  # class mode opens on a form (join / start): no chart until a session runs
 
 
 def url(base: str, path: str = "", **query) -> str:
@@ -200,26 +201,29 @@ def test_playground_draws_and_eps_slider_changes_accuracy(app_url, page, shots):
 
 @pytest.mark.parametrize("path", URL_PATHS)
 def test_every_page_renders(app_url, page, shots, path):
-    latex = path == "learn"
+    latex, form = path == "learn", path in FORMS
     page.goto(page_address(app_url, path), wait_until="domcontentloaded")
     try:
-        wait_idle(page, charts=not latex, latex=latex)
+        wait_idle(page, charts=not (latex or form), latex=latex)
     finally:
         # playground.png is the slider test's (after moving ε); keep both
         shot(page, shots, path if path != DEFAULT else f"{path}-default")
     assert_no_error(page)
     if latex:
         assert page.locator(".katex").count() > 0
+    elif form:
+        assert page.locator('[data-testid="stTextInput"] input, [data-testid="stFormSubmitButton"] button, '
+                            '[data-testid="stButton"] button').count() >= 1, "the class page shows no form"
     else:
         assert page.locator('[data-testid="stPlotlyChart"] .main-svg').count() >= 1
 
 
 @pytest.mark.parametrize("path", URL_PATHS)
 def test_every_page_in_chinese(app_url, page, shots, path):
-    latex = path == "learn"
+    latex, form = path == "learn", path in FORMS
     page.goto(page_address(app_url, path, lang="zh"), wait_until="domcontentloaded")
     try:
-        wait_idle(page, charts=not latex, latex=latex)
+        wait_idle(page, charts=not (latex or form), latex=latex)
     finally:
         shot(page, shots, f"{path}-zh")
     assert_no_error(page)
