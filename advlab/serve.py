@@ -48,8 +48,27 @@ def _preload() -> None:
         logging.getLogger("advlab.serve").warning("preloading failed", exc_info=True)
 
 
+def steady_malloc(threshold: int = 128 * 1024) -> bool:
+    """Keep glibc's mmap threshold fixed. By default glibc raises it each time a
+    large block is freed, after which blocks of a few hundred kB (a decision
+    grid, a pickled result) come from the heap and leave holes it cannot give
+    back: the soak's memory grew by that. With a fixed threshold they are
+    mapped and returned whole when freed. ``MALLOC_MMAP_THRESHOLD_`` in the
+    environment wins; returns whether the setting was made."""
+    if "MALLOC_MMAP_THRESHOLD_" in os.environ or not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        return ctypes.CDLL("libc.so.6").mallopt(-3, int(threshold)) == 1  # -3: M_MMAP_THRESHOLD
+    except (OSError, AttributeError):  # not glibc
+        return False
+
+
 def main() -> None:
     import threading
+
+    steady_malloc()
 
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli

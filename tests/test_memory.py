@@ -5,6 +5,9 @@ graphs and stored results, whatever the number of retrains."""
 from __future__ import annotations
 
 import gc
+import os
+import subprocess
+import sys
 from functools import partial
 from pathlib import Path
 
@@ -90,3 +93,42 @@ def test_a_session_retraining_on_the_playground_keeps_memory_bounded(few_engines
     assert live(keras.Model) <= models_before
     assert len(ui.WORKSHOP.store) <= 3 and lessons.VALUES.nbytes <= 3_000_000
     assert sum(1 for o in gc.get_objects() if isinstance(o, PageState) and o.page == "pg") <= 2
+
+
+_MMAP_PROBE = """
+import ctypes, sys
+from advlab import serve
+
+class Info(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_size_t) for n in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
+                                                "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+libc = ctypes.CDLL("libc.so.6")
+libc.mallinfo2.restype = Info
+if sys.argv[1] == "fixed":
+    assert serve.steady_malloc()
+big = bytearray(8 * 2**20)
+del big  # by default glibc now raises its mmap threshold to 8 MB
+before = libc.mallinfo2().hblks
+grid = bytearray(400_000)  # a decision grid's size
+print(libc.mallinfo2().hblks - before)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc only")
+def test_the_server_maps_grid_sized_blocks_so_freeing_them_gives_memory_back():
+    """After a large block is freed, glibc would serve grid-sized blocks from its
+    heap, where freed ones leave holes; the server keeps them mapped."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
+    root = Path(__file__).resolve().parents[1]
+
+    def mapped(mode: str) -> int:
+        out = subprocess.run([sys.executable, "-c", _MMAP_PROBE, mode], check=False, cwd=root, env=env,
+                             capture_output=True, text=True, timeout=60)
+        if "mallinfo2" in out.stderr:
+            pytest.skip("this libc has no mallinfo2")
+        assert out.returncode == 0, out.stderr
+        return int(out.stdout.strip())
+
+    assert mapped("default") == 0
+    assert mapped("fixed") == 1
