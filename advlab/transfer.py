@@ -20,6 +20,7 @@ Nothing here imports streamlit.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -44,6 +45,7 @@ __all__ = [
     "predict_proba",
     "score",
     "score_all",
+    "slider_sweep",
     "success_rate",
     "train_target",
     "transfer_curve",
@@ -260,6 +262,21 @@ class TransferCurve:
     success: np.ndarray  # (M, E)
     accuracy: np.ndarray  # (M, E) accuracy on the adversarial examples
     clean: np.ndarray  # (M,) clean accuracy
+    fooled: np.ndarray | None = None  # (M, E, N) per point, as :attr:`Scores.fooled`; with ``keep=True``
+    x_adv: np.ndarray | None = None  # (E, N, D) the adversarial examples; with ``keep=True``
+
+    def index(self, eps: float) -> int | None:
+        """The position of ``eps`` in :attr:`eps` (to 1e-6), or None when it was not computed."""
+        hit = np.flatnonzero(np.abs(self.eps - float(eps)) <= 1e-6)
+        return int(hit[0]) if hit.size else None
+
+    def scores_at(self, j: int) -> dict[str, Scores]:
+        """Every model's :class:`Scores` at ``eps[j]`` (needs ``keep=True``), as
+        :func:`score_all` on the examples crafted at that epsilon gives them."""
+        if self.fooled is None:
+            raise ValueError("scores_at needs a curve made with keep=True")
+        return {n: Scores(float(self.clean[i]), float(self.accuracy[i, j]), float(self.success[i, j]),
+                          self.fooled[i, j]) for i, n in enumerate(self.names)}
 
     def rows(self) -> list[dict]:
         """Long format: one row per model and epsilon."""
@@ -284,11 +301,14 @@ class TransferCurve:
 def transfer_curve(surrogate, targets: Mapping[str, object], x, y, *, eps_values, attack: str = "pgd",
                    norm: str = "linf", targeted: bool = False, target=None, clip=None, seed: int = 0,
                    stop_early: bool = False, on_step: Callable[[int, int], None] | None = None,
-                   **params) -> TransferCurve:
+                   keep: bool = False, **params) -> TransferCurve:
     """Craft on ``surrogate`` at every epsilon in ``eps_values`` (see :func:`craft`;
     ``params`` are its ``steps``, ``restarts``, ``decay``) and score the examples on
     the surrogate (white-box) and on every model in ``targets``.
-    ``on_step(i, n)`` reports progress over the epsilons."""
+    ``on_step(i, n)`` reports progress over the epsilons. With ``keep=True`` the
+    curve also holds, per epsilon, the examples and which points fooled each
+    model (:meth:`TransferCurve.scores_at`): a fine grid of epsilons then answers
+    every epsilon on it without crafting again."""
     eps_values = check_eps_values(eps_values)
     unknown = set(params) - {"steps", "restarts", "decay", "step_size"}
     if unknown:
@@ -299,8 +319,6 @@ def transfer_curve(surrogate, targets: Mapping[str, object], x, y, *, eps_values
     models = {"surrogate": surrogate, **targets}
     x = v.features("x", x)
     y = v.labels("y", y, x.shape[0])
-    succ = np.zeros((len(models), len(eps_values)))
-    acc = np.zeros_like(succ)
     clean_pred = {n: predict(m, x) for n, m in models.items()}
     n = len(x)
     if attack in ("bim", "pgd", "mim") and not stop_early:
@@ -327,10 +345,40 @@ def transfer_curve(surrogate, targets: Mapping[str, object], x, y, *, eps_values
                 on_step(j, len(eps_values))
             advs.append(craft(surrogate, x, y, attack=attack, eps=float(e), norm=norm, targeted=targeted,
                               target=target, clip=clip, seed=seed, stop_early=stop_early, **params))
-    for j, xa in enumerate(advs):
-        for i, (name, m) in enumerate(models.items()):
-            pa = predict(m, xa)
-            acc[i, j] = float(np.mean(pa == y))
-            succ[i, j] = success_rate(y, clean_pred[name], pa, targeted=targeted, target=target)
+    return _score_curve(models, eps_values, np.stack(advs), y, clean_pred, targeted=targeted, target=target, keep=keep)
+
+
+def slider_sweep(surrogate, targets: Mapping[str, object], x, y, *, eps_max: float, step: float = 0.01,
+                 keep_examples: bool = True, **kwargs) -> TransferCurve:
+    """:func:`transfer_curve` with ``keep=True`` at every multiple of ``step`` from
+    0 to ``eps_max`` (an epsilon slider's values), in one batched call: every
+    position of the slider is then answered by :meth:`TransferCurve.scores_at`.
+    ``keep_examples=False`` drops the examples (keeps the per-point results)."""
+    step = v.number("step", step, lo=0.0, hi=1.0, lo_open=True)
+    eps_max = v.number("eps_max", eps_max, lo=0.0, hi=100.0, lo_open=True)
+    if eps_max / step > 400:
+        raise ValueError(f"eps_max / step must be at most 400 (one batch per epsilon), got {eps_max / step:g}")
+    grid = np.round(np.arange(0.0, eps_max + step / 2, step), 6)
+    curve = transfer_curve(surrogate, targets, x, y, eps_values=grid, keep=True, **kwargs)
+    return curve if keep_examples else dataclasses.replace(curve, x_adv=None)
+
+
+def _score_curve(models, eps_values, advs, y, clean_pred, *, targeted, target, keep) -> TransferCurve:
+    """Each model predicts every epsilon's examples in one call (one call per
+    model, not per model and epsilon: a forest or k-NN call has a high fixed cost)."""
+    e, n = advs.shape[:2]
+    succ = np.zeros((len(models), e))
+    acc = np.zeros_like(succ)
+    fooled = np.zeros((len(models), e, n), bool)
+    tgt = np.broadcast_to(np.asarray(target), y.shape) if targeted else None
+    for i, (name, m) in enumerate(models.items()):
+        pa = predict(m, advs.reshape(e * n, -1)).reshape(e, n)
+        pc = clean_pred[name]
+        fooled[i] = (pc == y) & ((pa == tgt) & (y != tgt) if targeted else (pa != y))
+        for j in range(e):
+            acc[i, j] = float(np.mean(pa[j] == y))
+            succ[i, j] = success_rate(y, pc, pa[j], targeted=targeted, target=target)
     clean = np.array([float(np.mean(clean_pred[n] == y)) for n in models])
-    return TransferCurve(eps_values, tuple(models), succ, acc, clean)
+    if not keep:
+        return TransferCurve(eps_values, tuple(models), succ, acc, clean)
+    return TransferCurve(eps_values, tuple(models), succ, acc, clean, fooled, advs.astype(np.float32))

@@ -3,12 +3,13 @@ to other models the learner picks."""
 
 from __future__ import annotations
 
+import dataclasses
 from functools import partial
 
 import numpy as np
 import streamlit as st
 
-from advlab import evaluation, export, models, projections, transfer, ui
+from advlab import export, models, projections, transfer, ui
 from advlab.attacks import ATTACKS
 from advlab.config import AttackConfig, DataConfig, NetConfig, TargetConfig
 from advlab.data import TWO_D
@@ -17,7 +18,7 @@ from advlab.state import Field, PageState
 from advlab.ui import controls, lessons, owndata
 
 DATASETS = (*TWO_D, "blog", "digits")
-CURVE_POINTS = 11
+EPS_STEP = 0.01  # the ε slider's step
 GALLERY_RES = 90
 K = "tf"
 LESSON = (DataConfig, NetConfig, TargetConfig)
@@ -111,27 +112,30 @@ def attack_section(ds, surrogate: lessons.Stored, targets: dict[str, lessons.Sto
     v = ui.values(STATE)
     net, tcfg = NetConfig.from_values(v), TargetConfig.from_values(v)
     stop = v["stop"] and ATTACKS[cfg.attack].iterative
-    # the chart reaches the table's ε, so its marker is always on it
-    grid = tuple(evaluation.eps_grid(max(v["emax"], cfg.eps), CURVE_POINTS, decimals=4).tolist())
-    common = dict(clip=ds.clip, seed=net.seed, stop_early=stop)
-    slot = st.empty()
-    slot.progress(0.0, text=ui.tr("tf_crafting", n=len(grid)))
+    # every slider ε up to the chart's end at once: a move is then a look-up, nothing is crafted again
+    top = max(v["emax"], min(1.0, np.ceil(cfg.eps * 4 - 1e-9) / 4))
+    common, shown = dict(clip=ds.clip, seed=net.seed, stop_early=stop), {"surrogate": surrogate, **targets}
+    keys, slot = tuple(m.key for m in shown.values()), st.empty()
+    slot.progress(0.0, text=ui.tr("tf_crafting", n=round(top / EPS_STEP) + 1))
     try:
-        curve = lessons.result(("tf-curve", surrogate.key, tuple(t.key for t in targets.values()), grid, cfg, stop,
-                                net.seed), partial(
-            transfer.transfer_curve, surrogate.model, {n: t.model for n, t in targets.items()}, ds.x_test, ds.y_test,
-            eps_values=grid, attack=cfg.attack, **{k: a for k, a in cfg.run_kwargs().items() if k != "eps"}, **common))
-        x_adv = lessons.result(("tf-craft", surrogate.key, cfg, stop, net.seed), partial(
-            transfer.craft, surrogate.model, ds.x_test, ds.y_test, attack=cfg.attack, **cfg.run_kwargs(), **common))
+        curve = lessons.result(("tf-sweep", keys, top, dataclasses.replace(cfg, eps=None), stop, net.seed), partial(
+            transfer.slider_sweep, surrogate.model, {n: t.model for n, t in targets.items()}, ds.x_test, ds.y_test,
+            eps_max=top, step=EPS_STEP, keep_examples=ds.n_features == 2, attack=cfg.attack,
+            **{k: a for k, a in cfg.run_kwargs().items() if k != "eps"}, **common))
+        if (at := curve.index(cfg.eps)) is None:  # an ε off the slider's steps (from a link): crafted on its own
+            x_adv = lessons.result(("tf-craft", surrogate.key, cfg, stop, net.seed), partial(transfer.craft,
+                                   surrogate.model, ds.x_test, ds.y_test, attack=cfg.attack, **cfg.run_kwargs(), **common))
+            scores = lessons.result(("tf-scores", keys, cfg, stop, net.seed), partial(
+                transfer.score_all, {n: m.model for n, m in shown.items()}, ds.x_test, x_adv, ds.y_test,
+                targeted=cfg.targeted, target=cfg.target if cfg.targeted else None))
+        else:
+            scores, x_adv = curve.scores_at(at), None if curve.x_adv is None else curve.x_adv[at]
     except ValueError as e:
         st.warning(ui.tr("tf_attack_error", msg=str(e)), icon=":material/warning:")
         return
     finally:
         slot.empty()
         ui.sync_url(STATE, v, controls.active_fields(STATE, v))
-    shown = {"surrogate": surrogate, **targets}
-    scores = transfer.score_all({n: m.model for n, m in shown.items()}, ds.x_test, x_adv, ds.y_test,
-                                targeted=cfg.targeted, target=cfg.target if cfg.targeted else None)
     labels = {"surrogate": ui.tr("tf_surrogate_whitebox"), **{n: target_label(tcfg, n) for n in targets}}
     show_numbers(cfg, tcfg, scores, list(targets))
     left, right = controls.columns([1.7, 1], gap="large")
@@ -183,11 +187,7 @@ def reading(tcfg: TargetConfig, curve, scores: dict, targets: list[str], eps: fl
                  white=f"{scores['surrogate'].success:.0%}", eps=f"{eps:g}")
     if over:
         text += " " + ui.tr("tf_read_over", names=", ".join(target_label(tcfg, n) for n in over))
-    if stop:
-        text += " " + ui.tr("tf_read_stop")
-    elif iterative:
-        text += " " + ui.tr("tf_read_full")
-    st.markdown(text)
+    st.markdown(text + (" " + ui.tr("tf_read_stop") if stop else " " + ui.tr("tf_read_full") if iterative else ""))
 
 
 def table(cfg: AttackConfig, scores: dict, labels: dict, csv_rows: list[dict]) -> None:

@@ -67,3 +67,26 @@ def test_two_d_data_draws_boundaries_and_a_bad_k_leaves_only_knn_out():
     assert any("k-NN" in w.value and "left out" in w.value for w in at.warning)
     assert len(at.dataframe[0].value) == 6  # knn is missing, everything else is there
     assert len(livechart.figures(at)) == 2  # the chart and the boundary gallery
+
+
+def test_moving_eps_back_shows_the_same_numbers_without_attacking_again(monkeypatch):
+    """Every slider ε is crafted in one batch when the page opens: moving ε,
+    forth or back, shows each ε's own numbers and runs no attack."""
+    from advlab import transfer
+
+    calls = []
+    for name in ("iterate", "craft"):
+        real = getattr(transfer, name)
+        monkeypatch.setattr(transfer, name, lambda *a, _real=real, _n=name, **k: calls.append(_n) or _real(*a, **k))
+    at = run(seed=11)  # a lesson of its own: nothing stored for it yet
+    assert not at.exception, at.exception
+    assert calls, "the first view crafts its examples"
+    seen = {}
+    for eps in (0.1, 0.25, 0.4, 0.1, 0.25):
+        before = len(calls)
+        at.slider(key="tf.eps").set_value(eps).run()
+        assert not at.exception, at.exception
+        assert len(calls) == before, f"moving ε to {eps} attacked again"
+        numbers = (metric(at, "white-box success"), metric(at, "mean transfer"), at.dataframe[0].value.to_dict())
+        assert seen.setdefault(eps, numbers) == numbers
+    assert seen[0.1][0] < seen[0.4][0]  # and ε still matters
