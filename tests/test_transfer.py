@@ -189,3 +189,26 @@ def test_bad_arguments_raise_a_message_naming_them(blog):
     for fn, param in cases:
         with pytest.raises(ValueError, match=naming(param)):
             fn()
+
+
+def test_unchecked_transfer_figures_are_what_plotly_would_validate():
+    """The gallery and the chart skip Plotly's checks to be cheap on every ε move:
+    Plotly, checking them, accepts every property and draws the same figure."""
+    import json
+
+    import plotly.graph_objects as go
+
+    from advlab.figures import defense as dfig
+
+    rng = np.random.default_rng(0)
+    xs = np.linspace(-2, 2, 30)
+    x_adv, y = rng.normal(size=(40, 2)), rng.integers(0, 3, 40)
+    for k in (2, 3):
+        panels = [dict(xs=xs, ys=xs, proba=rng.dirichlet(np.ones(k), (30, 30)), fooled=rng.random(40) < 0.3,
+                       title=f"model {i}") for i in range(3)]
+        gallery = dfig.boundary_gallery(panels, x_adv, y, lang="zh", presenter=k == 3)
+        checked = go.Figure(gallery.to_dict())  # raises on any property Plotly does not know
+        assert json.loads(gallery.to_json()) == json.loads(checked.to_json())
+        assert gallery.layout.template.layout.paper_bgcolor == "white"  # the template, not just its name
+    chart = dfig.transfer_chart(np.linspace(0, 0.5, 51), rng.random((4, 51)), list("abcd"), eps_mark=0.3)
+    assert json.loads(chart.to_json()) == json.loads(go.Figure(chart.to_dict()).to_json())

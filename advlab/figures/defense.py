@@ -30,6 +30,7 @@ from .common import (
     merge,
     style,
     subplot_title,
+    unchecked_figure,
     vline,
 )
 from .playground import add_adversarial, add_points, decision_map, png_data_uri
@@ -164,7 +165,7 @@ def transfer_chart(eps, success, labels, *, eps_mark: float | None = None, lang:
     merge(layout, style(presenter=presenter, height=560 if presenter else 460),
           # below the plot: seven long names on the right would squeeze the curves
           dict(legend=dict(orientation="h", yanchor="top", y=-0.2, xanchor="left", x=0.0), margin=dict(b=10)))
-    return go.Figure(data=data, layout=layout)
+    return unchecked_figure(data, layout)  # drawn again on every epsilon move
 
 
 def _blend(proba: np.ndarray) -> np.ndarray:
@@ -212,7 +213,8 @@ def boundary_gallery(panels, x_adv, y, *, lang: str = "en", presenter: bool = Fa
         k = proba.shape[-1]
         pred = proba.argmax(-1)
         for cls in range(k if k > 2 else 1):
-            z = (pred == cls).astype(float) if k > 2 else proba[..., 1]
+            # three decimals draw the same 0.5 line and make a third of the JSON
+            z = (pred == cls).astype(np.int8) if k > 2 else np.round(proba[..., 1], 3)
             data.append(dict(type="contour", x=xs, y=ys, z=z, showscale=False, hoverinfo="skip", showlegend=False,
                              contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
                              line=dict(color=BLACK, width=_line(1.2, presenter)), **on))
@@ -232,4 +234,4 @@ def boundary_gallery(panels, x_adv, y, *, lang: str = "en", presenter: bool = Fa
         layout[f"yaxis{sfx}"].update(range=[float(ys[0]), float(ys[-1])], showticklabels=False, showgrid=False,
                                      zeroline=False, scaleanchor=f"x{sfx}", scaleratio=1)
     merge(layout, style(presenter=presenter, height=(380 if presenter else 290) * rows + 30, legend=False))
-    return go.Figure(data=data, layout=layout)
+    return unchecked_figure(data, layout)  # drawn again on every epsilon move
