@@ -212,3 +212,21 @@ def test_unchecked_transfer_figures_are_what_plotly_would_validate():
         assert gallery.layout.template.layout.paper_bgcolor == "white"  # the template, not just its name
     chart = dfig.transfer_chart(np.linspace(0, 0.5, 51), rng.random((4, 51)), list("abcd"), eps_mark=0.3)
     assert json.loads(chart.to_json()) == json.loads(go.Figure(chart.to_dict()).to_json())
+
+
+def test_unchecked_digit_figures_are_what_plotly_would_validate():
+    """The Digits page's image grids are drawn again on every ε move, unchecked:
+    Plotly, checking them, accepts them and draws the same figure."""
+    import json
+
+    import plotly.graph_objects as go
+
+    from advlab.figures import lab
+
+    rng = np.random.default_rng(1)
+    x, xa = rng.random(64), rng.random(64)
+    figs = [lab.digit_views(x, xa, titles=("a", "b", "c"), lang="zh"),
+            lab.digit_gallery(rng.random((6, 64)), indices=list(range(6)), y=rng.integers(0, 10, 6),
+                              pred_adv=rng.integers(0, 10, 6), conf_adv=rng.random(6), ncols=3, presenter=True)]
+    for fig in figs:
+        assert json.loads(fig.to_json()) == json.loads(go.Figure(fig.to_dict()).to_json())

@@ -213,8 +213,8 @@ def boundary_gallery(panels, x_adv, y, *, lang: str = "en", presenter: bool = Fa
         k = proba.shape[-1]
         pred = proba.argmax(-1)
         for cls in range(k if k > 2 else 1):
-            # three decimals draw the same 0.5 line and make a third of the JSON
-            z = (pred == cls).astype(np.int8) if k > 2 else np.round(proba[..., 1], 3)
+            # single precision draws the same 0.5 line and halves the JSON (arrays go out as binary)
+            z = (pred == cls).astype(np.int8) if k > 2 else proba[..., 1].astype(np.float32)
             data.append(dict(type="contour", x=xs, y=ys, z=z, showscale=False, hoverinfo="skip", showlegend=False,
                              contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
                              line=dict(color=BLACK, width=_line(1.2, presenter)), **on))

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from ..attacks import ATTACKS
 from ..i18n import t
-from .common import BLACK, BLUE, GREY, ORANGE, VERMILLION, class_color, hline, merge, style, vline
+from .common import BLACK, BLUE, GREY, ORANGE, VERMILLION, class_color, hline, merge, style, unchecked_figure, vline
 
 # ink dark on light paper: 0 (background) is white, 1 (full ink) is black
 INK = [[0.0, "#ffffff"], [1.0, "#000000"]]
@@ -278,7 +278,7 @@ def _image_grid(images: list[dict], *, nrows: int, ncols: int, titles: list[str]
     if shapes is not None:
         layout["shapes"] = shapes
     merge(layout, style(presenter=presenter, legend=False, height=height), {"margin": margin})
-    return go.Figure(data=data, layout=layout)
+    return unchecked_figure(data, layout)  # drawn again on every epsilon move
 
 
 def digit_views(x, x_adv, *, shape=(8, 8), titles: tuple[str, str, str], scale: float | None = None,

@@ -1,4 +1,4 @@
-"""Server-side time of the Playground's rerun when the epsilon slider moves.
+"""Server-side time of a page's rerun when the epsilon slider moves (Playground, Transferability).
 
 Measured from outside the page with Streamlit's AppTest (the script runs
 in-process, as on the server, without a browser). In the app, moving epsilon
@@ -52,29 +52,44 @@ def timed_fragments():
         yield seconds
 
 
-def rows(ref_seconds: float) -> list[dict]:
+def eps_moves(page: str, key: str, *values: tuple[float, ...],
+              query: dict | None = None) -> tuple[list[tuple[float, float]], ...] | str:
+    """Open ``page`` (with the link's ``query``), then for each tuple in ``values`` move the slider ``key``
+    through it; per tuple, the (whole rerun, fragment body) seconds of each
+    move. A string when the page raised (the message)."""
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "pages" / "playground.py"), default_timeout=300)
+    at = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=600)
+    for k, val in (query or {}).items():
+        at.query_params[k] = str(val)
     with timed_fragments() as frag_times:
         at.run()
         if at.exception:
-            return [{"case": CASE, "seconds": float("nan"), "budget_seconds": 0.150,
-                     "note": f"page raised: {at.exception[0].message}"}]
+            return at.exception[0].message
 
         def move(eps):
-            """Move the slider and rerun; (whole rerun, fragment body) seconds."""
-            at.slider(key="pg.eps").set_value(eps)
+            at.slider(key=key).set_value(eps)
             del frag_times[:]
             t0 = time.perf_counter()
             at.run()
             full = time.perf_counter() - t0
             if len(frag_times) != 1:
-                raise RuntimeError(f"expected one fragment call per Playground rerun, saw {len(frag_times)}")
+                raise RuntimeError(f"expected one fragment call per {page} rerun, saw {len(frag_times)}")
             return full, frag_times[0]
 
-        new = [move(eps) for eps in (0.21, 0.22, 0.23, 0.24, 0.26, 0.27, 0.28)]  # the attack really runs
-        back = [move(eps) for eps in (0.21, 0.22, 0.23)]  # earlier epsilons: served from the cache
+        return tuple([move(eps) for eps in vs] for vs in values)
+
+
+def rows(ref_seconds: float) -> list[dict]:
+    return playground_rows() + transfer_rows()
+
+
+def playground_rows() -> list[dict]:
+    got = eps_moves("playground", "pg.eps", (0.21, 0.22, 0.23, 0.24, 0.26, 0.27, 0.28),  # the attack really runs
+                    (0.21, 0.22, 0.23))  # earlier epsilons: served from the cache
+    if isinstance(got, str):
+        return [{"case": CASE, "seconds": float("nan"), "budget_seconds": 0.150, "note": f"page raised: {got}"}]
+    new, back = got
     return [
         {"case": CASE + " (new ε, PGD-40)", "seconds": _median([f for _, f in new]), "budget_seconds": 0.150,
          "note": "attack fragment, default settings, 120 test points"},
@@ -83,3 +98,24 @@ def rows(ref_seconds: float) -> list[dict]:
         {"case": "Playground: whole-page rerun (upper bound)", "seconds": _median([w for w, _ in new]),
          "budget_seconds": None, "note": "AppTest reruns the whole script; the app reruns only the fragment"},
     ]
+
+
+def transfer_rows() -> list[dict]:
+    """Transferability: the first view crafts every slider ε up to the chart's
+    end in one batch, so a move to any of them only looks its numbers up and
+    draws them (on 2-D data also the gallery of seven decision maps)."""
+    case = "Transferability: ε moved, server rerun"
+    out = []
+    for data, query in (("blog data", None), ("moons, with the boundary gallery", {"dataset": "moons"})):
+        got = eps_moves("transfer", "tf.eps", (0.21, 0.22, 0.23, 0.24, 0.26, 0.27, 0.28), (0.21, 0.22, 0.23, 0.24, 0.26),
+                        query=query)
+        if isinstance(got, str):
+            out.append({"case": f"{case}, {data}", "seconds": float("nan"), "budget_seconds": 0.060,
+                        "note": f"page raised: {got}"})
+            continue
+        new, back = got
+        out += [{"case": f"{case}, {data} (new ε)", "seconds": _median([f for _, f in new]), "budget_seconds": 0.060,
+                 "note": "attack fragment, surrogate and six targets"},
+                {"case": f"{case}, {data} (earlier ε)", "seconds": _median([f for _, f in back]),
+                 "budget_seconds": 0.060, "note": "attack fragment, an ε shown before"}]
+    return out
