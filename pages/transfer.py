@@ -1,5 +1,4 @@
-"""Transferability: craft adversarial examples on a surrogate MLP and show them
-to other models the learner picks."""
+"""Transferability: craft adversarial examples on a surrogate MLP, show them to other models the learner picks."""
 
 from __future__ import annotations
 
@@ -22,9 +21,8 @@ EPS_STEP = 0.01  # the ε slider's step
 GALLERY_RES = 90
 K = "tf"
 LESSON = (DataConfig, NetConfig, TargetConfig)
-_fields = controls.attack_fields("pgd", eps=0.3)
 # only attacks with an epsilon budget can be swept over epsilon and crafted at full budget
-_fields[0] = Field("attack", "pgd", "choice", choices=transfer.CRAFT_ATTACKS)
+_fields = [Field("attack", "pgd", "choice", choices=transfer.CRAFT_ATTACKS), *controls.attack_fields(eps=0.3)[1:]]
 STATE = PageState(K, [
     *DataConfig.fields(dataset="blog", noise=0.2, dataset_choices=DATASETS),
     *(f for f in NetConfig.fields() if f.name != "l2"),  # the surrogate's network; no weight decay here
@@ -118,7 +116,8 @@ def attack_section(ds, surrogate: lessons.Stored, targets: dict[str, lessons.Sto
     keys, slot = tuple(m.key for m in shown.values()), st.empty()
     slot.progress(0.0, text=ui.tr("tf_crafting", n=round(top / EPS_STEP) + 1))
     try:
-        curve = lessons.result(("tf-sweep", keys, top, dataclasses.replace(cfg, eps=None), stop, net.seed), partial(
+        view = ("tf-sweep", keys, top, dataclasses.replace(cfg, eps=None), stop, net.seed)
+        curve = lessons.result(view, partial(
             transfer.slider_sweep, surrogate.model, {n: t.model for n, t in targets.items()}, ds.x_test, ds.y_test,
             eps_max=top, step=EPS_STEP, keep_examples=ds.n_features == 2, attack=cfg.attack,
             **{k: a for k, a in cfg.run_kwargs().items() if k != "eps"}, **common))
@@ -141,17 +140,21 @@ def attack_section(ds, surrogate: lessons.Stored, targets: dict[str, lessons.Sto
     left, right = controls.columns([1.7, 1], gap="large")
     colors = [dfig.TARGET_COLORS[transfer.TARGETS.index(n) % len(dfig.TARGET_COLORS)] for n in targets]
     left.markdown(f"**{ui.tr('tf_chart_title', attack=ui.tr('attack_' + cfg.attack))}**")
-    with left:
-        ui.chart(dfig.transfer_chart(curve.eps, curve.success, [labels[n] for n in curve.names], eps_mark=cfg.eps,
-                                     lang=ui.lang(), presenter=ui.presenter(), colors=colors),
-                 key="tf_chart", filename="advlab-transfer-success")
+    view = (*view, cfg.eps, tuple(labels.values()), ui.lang(), ui.presenter())  # all a figure shows
+    with left:  # figures shared by every session on the same view: moving ε back reuses them
+        ui.chart(ui.figure(("tf-chart", *view), lambda: dfig.transfer_chart(
+            curve.eps, curve.success, [labels[n] for n in curve.names], eps_mark=cfg.eps, lang=ui.lang(),
+            presenter=ui.presenter(), colors=colors)), key="tf_chart", filename="advlab-transfer-success")
     with right:
         reading(tcfg, curve, scores, list(targets), cfg.eps, stop, ATTACKS[cfg.attack].iterative)
         with st.expander(ui.tr("tf_why_title"), expanded=False):
             st.markdown(ui.tr("tf_why"))
     table(cfg, scores, labels, curve.labelled_rows(labels, attack=cfg.attack, norm=cfg.norm, stop_early=stop))
     if ds.n_features == 2:
-        gallery(ds, shown, scores, x_adv, labels)
+        st.markdown(f"**{ui.tr('tf_gallery_title')}**")
+        ui.chart(ui.figure(("tf-gallery", *view), lambda: gallery(ds, shown, scores, x_adv, labels)),
+                 key="tf_gallery", filename="advlab-transfer-boundaries")
+        st.caption(ui.tr("tf_gallery_caption"))
 
 
 def show_numbers(cfg: AttackConfig, tcfg: TargetConfig, scores: dict, targets: list[str]) -> None:
@@ -206,8 +209,8 @@ def table(cfg: AttackConfig, scores: dict, labels: dict, csv_rows: list[dict]) -
                        mime="text/csv", key="tf_csv", width="stretch")
 
 
-def gallery(ds, shown: dict[str, lessons.Stored], scores: dict, x_adv, labels: dict) -> None:
-    st.markdown(f"**{ui.tr('tf_gallery_title')}**")
+def gallery(ds, shown: dict[str, lessons.Stored], scores: dict, x_adv, labels: dict):
+    """Every model's decision map with the same adversarial points on it."""
     lim = projections.plot_limits(ds.x_train, ds.x_test, pad=0.6)
     panels = []
     for n, m in shown.items():
@@ -215,10 +218,8 @@ def gallery(ds, shown: dict[str, lessons.Stored], scores: dict, x_adv, labels: d
                                                             ds.n_classes))
         panels.append({"xs": g.xs, "ys": g.ys, "proba": g.proba, "fooled": scores[n].fooled,
                        "title": ui.tr("tf_gallery_panel", what=labels[n], rate=f"{scores[n].success:.0%}")})
-    ui.chart(dfig.boundary_gallery(panels, x_adv, ds.y_test, lang=ui.lang(), presenter=ui.presenter(),
-                                   cols=2 if ui.presenter() else 4),
-             key="tf_gallery", filename="advlab-transfer-boundaries")
-    st.caption(ui.tr("tf_gallery_caption"))
+    return dfig.boundary_gallery(panels, x_adv, ds.y_test, lang=ui.lang(), presenter=ui.presenter(),
+                                 cols=2 if ui.presenter() else 4)
 
 
 def main() -> None:
