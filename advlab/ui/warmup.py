@@ -28,7 +28,7 @@ from collections.abc import Callable
 log = logging.getLogger("advlab.warmup")
 
 # URL paths of the pages with heavy first visits, the default page first
-PAGES = ("", "seed-lab", "digits", "robustness", "defenses", "transfer", "learn")
+PAGES = ("", "seed-lab", "digits", "robustness", "defenses", "transfer", "text-lab", "learn")
 QUIET_S = 1.5  # a later page is warmed once no visitor's script has run for this long
 
 
