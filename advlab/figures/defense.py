@@ -155,8 +155,9 @@ def transfer_chart(eps, success, labels, *, eps_mark: float | None = None, lang:
         data.append(dict(
             type="scatter", x=eps, y=success[i], mode="lines+markers", name=label,
             line=dict(color=color, width=_line(4 if white else 2.5, presenter), dash="dash" if white else "solid"),
+            # a fine ε grid keeps about a dozen markers per line: enough to tell the lines apart
             marker=dict(size=(10 if presenter else 7) if white else (8 if presenter else 5),
-                        symbol=MARKERS[i % len(MARKERS)]),
+                        symbol=MARKERS[i % len(MARKERS)], maxdisplayed=12 if len(eps) > 12 else 0),
             hovertemplate=f"{label}<br>ε = %{{x:.3g}}<br>" + t("tf_fig_success_hover", lang) + "<extra></extra>"))
     layout: dict = {"xaxis": dict(title=dict(text=t("fig_eps", lang)), rangemode="tozero", zeroline=False),
                     "yaxis": dict(title=dict(text=t("tf_fig_success", lang)), range=[0, 1.03], tickformat=".0%",
