@@ -118,7 +118,7 @@ def attack_section(ds, m: lessons.Stored) -> None:
     cols[3].metric(tr(size[0]), size[1], help=tr(f"{size[0]}_help"))
     close_up(ds, m.model, res, cfg, attacked)
     gallery(ds, m.model, res, tgt)
-    st.download_button(tr("dg_csv"), export.results_csv(res, feature_names=ds.feature_names),
+    st.download_button(tr("dg_csv"), partial(export.results_csv, res, feature_names=ds.feature_names),  # on click
                        file_name="advlab-digits-adversarial.csv", mime="text/csv", key="dg_csv_dl")
     ui.sync_url(STATE, v, active_fields(STATE, v))
 

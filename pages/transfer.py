@@ -205,7 +205,7 @@ def table(cfg: AttackConfig, scores: dict, labels: dict, csv_rows: list[dict]) -
         cols[1]: pct, cols[2]: pct, cols[3]: pct, cols[4]: st.column_config.NumberColumn(format="%.2f×")})
     c1, c2 = st.columns([3, 1])
     c1.caption(ui.tr("tf_table_caption"))
-    c2.download_button(ui.tr("tf_csv"), export.csv_text(csv_rows), file_name=f"advlab-transfer-{cfg.attack}.csv",
+    c2.download_button(ui.tr("tf_csv"), partial(export.csv_text, csv_rows), file_name=f"advlab-transfer-{cfg.attack}.csv",
                        mime="text/csv", key="tf_csv", width="stretch")
 
 
