@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from functools import partial
 
 import numpy as np
@@ -155,7 +156,7 @@ def curve_and_pca(ds, m: lessons.Stored, res, cfg: AttackConfig, seed: int, poin
     noise_cfg = AttackConfig("noise", None, cfg.norm)
 
     def curve(c: AttackConfig, eps_hi: float):
-        return lessons.result(("sl-curve", m.key, c, seed, eps_hi), partial(
+        return lessons.result(("sl-curve", m.key, dataclasses.replace(c, eps=None), seed, eps_hi), partial(  # not ε
             seedlab.attack_curve, m.model, ds.x_test, ds.y_test, c, eps_hi=eps_hi, seed=seed))
 
     left, right = columns(2, gap="large")
