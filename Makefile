@@ -66,8 +66,11 @@ postgres:
 		{ apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null; }; \
 	else echo "postgresql not found and cannot be installed here: the class-mode PostgreSQL tests will skip."; fi
 
+# The suite runs on one worker per core (pytest-xdist); a file's tests stay on one worker, so
+# a module's server or browser is started once. JOBS=1 runs it in one process.
+JOBS ?= auto
 test: $(VENV)/.installed-dev browser nginx postgres
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(JOBS) --dist loadfile
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks.bench
