@@ -139,7 +139,7 @@ def live(code: str, key: str) -> None:
     c = st.columns(3)
     c[0].metric(tr("cl_t_joined"), len(names))
     c[1].metric(tr("cl_t_status"), tr("cl_t_closed") if sess.closed else tr("cl_t_open"))
-    c[2].metric(tr("cl_t_expires"), pd.Timestamp(sess.expires_at, unit="s", tz="UTC").strftime("%Y-%m-%d %H:%M UTC"))
+    c[2].metric(tr("cl_t_expires"), pd.Timestamp(sess.expires_at, unit="s", tz="UTC").strftime("%m-%d %H:%M UTC"))
     plays = [a for a in sess.activities if a != "quiz"]
     cols = st.columns(max(len(plays), 1), gap="large")
     for col, act in zip(cols, plays):
