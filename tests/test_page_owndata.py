@@ -6,7 +6,6 @@ the network once per burst; a drawn link opened elsewhere draws the same map."""
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from advlab import drawn, models
+from advlab.ui import livechart
 
 PAGES = Path(__file__).resolve().parents[1] / "pages"
 
@@ -57,15 +57,8 @@ def errors(at) -> list[str]:
 
 
 def specs(at) -> list[dict]:
-    """Every chart's figure: a plain Plotly chart's, or a live chart component's (its JSON payload)."""
-    out = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    for c in at.get("bidi_component"):
-        raw = getattr(c.proto, "bytes", b"")
-        if raw:
-            payload = json.loads(raw)
-            if isinstance(payload, dict) and "figure" in payload:
-                out.append(payload["figure"])
-    return out
+    """Every chart's figure, in page order (plain Plotly charts and live charts alike)."""
+    return livechart.figures(at)
 
 
 @pytest.fixture

@@ -4,11 +4,12 @@ last good result stays, the sentence goes into the link, and Chinese works the s
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from advlab.ui import livechart
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "text_lab.py")
 
@@ -18,14 +19,7 @@ def _metric(at, label: str) -> str:
 
 
 def _figures(at) -> list[dict]:
-    out = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    for c in at.get("bidi_component"):
-        raw = getattr(c.proto, "bytes", b"")
-        if raw:
-            payload = json.loads(raw)
-            if isinstance(payload, dict) and "figure" in payload:
-                out.append(payload["figure"])
-    return out
+    return livechart.figures(at)
 
 
 def _arr(v) -> list[float]:
