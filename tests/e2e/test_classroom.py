@@ -145,6 +145,8 @@ def _point_solution(params: dict, factor: float = 1.15) -> tuple[float, float]:
     others = sorted(ds.x_train, key=lambda xt: float(np.linalg.norm(xt - x0)))
     for p in [x0 + f * (atk.x - x0) for f in (factor, 1.3, 1.6, 2.0)] + others:
         p = np.round(p, 2)
+        if np.any(np.abs(p) > activities.PLANE):
+            continue  # off the map: the page would refuse it, and a student cannot type it
         if activities.score_point(model, original=x0, label=label, point=p).fooled:
             return float(p[0]), float(p[1])
     raise AssertionError("no point crosses the boundary")
