@@ -369,6 +369,7 @@ def profile_groups(profile: dict, *, ended: float, window: tuple[float, float]) 
         return "other JS" if name not in ("(root)", "") else None
 
     out = dict.fromkeys(PROFILE_GROUPS, 0.0)
+    tops: dict[str, float] = {}
     ticks = profile["startTime"]  # microseconds
     for nid, dt in zip(profile["samples"], profile["timeDeltas"], strict=False):
         ticks += dt
@@ -376,8 +377,23 @@ def profile_groups(profile: dict, *, ended: float, window: tuple[float, float]) 
         g = group(nid)
         # a sample stands for the time since the one before it
         if g and window[0] <= t and t - dt / 1000 <= window[1]:
-            out[g] += (min(t, window[1]) - max(t - dt / 1000, window[0])) / 1000
+            sec = (min(t, window[1]) - max(t - dt / 1000, window[0])) / 1000
+            out[g] += sec
+            if g not in ("idle", "GC"):
+                tops[_where(nodes[nid]["callFrame"])] = tops.get(_where(nodes[nid]["callFrame"]), 0.0) + sec
+    out["top"] = sorted(tops.items(), key=lambda kv: -kv[1])[:TOP_FUNCTIONS]
     return out
+
+
+TOP_FUNCTIONS = 8
+
+
+def _where(frame: dict) -> str:
+    """A profile node's function as ``name (file:line)``, the file without its hash."""
+    url = frame.get("url") or ""
+    base = url.rsplit("/", 1)[-1].split("?")[0]
+    name = frame.get("functionName") or "(anonymous)"
+    return f"{name} ({base}:{frame.get('lineNumber', 0) + 1})" if base else name
 
 
 @dataclass
@@ -739,6 +755,8 @@ def report(cold: dict, results: list[PageResult], ref: PageResult) -> str:
         if r.profiled and r.profiled.ok and r.profiled.profile:
             prof.append(f"| {r.name} | {fmt(r.profiled.seconds, 3)} | "
                         + " | ".join(fmt(r.profiled.profile[g], 3) for g in PROFILE_GROUPS) + " |")
+    tops = [f"- {r.name}: " + "; ".join(f"{w} {sec:.3f}" for w, sec in r.profiled.profile.get("top", ()))
+            for r in [*results, ref] if r.profiled and r.profiled.ok and r.profiled.profile]
     loads = ", ".join(f"{r.name} {fmt(r.load_s, 1)} s" for r in [*results, ref] if r.load_s is not None)
     fonts = sorted({f for r in results for f in r.fonts})
     failed = [f"{r.name}: {s.note}" for r in [*results, ref] for s in ([r.first] if r.first else []) + r.steps
@@ -751,7 +769,9 @@ def report(cold: dict, results: list[PageResult], ref: PageResult) -> str:
            ("The page's main thread over one more step, from the key press to the last paint, sampled by V8's "
             "profiler (seconds; a DOM call counts for the script that made it; (program) is the renderer's work "
             "outside JavaScript):"),
-           "\n".join(prof), f"First visits (not timed as steps): {loads}.",
+           "\n".join(prof),
+           "The functions that took most of the profiled step's main thread (self time, seconds):\n" + "\n".join(tops),
+           f"First visits (not timed as steps): {loads}.",
            "Chart text is drawn in: " + (", ".join(fonts) or "(not found)") + " (as Chromium resolves the charts' "
            "font family on this machine; text measuring is part of every chart drawn)."]
     if failed:

@@ -43,6 +43,10 @@ def test_profile_groups_keep_to_the_window_and_charge_dom_calls_to_their_caller(
     assert got["(program)"] == pytest.approx(0.010)
     assert got["React"] == pytest.approx(0.010)
     assert got["idle"] == pytest.approx(0.005)  # cut at the window's end
+    top = dict(got["top"])  # self time by function, idle left out
+    assert top["draw (PlotlyChart.abc.js:1)"] == pytest.approx(0.010)
+    assert top["setAttribute"] == pytest.approx(0.010)  # a DOM call has no script of its own
+    assert "(idle)" not in top
 
 
 def test_report_rows_and_ratios():
