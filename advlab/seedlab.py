@@ -65,7 +65,10 @@ __all__ = [
     "eps_grid",
     "gallery_indices",
     "informative_share",
+    "pca_basis",
     "pca_projection",
+    "pca_view",
+    "point_proba",
     "run_blog",
     "run_snippet",
     "slice_direction",
@@ -251,6 +254,49 @@ def informative_share(grad, roles) -> float:
         raise ValueError(f"roles must name the {g.size} features, got {len(roles)}")
     total = g.sum()
     return float(g[[r == "informative" for r in roles]].sum() / total) if total > 0 else 0.0
+
+
+# -------------------------------------------------------------------- PCA ---
+
+def pca_basis(x_train, *, n_components: int = 2):
+    """The PCA :func:`~advlab.projections.pca_projection` fits on the clean
+    training points, fitted once: it does not depend on the attack, so an
+    epsilon move only projects (:func:`pca_view`)."""
+    from sklearn.decomposition import PCA
+
+    x_train = v.features("x_train", x_train)
+    n_components = v.number("n_components", n_components, lo=2, hi=min(x_train.shape), integer=True)
+    return PCA(n_components=n_components, svd_solver="full").fit(x_train.astype(np.float64))
+
+
+def pca_view(basis, x, x_adv) -> PCAProjection:
+    """What :func:`~advlab.projections.pca_projection` gives, with the PCA
+    ``basis`` of :func:`pca_basis` instead of a new fit."""
+    x = v.features("x", x)
+    x_adv = v.features("x_adv", x_adv)
+    if x.shape != x_adv.shape:
+        raise ValueError(f"x_adv must have the shape of x {x.shape}, got {x_adv.shape}")
+    if x.shape[1] != basis.n_features_in_:
+        raise ValueError(f"x must have the {basis.n_features_in_} features of the PCA basis, got {x.shape[1]}")
+    c = basis.transform(x.astype(np.float64))[:, :2]
+    a = basis.transform(x_adv.astype(np.float64))[:, :2]
+    delta = (x_adv - x).astype(np.float64)
+    full = np.linalg.norm(delta, axis=1)
+    shown = np.linalg.norm(delta @ basis.components_[:2].T, axis=1)
+    moved = full > 1e-9
+    in_plane = float(np.median(shown[moved] / full[moved])) if moved.any() else 0.0
+    return PCAProjection(clean=c, adv=a, explained=basis.explained_variance_ratio_[:2].copy(), in_plane=in_plane)
+
+
+def point_proba(spec, weights, x) -> np.ndarray:
+    """Class probabilities ``(N, 2)`` of the network ``spec`` with ``weights``
+    (Keras' order, as ``model.get_weights()`` gives them) on a few points, in
+    NumPy: for one point's story a compiled-graph call costs more than the maths."""
+    from .models import NumpyMLP
+    from .numerics import probs_from_logits
+
+    x = v.features("x", x)
+    return probs_from_logits(NumpyMLP(spec, weights=weights).logits(x))
 
 
 # ---------------------------------------------------------------- gallery ---

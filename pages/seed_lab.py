@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 
 from advlab import evaluation, export, seedlab, ui
-from advlab.attacks import ATTACKS, loss_gradient, proba
+from advlab.attacks import ATTACKS, loss_gradient
 from advlab.config import AttackConfig, DataConfig, SeedNetConfig
 from advlab.figures import lab as figs
 from advlab.state import Field, PageState
@@ -113,9 +113,8 @@ def main() -> None:
 def _next_fooled(fooled_idx: tuple) -> None:
     k = ui.wkey("sl", "point")
     cur = int(st.session_state.get(k, 0))
-    later = [i for i in fooled_idx if i > cur]
-    if later or fooled_idx:
-        st.session_state[k] = int((later or fooled_idx)[0])
+    if fooled_idx:  # the next fooled point after the current one, wrapping around
+        st.session_state[k] = int(next((i for i in fooled_idx if i > cur), fooled_idx[0]))
 
 
 @guarded_fragment
@@ -139,7 +138,7 @@ def explore(ds, m: lessons.Stored) -> None:
     cols[3].metric(tr("sl_m_l2"), f"{np.mean(res.l2):.3f}", help=tr("sl_m_l2_help"))
     budget_hi = curve_and_pca(ds, m, res, cfg, net.seed, point)
     i = point_section(ds, m, res, cfg, net.seed)
-    st.download_button(tr("sl_csv"), export.results_csv(res, feature_names=ds.feature_names),
+    st.download_button(tr("sl_csv"), partial(export.results_csv, res, feature_names=ds.feature_names),  # on click
                        file_name="advlab-seedlab-adversarial-points.csv", mime="text/csv", key="sl_points_dl")
     st.header(tr("sl_code_title"))
     st.caption(tr("sl_code_caption"))
@@ -179,7 +178,8 @@ def curve_and_pca(ds, m: lessons.Stored, res, cfg: AttackConfig, seed: int, poin
                            file_name="advlab-seedlab-curve.csv", mime="text/csv", key="sl_curve_dl")
     with right:
         st.subheader(tr("sl_pca_title"))
-        proj = lessons.result(("sl-pca", m.key, cfg, seed), partial(seedlab.pca_projection, ds.x_train, res.x, res.x_adv))
+        basis = lessons.result(("sl-pca", DATA), partial(seedlab.pca_basis, ds.x_train))  # fitted once, not per ε
+        proj = seedlab.pca_view(basis, res.x, res.x_adv)
         ui.chart(figs.pca_scatter(proj, res.y, res.pred_adv, chosen=point, class_names=_names(), lang=ui.lang(),
                                   presenter=ui.presenter()), key="sl_pca", filename="advlab-seedlab-pca")
         st.caption(tr("sl_pca_caption", share=f"{proj.explained.sum():.0%}", inplane=f"{proj.in_plane:.0%}"))
@@ -197,7 +197,8 @@ def point_section(ds, m: lessons.Stored, res, cfg: AttackConfig, seed: int) -> i
     c2.button(tr("sl_next_fooled"), on_click=_next_fooled, args=(fooled_idx,), disabled=not fooled_idx,
               key="sl_next", width="stretch")
     i = int(st.session_state[kp])
-    pb, pa = proba(m.model, np.stack([res.x[i], res.x_adv[i]]))
+    pb, pa = seedlab.point_proba(m.trained.spec, lessons.result(("sl-weights", m.key), m.model.get_weights),
+                                 np.stack([res.x[i], res.x_adv[i]]))  # two points: NumPy, not the graph
     verdict = ("sl_wrong_already" if res.pred_clean[i] != res.y[i] else
                "sl_fooled" if res.pred_adv[i] != res.y[i] else "sl_not_fooled")
     c3.markdown(tr("sl_point_status", i=i, true=names[res.y[i]], before=names[res.pred_clean[i]],
@@ -239,8 +240,7 @@ def _point_value(n: int) -> int:
     cur = st.session_state.get(kp, 0)
     if not isinstance(cur, int | np.integer) or not 0 <= cur < n:
         st.warning(tr("sl_point_range", i=cur, n=n - 1), icon=":material/warning:")
-        st.session_state[kp] = 0
-        cur = 0
+        st.session_state[kp] = cur = 0
     return int(cur)
 
 

@@ -41,7 +41,7 @@ def _look(data: list[dict], layout: dict, *, presenter: bool, after: dict | None
         if tr_["type"] in ("heatmap", "contour"):
             tr_["colorbar"] = merge(dict(tr_.get("colorbar") or {}),
                                     {"tickfont": {"size": tick}, "title": {"font": {"size": title}}})
-    return go.Figure(data=data, layout=layout)
+    return unchecked_figure(data, layout)  # drawn again on every epsilon move
 
 
 # ------------------------------------------------------------ Seed Lab ---
