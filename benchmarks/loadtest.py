@@ -95,15 +95,15 @@ from websockets.exceptions import WebSocketException
 ROOT = Path(__file__).resolve().parents[1]
 
 # URL paths of the app's pages ("" is the Playground, the default page)
-PAGES = ("", "seed-lab", "digits", "robustness", "defenses", "transfer", "learn")
+PAGES = ("", "seed-lab", "digits", "robustness", "defenses", "transfer", "text-lab", "learn")
 SCENARIOS = ("same-link", "seeds", "pages", "soak")
 # (students, actions) of each scenario in ``--scenario all``
-SCENARIO_DEFAULTS = {"same-link": (30, 10), "seeds": (30, 10), "pages": (28, 10), "soak": (1, 200)}
+SCENARIO_DEFAULTS = {"same-link": (30, 10), "seeds": (30, 10), "pages": (32, 10), "soak": (1, 200)}
 
 # Widget keys of the attack budget, in order of preference: every attack's ε
-# (``<page>.eps``), then the Defenses page's evaluation ε. Its training ε is
-# left alone: moving it retrains.
-EPS_KEYS = (".eps", ".eval_eps")
+# (``<page>.eps``), then the Defenses page's evaluation ε (its training ε is
+# left alone: moving it retrains), then the Text lab's budget of words changed.
+EPS_KEYS = (".eps", ".eval_eps", ".budget")
 SEED_KEY = ".seed"
 SOAK_SEEDS = (5000, 10000)  # the soak trains with seeds from this range (the seeds scenario's start at 1)
 
@@ -837,7 +837,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--url", help="server to measure (default: start one on a free port of 127.0.0.1)")
     ap.add_argument("--pid", type=int, help="the server's process id, for its CPU time and memory")
     ap.add_argument("--scenario", default="same-link", choices=(*SCENARIOS, "all"))
-    ap.add_argument("--students", type=int, help="class size (default: 30; 28 on pages; 1 for soak)")
+    ap.add_argument("--students", type=int, help="class size (default: 30; 32 on pages: 4 per page; 1 for soak)")
     ap.add_argument("--actions", type=int, help="actions per student after the first load (default 10; soak 200)")
     ap.add_argument("--think", type=float, default=1.0, help="seconds between a student's actions (±50%%)")
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds one request may take")
