@@ -8,7 +8,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import streamlit as st
 
-import advlab._tf  # noqa: F401 - configure TensorFlow before any page touches it
+# TensorFlow is not imported here: every import of it goes through advlab._tf
+# (which configures it first), and the server imports it on a thread of its
+# own from launch, so the navigation and sidebar are drawn while it loads.
 from advlab import ui
 from advlab.presets import PRESETS
 from advlab.state import shown

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 from pathlib import Path
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -28,24 +29,32 @@ def _port(args: list[str]) -> int:
     return int(os.environ.get("STREAMLIT_SERVER_PORT", "8501"))
 
 
-def _warm_up(port: int) -> None:
+def _warm_up(port: int, preloaded: threading.Event) -> None:
     """Open every page's default link in the background once the server listens
-    (importing advlab.ui here, before the server starts, would slow its start)."""
+    and the preload is done (importing advlab.ui here, before the server
+    starts, would slow its start)."""
     from advlab.ui import warmup
 
-    warmup.start(port).join()
+    warmup.start(port, after=preloaded).join()
 
 
-def _preload() -> None:
+def _preload(done: threading.Event) -> None:
     """Import TensorFlow and the app's modules while the server starts and the
-    first browser loads the page's scripts: the first run then finds them
-    imported instead of starting the longest step of a cold start itself."""
+    first browser loads the page's scripts, then trace the default page's
+    attack graphs: the first run then finds them ready instead of starting
+    the longest steps of a cold start itself."""
     try:
         import advlab._tf
         import advlab.figures
         import advlab.ui.lessons  # noqa: F401
+        from advlab.ui import warmup
+
+        if os.environ.get("ADVLAB_WARMUP", "all") != "0":
+            warmup.trace_default_graphs()
     except Exception:  # the first run imports them again and shows what fails
         logging.getLogger("advlab.serve").warning("preloading failed", exc_info=True)
+    finally:
+        done.set()
 
 
 def steady_malloc(threshold: int = 128 * 1024) -> bool:
@@ -66,18 +75,19 @@ def steady_malloc(threshold: int = 128 * 1024) -> bool:
 
 
 def main() -> None:
-    import threading
-
     steady_malloc()
 
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 
     PagesManager.uses_pages_directory = False
+    preloaded = threading.Event()
     if os.environ.get("ADVLAB_PRELOAD", "1") != "0":
-        threading.Thread(target=_preload, name="advlab-preload", daemon=True).start()
+        threading.Thread(target=_preload, args=(preloaded,), name="advlab-preload", daemon=True).start()
+    else:
+        preloaded.set()
     if os.environ.get("ADVLAB_WARMUP", "all") != "0":
-        threading.Thread(target=_warm_up, args=(_port(sys.argv[1:]),), daemon=True).start()
+        threading.Thread(target=_warm_up, args=(_port(sys.argv[1:]), preloaded), daemon=True).start()
     sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
     sys.exit(cli.main())
 

@@ -4,6 +4,11 @@ Attack loops are ``tf.function`` graphs traced once per *architecture*, not
 per model: the weights go in as tensors through Keras'
 ``stateless_call``. Retraining a network of the same shape therefore costs no
 new tracing, and moving a slider never traces at all.
+
+The small helpers the graphs call (the forward pass, the cross-entropy, the
+predicted class) branch only on static shapes, so they are kept out of
+AutoGraph's source conversion (:data:`static`): converting them cost about
+0.2 s of a cold server's first attack and changed nothing in the graph.
 """
 
 from __future__ import annotations
@@ -24,6 +29,9 @@ from .._tf import keras, tf
 from ..numerics import probs_from_logits
 
 NORMS = ("linf", "l2")
+# Functions called inside the graphs that AutoGraph need not convert: plain
+# Python over static shapes, traced as they are.
+static = tf.autograph.experimental.do_not_convert
 _lock = threading.Lock()
 # Each architecture's graphs cost about 5 MB (measured): a server keeps the
 # ones used last, so a class trying every width and depth stays bounded.
@@ -87,6 +95,7 @@ class Engine:
         self.n_out = out
 
     # the forward pass with explicit weights
+    @static
     def logits_fn(self, w, x):
         out, _ = self.template.stateless_call(w[0], w[1], x, training=False)
         return tf.cast(out, tf.float32)
@@ -124,6 +133,7 @@ def engine_for(model):
 
 # ----------------------------------------------------------------- helpers ---
 
+@static
 def per_example_ce(z, labels):
     """The model's own cross-entropy per example: sigmoid for (N, 1), softmax for (N, K)."""
     if z.shape[-1] == 1:
@@ -131,6 +141,7 @@ def per_example_ce(z, labels):
     return tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=z)
 
 
+@static
 def predict_from_logits(z):
     if z.shape[-1] == 1:
         return tf.cast(z[:, 0] > 0, tf.int32)
