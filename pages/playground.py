@@ -201,8 +201,9 @@ def extras(res, cfg: AttackConfig, data: DataConfig, net: NetConfig) -> None:
     with c1.expander(ui.tr("pg_code_title")):
         st.caption(ui.tr("pg_code_help"))
         st.code(export.playground_snippet(data, net, cfg), language="python")
-    c2.download_button(ui.tr("pg_csv"), export.playground_points_csv(res), file_name=f"advlab-{cfg.attack}-points.csv",
-                       mime="text/csv", key="pg_csv_button", width="stretch")
+    c2.download_button(ui.tr("pg_csv"), partial(export.playground_points_csv, res),  # written on click
+                       file_name=f"advlab-{cfg.attack}-points.csv", mime="text/csv", key="pg_csv_button",
+                       width="stretch")
 
 
 def _step_by(delta: int, n: int) -> None:

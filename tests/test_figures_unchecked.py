@@ -49,3 +49,54 @@ def test_seed_lab_figures_are_what_plotly_would_validate(presenter, lang):
                                     presenter=presenter))
     same_as_checked(lab.class_bars(rng.dirichlet(np.ones(10)), rng.dirichlet(np.ones(10)), true=3, target=5,
                                    lang=lang, presenter=presenter))
+
+
+class _Result:
+    """The fields of an attack result the Playground's map reads."""
+
+    def __init__(self, rng, n: int, steps: int | None):
+        self.x = rng.normal(size=(n, 2)).astype(np.float32)
+        self.x_adv = self.x + rng.normal(scale=0.2, size=(n, 2)).astype(np.float32)
+        self.y, self.pred_adv = rng.integers(0, 3, n), rng.integers(0, 3, n)
+        self.path = None if steps is None else np.stack([self.x + k * 0.01 for k in range(steps + 1)])
+        self.l2 = np.linalg.norm(self.x_adv - self.x, axis=1)
+
+
+@pytest.mark.parametrize("presenter", [False, True])
+def test_playground_figures_are_what_plotly_would_validate(presenter):
+    """The attack map is the decision map with the moves and one path added, as
+    building it figure method by figure method (checked by Plotly) gave."""
+    from advlab.figures import playground as pg
+
+    rng = np.random.default_rng(5)
+    xs = ys = np.linspace(-3, 3, 40, dtype=np.float32)
+    for k, steps, eps, norm, upto in ((2, 10, 0.3, "linf", None), (3, None, None, "l2", None), (3, 10, 0.5, "l2", 4)):
+        proba = rng.dirichlet(np.ones(k), (40, 40))
+        res = _Result(rng, 30, steps)
+        fast = pg.attack_map(xs, ys, proba, res, 2, eps=eps, norm=norm, upto=upto, lang="zh", presenter=presenter)
+        same_as_checked(fast)
+        slow = pg.decision_map(xs, ys, proba, lang="zh", presenter=presenter)
+        pg.add_adversarial(slow, res.x, res.x_adv, res.y, res.pred_adv, lang="zh", presenter=presenter)
+        path = res.path[:, 2, :] if steps else np.stack([res.x[2], res.x_adv[2]])
+        e, n = (eps, norm) if eps is not None else (float(res.l2[2]), "l2")
+        pg.add_path(slow, path, res.x[2], eps=e, norm=n, lang="zh", presenter=presenter, upto=upto)
+        slow.update_layout(height=760 if presenter else 580, legend=pg.MAP_LEGEND)
+        assert json.loads(fast.to_json()) == json.loads(slow.to_json())
+    for eps in (0.2, None):
+        same_as_checked(pg.perturbation_histogram(rng.random(50), rng.random(50) * 2, eps=eps, presenter=presenter))
+
+
+@pytest.mark.parametrize("presenter", [False, True])
+def test_robustness_figures_are_what_plotly_would_validate(presenter):
+    from advlab.figures import robustness as rfig
+
+    rng = np.random.default_rng(7)
+    eps = np.linspace(0, 0.5, 11)
+    curves = {a: np.sort(rng.random(11))[::-1] for a in ("noise", "fgsm", "pgd")}
+    for metric, mark in (("accuracy", 0.3), ("success", None)):
+        same_as_checked(rfig.robustness_curves(eps, curves, metric=metric, clean=0.95, chance=0.5, mark_eps=mark,
+                                               lang="zh", presenter=presenter))
+    d = {"deepfool": rng.random(60), "cw": np.where(rng.random(60) < 0.1, np.nan, rng.random(60))}
+    for mark in (0.4, None):
+        same_as_checked(rfig.distance_histogram(d, mark_eps=mark, presenter=presenter))
+        same_as_checked(rfig.flip_curve(d, mark_eps=mark, presenter=presenter))

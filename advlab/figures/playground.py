@@ -25,6 +25,7 @@ from .common import (
     merge,
     style,
     subplot_title,
+    unchecked_figure,
     vline,
 )
 
@@ -54,6 +55,12 @@ def _blend_image(proba: np.ndarray) -> np.ndarray:
 def decision_map(xs, ys, proba, *, lang: str = "en", presenter: bool = False, title: str | None = None,
                  class_names=None) -> go.Figure:
     """The model's class probabilities over the plane, with the boundary line."""
+    data, layout = _decision_parts(xs, ys, proba, lang=lang, presenter=presenter, title=title)
+    return go.Figure(data=data, layout=layout)
+
+
+def _decision_parts(xs, ys, proba, *, lang: str, presenter: bool, title: str | None = None) -> tuple[list, dict]:
+    """The traces and layout of :func:`decision_map`, as plain dicts."""
     k = proba.shape[-1]
     img = _blend_image(proba)
     dx = float(xs[1] - xs[0])
@@ -77,7 +84,7 @@ def decision_map(xs, ys, proba, *, lang: str = "en", presenter: bool = False, ti
         "yaxis": dict(range=[float(ys[0]), float(ys[-1])], title=dict(text=t("fig_x2", lang)), scaleanchor="x",
                       scaleratio=1, showgrid=False, zeroline=False),
     }, style(title=title, presenter=presenter))
-    return go.Figure(data=data, layout=layout)
+    return data, layout
 
 
 def add_points(fig: go.Figure, x, y, *, split: str, lang: str = "en", presenter: bool = False,
@@ -108,6 +115,13 @@ def add_adversarial(fig: go.Figure, x, x_adv, y, pred_adv, *, lang: str = "en", 
                     class_names=None) -> go.Figure:
     """Each adversarial point joined to its clean point by an arrow; fooled ones
     drawn as a red cross."""
+    fig.add_traces(_adversarial_traces(x, x_adv, y, pred_adv, lang=lang, presenter=presenter,
+                                       class_names=class_names))
+    return fig
+
+
+def _adversarial_traces(x, x_adv, y, pred_adv, *, lang: str, presenter: bool, class_names=None) -> list[dict]:
+    """The traces :func:`add_adversarial` adds, as plain dicts."""
     x = np.asarray(x)
     x_adv = np.asarray(x_adv)
     n = len(x)
@@ -139,21 +153,29 @@ def add_adversarial(fig: go.Figure, x, x_adv, y, pred_adv, *, lang: str = "en", 
                            customdata=[[int(i), "adv"] for i in idx[m]],
                            text=[hover[i] for i in idx[m]], hovertemplate="%{text}<extra></extra>",
                            marker=dict(size=size, line=dict(width=1.5, color=marker["color"]), **marker)))
-    fig.add_traces(traces)
-    return fig
+    return traces
 
 
 def add_path(fig: go.Figure, path: np.ndarray, x0, *, eps: float, norm: str, lang: str = "en",
              presenter: bool = False, upto: int | None = None) -> go.Figure:
     """One point's attack path (steps + 1, 2), numbered, with its epsilon-ball."""
+    ball, traces = _path_parts(path, x0, eps=eps, norm=norm, lang=lang, presenter=presenter, upto=upto)
+    fig.add_shape(**ball)
+    fig.add_traces(traces)
+    return fig
+
+
+def _path_parts(path, x0, *, eps: float, norm: str, lang: str, presenter: bool,
+                upto: int | None = None) -> tuple[dict, list[dict]]:
+    """The ball (a shape) and the traces :func:`add_path` adds, as plain dicts."""
     path = np.asarray(path)
     if upto is not None:
         path = path[: upto + 1]
     x0 = np.asarray(x0)
-    fig.add_shape(type="rect" if norm == "linf" else "circle", x0=x0[0] - eps, x1=x0[0] + eps, y0=x0[1] - eps,
-                  y1=x0[1] + eps, line=dict(color=VERMILLION, width=2.5 if presenter else 2, dash="dash"))
+    ball = dict(type="rect" if norm == "linf" else "circle", x0=x0[0] - eps, x1=x0[0] + eps, y0=x0[1] - eps,
+                y1=x0[1] + eps, line=dict(color=VERMILLION, width=2.5 if presenter else 2, dash="dash"))
     steps = np.arange(len(path))
-    fig.add_traces([
+    return ball, [
         dict(type="scatter", x=path[:, 0], y=path[:, 1], mode="lines+markers", name=t("fig_path", lang),
              line=dict(color=VERMILLION, width=3 if presenter else 2),
              marker=dict(size=(9 if presenter else 6), color=VERMILLION,
@@ -164,8 +186,7 @@ def add_path(fig: go.Figure, path: np.ndarray, x0, *, eps: float, norm: str, lan
              # an open symbol is stroked with the marker colour, not the line colour
              marker=dict(size=18 if presenter else 14, symbol="circle-open", color=BLACK, line=dict(width=3)),
              hoverinfo="skip"),
-    ])
-    return fig
+    ]
 
 
 def perturbation_histogram(linf, l2, *, eps: float | None = None, lang: str = "en",
@@ -190,7 +211,7 @@ def perturbation_histogram(linf, l2, *, eps: float | None = None, lang: str = "e
     if eps is not None:
         vline(layout, eps, line=dict(color=VERMILLION, dash="dash"), text="ε", position="top right")
     merge(layout, style(presenter=presenter, legend=False, height=300 if not presenter else 420))
-    return go.Figure(data=data, layout=layout)
+    return unchecked_figure(data, layout)  # drawn again on every epsilon move
 
 
 def training_curve(history: list[dict], *, lang: str = "en", presenter: bool = False) -> go.Figure:
@@ -239,12 +260,14 @@ def attack_map(xs, ys, proba, result, i: int, *, eps: float | None, norm: str, u
     """The decision map with every point's move, and point ``i``'s path (up to
     step ``upto``) in its budget: the ``eps``-ball in ``norm``, or for an
     attack without an epsilon the L2 ball through the point it found."""
-    fig = decision_map(xs, ys, proba, lang=lang, presenter=presenter)
-    add_adversarial(fig, result.x, result.x_adv, result.y, result.pred_adv, lang=lang, presenter=presenter,
-                    class_names=class_names)
+    data, layout = _decision_parts(xs, ys, proba, lang=lang, presenter=presenter)
+    data += _adversarial_traces(result.x, result.x_adv, result.y, result.pred_adv, lang=lang, presenter=presenter,
+                                class_names=class_names)
     path = result.path[:, i, :] if result.path is not None else np.stack([result.x[i], result.x_adv[i]])
     if eps is None:
         eps, norm = float(result.l2[i]), "l2"
-    add_path(fig, path, result.x[i], eps=eps, norm=norm, lang=lang, presenter=presenter, upto=upto)
-    fig.update_layout(height=760 if presenter else 580, legend=MAP_LEGEND)
-    return fig
+    ball, traces = _path_parts(path, result.x[i], eps=eps, norm=norm, lang=lang, presenter=presenter, upto=upto)
+    data += traces
+    layout["shapes"] = [*layout.get("shapes", []), ball]
+    merge(layout, {"height": 760 if presenter else 580, "legend": MAP_LEGEND})
+    return unchecked_figure(data, layout)  # drawn again on every epsilon move
