@@ -14,7 +14,21 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..i18n import t
-from .common import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, hex_to_rgb, hline, merge, style, vline
+from .common import (
+    BLUE,
+    GREEN,
+    GREY,
+    ORANGE,
+    PURPLE,
+    SKY,
+    VERMILLION,
+    hex_to_rgb,
+    hline,
+    merge,
+    style,
+    unchecked_figure,
+    vline,
+)
 
 # Fixed per attack, so a curve keeps its colour when others are switched off.
 # Dashes as well as colours: a black-and-white printout or a washed-out
@@ -96,7 +110,7 @@ def robustness_curves(eps, curves: Mapping[str, np.ndarray], *, metric: str = "a
           # legend under the axis: the top edge carries the epsilon marker's label
           dict(hovermode="x unified", legend=dict(y=-0.16, yanchor="top", x=0.5, xanchor="center"),
                margin=dict(t=40, b=20)))
-    return go.Figure(data=data, layout=layout)
+    return unchecked_figure(data, layout)  # drawn again on every epsilon move
 
 
 def _gap_band(data: list, layout: dict, eps, a, b, lo: str, hi: str, lang: str, presenter: bool) -> None:
@@ -172,7 +186,7 @@ def distance_histogram(distances: Mapping[str, np.ndarray], *, mark_eps: float |
     layout["yaxis"] = dict(title=dict(text=t("fig_count", lang)))
     merge(layout, style(presenter=presenter, height=560 if presenter else 400), _axis_fonts(presenter),
           dict(barmode="overlay", bargap=0.05, margin=dict(t=60)))
-    return go.Figure(data=data, layout=layout)
+    return unchecked_figure(data, layout)  # drawn again on every epsilon move
 
 
 def flip_curve(distances: Mapping[str, np.ndarray], *, mark_eps: float | None = None, lang: str = "en",
@@ -204,7 +218,7 @@ def flip_curve(distances: Mapping[str, np.ndarray], *, mark_eps: float | None = 
     layout["yaxis"] = dict(title=dict(text=t("rb_fig_flip", lang)), range=[0, 1.03], tickformat=".0%")
     merge(layout, style(presenter=presenter, height=560 if presenter else 400), _axis_fonts(presenter),
           dict(margin=dict(t=60)))
-    return go.Figure(data=data, layout=layout)
+    return unchecked_figure(data, layout)  # drawn again on every epsilon move
 
 
 def curve_set_figure(curves, *, metric: str = "accuracy", mark_eps: float | None = None, lang: str = "en",
