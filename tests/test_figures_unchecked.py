@@ -100,3 +100,24 @@ def test_robustness_figures_are_what_plotly_would_validate(presenter):
     for mark in (0.4, None):
         same_as_checked(rfig.distance_histogram(d, mark_eps=mark, presenter=presenter))
         same_as_checked(rfig.flip_curve(d, mark_eps=mark, presenter=presenter))
+
+
+def test_a_gallery_map_remembered_is_the_map_drawn_and_follows_its_grid():
+    """The gallery's maps are made once per grid: the same grid gives the same
+    figure again, another grid (another model) its own map."""
+    from advlab.figures import defense as dfig
+
+    rng = np.random.default_rng(11)
+    xs = np.linspace(-2, 2, 30)
+    proba = rng.dirichlet(np.ones(3), (30, 30))
+    x_adv, y = rng.normal(size=(20, 2)), rng.integers(0, 3, 20)
+
+    def gallery(p):
+        return dfig.boundary_gallery([dict(xs=xs, ys=xs, proba=p, fooled=rng.random(20) < 0.5, title="m")], x_adv, y)
+
+    first = json.loads(gallery(proba).to_json())
+    again = json.loads(gallery(proba.copy()).to_json())  # equal content, another array: remembered
+    other = json.loads(gallery(proba[:, ::-1].copy()).to_json())
+    assert first["data"][:4] == again["data"][:4]  # the image and the three boundary lines
+    assert first["data"][0]["source"] != other["data"][0]["source"]
+    assert first["data"][1]["z"] != other["data"][1]["z"]

@@ -8,7 +8,10 @@ Each figure is built from plain dicts and one ``go.Figure(data=..., layout=...)`
 
 from __future__ import annotations
 
+import hashlib
 import math
+import threading
+from collections import OrderedDict
 
 import numpy as np
 import plotly.graph_objects as go
@@ -178,6 +181,37 @@ def _blend(proba: np.ndarray) -> np.ndarray:
     return (255 * (1 - w) + (proba @ cols) * w).clip(0, 255).astype(np.uint8)
 
 
+# A gallery panel's map (its image and boundary lines) does not change with epsilon: made once
+# per grid of probabilities, for every session, the last _MAPS_KEPT kept (about 40 kB each).
+_MAPS: OrderedDict = OrderedDict()
+_MAPS_LOCK = threading.Lock()
+_MAPS_KEPT = 64
+
+
+def _panel_map(proba: np.ndarray) -> tuple[str, list[np.ndarray]]:
+    """The PNG of ``proba``'s blended class colours (rows top-down) and the z of each
+    boundary line, remembered by the grid's content."""
+    proba = np.ascontiguousarray(proba)
+    key = (proba.shape, proba.dtype.str, hashlib.blake2b(proba.tobytes(), digest_size=16).digest())
+    with _MAPS_LOCK:
+        hit = _MAPS.get(key)
+        if hit is not None:
+            _MAPS.move_to_end(key)
+            return hit
+    k = proba.shape[-1]
+    pred = proba.argmax(-1)
+    # single precision draws the same 0.5 line and halves the JSON (arrays go out as binary)
+    zs = [(pred == cls).astype(np.int8) if k > 2 else proba[..., 1].astype(np.float32) for cls in range(k if k > 2 else 1)]
+    for z in zs:
+        z.flags.writeable = False  # shared by the figures of every session
+    hit = (png_data_uri(_blend(proba)[::-1]), zs)
+    with _MAPS_LOCK:
+        _MAPS[key] = hit
+        while len(_MAPS) > _MAPS_KEPT:
+            _MAPS.popitem(last=False)
+    return hit
+
+
 def boundary_gallery(panels, x_adv, y, *, lang: str = "en", presenter: bool = False, cols: int = 4) -> go.Figure:
     """Small decision maps side by side, the same adversarial points on each.
 
@@ -209,13 +243,10 @@ def boundary_gallery(panels, x_adv, y, *, lang: str = "en", presenter: bool = Fa
         xs, ys, proba = np.asarray(p["xs"]), np.asarray(p["ys"]), np.asarray(p["proba"])
         dx, dy = float(xs[1] - xs[0]), float(ys[1] - ys[0])
         # a PNG (rows top-down) instead of raw numbers: a fraction of the payload per panel
-        data.append(dict(type="image", source=png_data_uri(_blend(proba)[::-1]), x0=float(xs[0]) - dx / 2, dx=dx,
+        png, zs = _panel_map(proba)
+        data.append(dict(type="image", source=png, x0=float(xs[0]) - dx / 2, dx=dx,
                          y0=float(ys[-1]) + dy / 2, dy=-dy, hoverinfo="skip", **on))
-        k = proba.shape[-1]
-        pred = proba.argmax(-1)
-        for cls in range(k if k > 2 else 1):
-            # single precision draws the same 0.5 line and halves the JSON (arrays go out as binary)
-            z = (pred == cls).astype(np.int8) if k > 2 else proba[..., 1].astype(np.float32)
+        for z in zs:
             data.append(dict(type="contour", x=xs, y=ys, z=z, showscale=False, hoverinfo="skip", showlegend=False,
                              contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
                              line=dict(color=BLACK, width=_line(1.2, presenter)), **on))
