@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 from advlab import evaluation, export, seedlab, ui
-from advlab.attacks import ATTACKS, proba
+from advlab.attacks import ATTACKS
 from advlab.config import AttackConfig, DataConfig, DigitsNetConfig
 from advlab.figures import lab as figs
 from advlab.figures import threats as tfigs
@@ -116,14 +116,14 @@ def attack_section(ds, m: lessons.Stored) -> None:
     px = f"{np.median(res.l0[res.success]):.0f} / {ds.n_features}" if res.success.any() else "—"
     size = ("dg_jsma_median", px) if cfg.attack == "jsma" else ("dg_m_l2", f"{np.mean(res.l2):.2f}")  # L0: how many
     cols[3].metric(tr(size[0]), size[1], help=tr(f"{size[0]}_help"))
-    close_up(ds, m.model, res, cfg, attacked)
-    gallery(ds, m.model, res, tgt)
+    close_up(ds, m, res, cfg, attacked)
+    gallery(ds, m, res, tgt)
     st.download_button(tr("dg_csv"), partial(export.results_csv, res, feature_names=ds.feature_names),  # on click
                        file_name="advlab-digits-adversarial.csv", mime="text/csv", key="dg_csv_dl")
     ui.sync_url(STATE, v, active_fields(STATE, v))
 
 
-def close_up(ds, model, res, cfg: AttackConfig, attacked) -> None:
+def close_up(ds, m: lessons.Stored, res, cfg: AttackConfig, attacked) -> None:
     """One image, its perturbation and its adversarial copy, with the probabilities before and after."""
     st.subheader(tr("dg_one_title"))
     n = len(res.y)
@@ -142,7 +142,7 @@ def close_up(ds, model, res, cfg: AttackConfig, attacked) -> None:
         st.warning(tr("dg_target_same", i=i, t=tgt), icon=":material/warning:")
         one = attacked(dataclasses.replace(cfg, targeted=False))
     x0, xa = one.x[i], one.x_adv[i]
-    pb, pa = proba(model, np.stack([x0, xa]))
+    pb, pa = lessons.few_proba(m, np.stack([x0, xa]))
     before, after = int(np.argmax(pb)), int(np.argmax(pa))
     linf = float(np.abs(xa - x0).max())
     scale = cfg.eps if ATTACKS[cfg.attack].uses_eps and cfg.norm == "linf" and cfg.eps else None
@@ -167,7 +167,7 @@ def close_up(ds, model, res, cfg: AttackConfig, attacked) -> None:
         st.markdown(tr("dg_verdict_held", i=i, true=true))
 
 
-def gallery(ds, model, res, tgt: int | None) -> None:
+def gallery(ds, m: lessons.Stored, res, tgt: int | None) -> None:
     """Sixteen adversarial images from a chosen start (or only the fooled ones), each one a click away."""
     st.subheader(tr("dg_gallery_title", n=GALLERY))
     n = len(res.y)
@@ -182,7 +182,7 @@ def gallery(ds, model, res, tgt: int | None) -> None:
         st.info(tr("dg_gallery_none"), icon=":material/info:")
         return
     fig = figs.digit_gallery(res.x_adv[idx], indices=idx, y=res.y[idx], pred_adv=res.pred_adv[idx],
-                             conf_adv=proba(model, res.x_adv[idx]).max(1), shape=ds.image_shape, ncols=8,
+                             conf_adv=lessons.few_proba(m, res.x_adv[idx]).max(1), shape=ds.image_shape, ncols=8,
                              target=tgt, lang=ui.lang(), presenter=ui.presenter())
     if res.attack == "jsma":  # its few changed pixels, framed
         tfigs.mark_pixels(fig, res.x[idx], res.x_adv[idx], shape=ds.image_shape, presenter=ui.presenter())

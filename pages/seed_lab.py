@@ -197,8 +197,7 @@ def point_section(ds, m: lessons.Stored, res, cfg: AttackConfig, seed: int) -> i
     c2.button(tr("sl_next_fooled"), on_click=_next_fooled, args=(fooled_idx,), disabled=not fooled_idx,
               key="sl_next", width="stretch")
     i = int(st.session_state[kp])
-    pb, pa = seedlab.point_proba(m.trained.spec, lessons.result(("sl-weights", m.key), m.model.get_weights),
-                                 np.stack([res.x[i], res.x_adv[i]]))  # two points: NumPy, not the graph
+    pb, pa = lessons.few_proba(m, np.stack([res.x[i], res.x_adv[i]]))
     verdict = ("sl_wrong_already" if res.pred_clean[i] != res.y[i] else
                "sl_fooled" if res.pred_adv[i] != res.y[i] else "sl_not_fooled")
     c3.markdown(tr("sl_point_status", i=i, true=names[res.y[i]], before=names[res.pred_clean[i]],

@@ -48,3 +48,18 @@ def test_point_probabilities_in_numpy_match_the_model(blog):
     got = seedlab.point_proba(trained.spec, trained.model.get_weights(), x)
     np.testing.assert_allclose(got, proba(trained.model, x), atol=1e-5)
     assert got.shape == (7, 2) and np.allclose(got.sum(1), 1)
+
+
+def test_a_few_points_probabilities_match_the_model_for_ten_classes_too():
+    from advlab.ui import lessons
+
+    ds = DataConfig(dataset="digits").load()
+    trained = models.fit_mlp(ds.x_train, ds.y_train, hidden=(32,), epochs=2, seed=2)
+    x = ds.x_test[:16]
+    want = proba(trained.model, x)
+    stored = lessons.Stored(("test-digits", 2), trained)
+    got = lessons.few_proba(stored, x)
+    np.testing.assert_allclose(got, want, atol=1e-5)
+    assert (got.argmax(1) == want.argmax(1)).all()
+    # a model stored without its spec is asked through the compiled graph
+    np.testing.assert_allclose(lessons.few_proba(lessons.Stored(("test-plain", 2), trained.model), x), want)

@@ -15,14 +15,14 @@ from typing import TypeVar
 
 import streamlit as st
 
-from .. import evaluation, models
-from ..attacks import ATTACKS, fit_universal, run_attack, train_advgan
+from .. import evaluation, models, seedlab
+from ..attacks import ATTACKS, fit_universal, proba, run_attack, train_advgan
 from ..config import AttackConfig, DataConfig, NetConfig
 from . import shared, tr, train_job, train_text
 from .service import Job, ModelStore, ValueStore
 
-__all__ = ["RESULTS", "SAFE_LR", "VALUES", "Stored", "attacked", "cells", "dataset", "distances", "generator",
-           "last_good", "model_key", "result", "swept", "trained", "universal"]
+__all__ = ["RESULTS", "SAFE_LR", "VALUES", "Stored", "attacked", "cells", "dataset", "distances", "few_proba",
+           "generator", "last_good", "model_key", "result", "swept", "trained", "universal"]
 
 T = TypeVar("T")
 SAFE_LR = 0.01  # the learning-rate ladder's default: every lesson's network trains at it
@@ -115,6 +115,17 @@ def attacked(model, key, x, y, cfg: AttackConfig, *, clip=None, seed: int = 0, r
     path = bool(return_path) and ATTACKS[cfg.attack].iterative
     return VALUES.get(("attacked", key, cfg, clip, int(seed), path), partial(
         run_attack, cfg.attack, model, x, y, clip=clip, seed=int(seed), return_path=path, **cfg.run_kwargs()))
+
+
+def few_proba(stored: Stored, x):
+    """Class probabilities of a few points ``x`` (one image, a gallery) under
+    ``stored``'s model. For a trained MLP they are computed in NumPy from its
+    weights (kept once per model): for a handful of points a compiled-graph
+    call costs more than the maths, on every epsilon move."""
+    if not isinstance(stored.trained, models.Trained):
+        return proba(stored.model, x)
+    weights = result(("weights", stored.key), stored.model.get_weights)
+    return seedlab.point_proba(stored.trained.spec, weights, x)
 
 
 def result(key, compute: Callable[[], T]) -> T:
