@@ -101,7 +101,8 @@ def main() -> None:
         st.subheader(ui.tr("pg_training_title"))
         h = m.trained.history
         st.caption(ui.tr("pg_training_summary", epochs=len(h), loss=h[-1]["loss"], ms=m.trained.seconds * 1000,
-                         acc=evaluation.accuracy(m.model, ds.x_train, ds.y_train)))
+                         acc=lessons.result(("pg-acc", m.key), partial(  # once per model, not per visit
+                             evaluation.accuracy, m.model, ds.x_train, ds.y_train))))
         ui.chart(figures.training_curve(h, lang=ui.lang(), presenter=ui.presenter()), key="pg_curve",
                  filename="advlab-training-curve")
         with st.expander(ui.tr("pg_what_title"), expanded=not ui.presenter()):
