@@ -226,3 +226,95 @@ def test_the_live_chart_updates_in_place_and_reports_a_picked_point(side_by_side
     }""")
     page.mouse.click(at["x"], at["y"])
     page.get_by_text("picked: 2").wait_for(timeout=30_000)
+
+
+# a map as the Playground draws it (an image of the model's classes, its boundary as a contour, points
+# on top, fixed axis ranges); the slider moves the points only. The same figure is drawn a second time
+# in a chart keyed by the slider's value, so that one is always drawn from nothing.
+MOVE_APP = '''
+import numpy as np
+import streamlit as st
+
+from advlab.figures import common, playground
+from advlab.ui import livechart
+
+n = st.slider("n", 1, 5, 1, key="n")
+xs = ys = np.linspace(-3, 3, 40)
+gx, gy = np.meshgrid(xs, ys)
+p1 = 1 / (1 + np.exp(-(gx + 0.5 * gy)))
+fig = playground.decision_map(xs, ys, np.stack([1 - p1, p1], -1))
+rng = np.random.default_rng(0)
+pts = rng.uniform(-2.5, 2.5, (60, 2))
+moved = pts + 0.15 * n * np.array([1.0, -0.5])
+fig.add_traces([dict(type="scatter", x=pts[:, 0], y=pts[:, 1], mode="markers", name="clean",
+                     marker=dict(size=8, color=common.class_color(0))),
+                dict(type="scatter", x=moved[:, 0], y=moved[:, 1], mode="markers", name="moved",
+                     marker=dict(size=10, symbol=["x", "circle-open"] * 30, color="#d55e00"))])
+fig.update_layout(height=420, width=None)
+config = {"displaylogo": False}
+left, right = st.columns(2)
+with left:
+    livechart.show(fig, key="live", config=config)
+with right:
+    livechart.show(fig, key=f"fresh{n}", config=config)
+'''
+
+
+@pytest.fixture
+def move_app(tmp_path, page):
+    script = tmp_path / "move_app.py"
+    script.write_text(MOVE_APP, encoding="utf-8")
+    server = bench.Server(log_path=tmp_path / "server.log", script=script)
+    server.start()
+    try:
+        server.wait_healthy()
+        page.add_init_script(bench.init_js())
+        page.goto(server.base)
+        page.wait_for_selector(".st-key-live .main-svg")
+        page.wait_for_selector(".st-key-fresh1 .main-svg")
+        bench.wait_idle(page, timeout_s=30, need_charts=True)
+        yield page
+    finally:
+        server.stop()
+
+
+def _pixels(page, selector: str):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    png = page.locator(selector).screenshot(animations="disabled")
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+
+def test_moved_points_look_as_the_same_map_drawn_from_nothing(move_app):
+    """When only a map's points moved, the live chart moves them in place (Plotly's animation
+    path, which redraws no axis, image or contour) and the chart must look exactly as the
+    same figure drawn anew: the image and the boundary stay, the points are where the new
+    figure puts them."""
+    page = move_app
+    page.evaluate("() => { window.advlabChartTiming = true; }")
+    for n in (2, 3):
+        page.evaluate("() => performance.clearMeasures('advlab-chart')")
+        page.locator(bench.slider_thumb("n")).first.evaluate("e => e.focus()")
+        page.keyboard.press("ArrowRight")
+        page.wait_for_selector(f".st-key-fresh{n} .main-svg")
+        bench.wait_idle(page, timeout_s=30, need_charts=True)
+        page.wait_for_timeout(300)
+        ways = page.evaluate("() => performance.getEntriesByName('advlab-chart').map(m => m.detail)")
+        live = [w for w in ways if w["key"] == "live"]
+        assert live and live[-1]["moved"] == 1, f"the live chart should have moved its points in place: {ways}"
+        assert page.locator(".st-key-live g.imagelayer image").count() == 1, "the map's image was lost"
+        assert page.locator(".st-key-live g.contourlayer path").count() >= 1, "the boundary was lost"
+        a, b = _pixels(page, ".st-key-live .js-plotly-plot"), _pixels(page, f".st-key-fresh{n} .js-plotly-plot")
+        assert a.shape == b.shape
+        differ = (abs(a - b).sum(-1) > 30).mean()
+        if differ >= 0.002:
+            from PIL import Image
+
+            out = bench.ROOT / "artifacts" / "screenshots"
+            for name, px in (("moved", a), ("anew", b)):
+                Image.fromarray(px.astype("uint8")).save(out / f"failed-live-chart-{name}.png")
+        assert differ < 0.002, f"{differ:.2%} of the pixels differ from the map drawn anew (both saved)"
+    page.screenshot(path=str(bench.ROOT / "artifacts" / "screenshots" / "live-chart-moved.png"))
