@@ -15,6 +15,7 @@ page, one pixel per CSS pixel.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from .conftest import IDLE_TIMEOUT_MS, app_pages
 from .test_browser import assert_no_error, page_address, wait_idle
@@ -120,6 +121,11 @@ _REACH_CHART_JS = """() => {
 }"""
 
 
+# the phone stylesheet is in effect: the sidebar's opener has its tap-sized box
+_STYLED_JS = """() => { const o = document.querySelector('[data-testid="stExpandSidebarButton"]');
+  return !o || o.getBoundingClientRect().width >= 44; }"""
+
+
 def _screenshots(page, shots, name: str) -> None:
     page.screenshot(path=str(shots / f"{name}-top.png"))
     size = page.viewport_size
@@ -143,6 +149,10 @@ def test_page_fits_a_phone(app_url, phone, shots, path, lang):
             page.wait_for_function(_PHONE_CHARTS_JS, timeout=IDLE_TIMEOUT_MS)
         wait_idle(page, charts=has_chart, latex=not (has_chart or form), settle_s=0.5)
         assert_no_error(page)
+        try:  # the page's phone stylesheet comes with its run; on a busy machine it may land a moment later
+            page.wait_for_function(_STYLED_JS, timeout=10_000)
+        except PlaywrightTimeout:
+            pass  # measured as it is: the check below says what is too small
         m = page.evaluate(_LAYOUT_JS, SLACK_PX)
 
         # it opens on the lesson, with the controls' drawer closed but at hand
