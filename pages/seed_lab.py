@@ -98,7 +98,7 @@ def main() -> None:
     m = lessons.Stored(lessons.model_key(DATA, net), lessons.trained(DATA, net, progress="sl_training_now"))
     arch = "-".join(str(s) for s in m.trained.spec.sizes)
     line = tr("sl_model_line", arch=arch, epochs=net.epochs, seed=net.seed,
-              acc=evaluation.accuracy(m.model, ds.x_test, ds.y_test))
+              acc=lessons.result(("sl-acc", m.key), partial(evaluation.accuracy, m.model, ds.x_test, ds.y_test)))
     if net.is_blog():
         st.success(line + " — " + tr("sl_model_is_blog"), icon=":material/science:")
     else:
