@@ -5,16 +5,19 @@ Playground's first run finished for a visitor who opens the link the moment
 the server answers, over Streamlit's websocket protocol (the client of
 ``benchmarks.loadtest``, no browser, so the numbers are the server's: a real
 browser adds its own loading of the page's scripts, partly in parallel). Each
-round starts a new server process; the table gives every round and the
-median::
+round starts a new server process; the table gives every round, the median
+and the spread (min-max), and each round's load average is printed: the
+machine should be quiet, other work on its cores shows up in every column::
 
-    python -m benchmarks.coldstart --rounds 3
-    python -m benchmarks.coldstart --env ADVLAB_WARMUP=0   # without the warm-up
+    python -m benchmarks.coldstart --rounds 5
+    python -m benchmarks.coldstart --env ADVLAB_WARMUP=0   # no warm-up, no graphs traced ahead
+    python -m benchmarks.coldstart --env ADVLAB_PRELOAD=0  # nothing imported ahead either
 
-Columns: launch → health endpoint answers, health → first run finished,
-the first element drawn (the page's title or the sidebar: what a learner sees
-first), the decision map drawn, launch → first run finished (the total), and
-the server's CPU seconds by then; the phases are timed from launch.
+Columns, timed from launch: the health endpoint answers, the first element
+is drawn (the navigation and sidebar: what a learner sees first), the
+Playground's decision map is drawn; then health → first run finished, launch
+→ first run finished (the total, the goal's measure) and the server's CPU
+seconds by then (less sensitive to other load than the wall-clock columns).
 ``benchmarks/browser.py`` measures the same in headless Chromium.
 """
 
