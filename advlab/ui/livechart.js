@@ -161,7 +161,8 @@ async function draw(c, P) {
     size(c, layout);
     c.box.style.minHeight = c.height + "px";
     const lk = layoutKey(layout); // before Plotly adds its own settings to the layout
-    const moved = movedTraces(c, msg.figure, keys, layout, lk);
+    // (a benchmark may ask for every change to be redrawn, to compare)
+    const moved = window.advlabChartMove === false ? null : movedTraces(c, msg.figure, keys, layout, lk);
     const t0 = performance.now();
     try {
       if (moved) await move(c, P, data, moved);
