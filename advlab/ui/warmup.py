@@ -15,11 +15,11 @@ default page's network architecture on a throw-away model of that shape:
 graphs are shared by every model of one architecture, so the first visitor's
 attack runs on graphs already built instead of waiting for their tracing.
 
-The warm-up yields to real visitors: the default page is warmed at once (its
-first visitor, usually a second behind, then finds the model trained and the
-graphs traced), every later page only once no visitor's script has run for a
-moment, so a teacher's first click never waits behind the warming of pages
-nobody has opened yet.
+The warm-up yields to real visitors: the default page is warmed as soon as
+the preload is done (a later first visitor then finds the model trained and
+the results computed) unless a visitor is already running it, every later
+page only once no visitor's script has run for a moment, so a teacher's first
+click never waits behind the warming of pages nobody has opened yet.
 """
 
 from __future__ import annotations
