@@ -36,8 +36,7 @@ _k = partial(ui.wkey, PAGE)  # a widget's key
 
 
 def _refit(*names: str, given: frozenset = frozenset()) -> None:
-    """Set ``names`` (but those a link ``given``) to what fits the chosen dataset and norm: a new dataset
-    gets its epochs and an epsilon range that shows its whole drop; so does a link that names only a dataset."""
+    """Set ``names`` (not those a link ``given``) to what fits the dataset and norm: its epochs, an ε range showing it all."""
     ss = st.session_state
     fit = robustness.lesson_defaults(dataset=ss[_k("dataset")], norm=ss[_k("norm")],
                                      eps_max=ss[_k("eps_max")] if "eps_max" in given else None)
@@ -206,10 +205,12 @@ def minimal_section(ds, distances, y, cfg: CurveConfig) -> None:
     for col, (label, value, hint) in zip(st.columns(4), robustness.distance_metrics(s, mark=mark, tr=ui.tr)):
         col.metric(label, value, help=hint)
     charts = ((rfig.distance_histogram, "rb_min_hist", "histogram"), (rfig.flip_curve, "rb_min_flip", "cumulative"))
+    drawn = tuple((k, d.tobytes()) for k, d in s.distances.items())  # all the charts show but ε: built once
     for col, (build, key, name) in zip(st.columns(2, gap="large"), charts):
         with col:
-            ui.chart(build(s.distances, mark_eps=mark, lang=ui.lang(), presenter=ui.presenter()), key=key,
-                     filename=f"advlab-minimal-perturbations-{name}")
+            ui.chart(ui.figure((key, drawn, mark, ui.lang(), ui.presenter()), partial(
+                build, s.distances, mark_eps=mark, lang=ui.lang(), presenter=ui.presenter())), key=key,
+                filename=f"advlab-minimal-perturbations-{name}")
     if any(s.failed.values()):
         st.caption(ui.tr("rb_min_failed", df=s.failed["deepfool"], cw=s.failed["cw"]))
     d = ds.n_features
@@ -221,8 +222,7 @@ def minimal_section(ds, distances, y, cfg: CurveConfig) -> None:
 
 def table_section(ds, measure, attacks: tuple, cfg: CurveConfig, v: dict) -> None:
     st.subheader(ui.tr("rb_table_title"))
-    d = ds.n_features
-    c1, c2 = st.columns([1.2, 2])
+    d, (c1, c2) = ds.n_features, st.columns([1.2, 2])
     eps = c1.slider(ui.tr("rb_table_eps"), 0.0, cfg.eps_max, step=0.005 if cfg.eps_max <= 0.5 else 0.01,
                     key=_k("eps"), help=ui.tr("rb_table_eps_help"))
     c2.caption(ui.tr(f"rb_budget_{cfg.norm}", eps=eps, d=d, l2=eps * math.sqrt(d)))
