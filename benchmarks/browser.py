@@ -737,6 +737,9 @@ def report(cold: dict, results: list[PageResult], ref: PageResult) -> str:
     if cold.get("server_cpu") is not None:
         cold_line += f"; the server process used {fmt(cold['server_cpu'], 1)} s of CPU by then"
     cold_line += "."
+    if cold.get("settled") is not None:
+        cold_line += (f" The ε steps were measured after the server's warm-up of every page had ended "
+                      f"({fmt(cold['settled'], 0)} s after the Playground was drawn).")
 
     parts = [("| page | total | key → request sent | request → script_finished received | "
               "script_finished → painted | page main thread busy | Chromium CPU | server CPU | messages / KB | "
@@ -786,6 +789,21 @@ def report(cold: dict, results: list[PageResult], ref: PageResult) -> str:
     return "\n\n".join(out)
 
 
+def wait_settled(server: Server, *, idle_cpu_s: float = 0.1, quiet_s: int = 3, timeout_s: float = 300) -> float:
+    """Wait until the server process has used under ``idle_cpu_s`` of CPU in each of
+    ``quiet_s`` seconds in a row: the warm-up it runs after start (every page's default
+    link, one after another) is over, so the ε steps measure a learner on a settled
+    server, not one sharing it with the warm-up. Returns the seconds waited."""
+    t0 = time.monotonic()
+    last, quiet = server.cpu_seconds(), 0
+    while quiet < quiet_s and time.monotonic() - t0 < timeout_s and last is not None:
+        time.sleep(1.0)
+        now = server.cpu_seconds()
+        quiet = quiet + 1 if now is not None and now - last < idle_cpu_s else 0
+        last = now
+    return time.monotonic() - t0
+
+
 def run(n: int, only: list[str] | None, log, compare_redraw: bool = False) -> str:
     from playwright.sync_api import sync_playwright
 
@@ -798,6 +816,8 @@ def run(n: int, only: list[str] | None, log, compare_redraw: bool = False) -> st
         try:
             log("cold start ...")
             cold = measure_cold_start(browser, server, log)
+            log("waiting for the server's warm-up of every page ...")
+            cold["settled"] = wait_settled(server)
             system = browser.new_browser_cdp_session()
 
             def cpu() -> dict:
