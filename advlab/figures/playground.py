@@ -159,33 +159,23 @@ def _adversarial_traces(x, x_adv, y, pred_adv, *, lang: str, presenter: bool, cl
 def add_path(fig: go.Figure, path: np.ndarray, x0, *, eps: float, norm: str, lang: str = "en",
              presenter: bool = False, upto: int | None = None) -> go.Figure:
     """One point's attack path (steps + 1, 2), numbered, with its epsilon-ball."""
-    fig.add_traces(_path_parts(path, x0, eps=eps, norm=norm, lang=lang, presenter=presenter, upto=upto))
+    ball, traces = _path_parts(path, x0, eps=eps, norm=norm, lang=lang, presenter=presenter, upto=upto)
+    fig.add_shape(**ball)
+    fig.add_traces(traces)
     return fig
 
 
-def _ball(x0, *, eps: float, norm: str, presenter: bool) -> dict:
-    """The budget around ``x0`` as a dashed outline: the square of side 2ε for L∞, else the
-    circle of radius ε. A trace rather than a layout shape, so that when only ε moved the
-    chart moves its traces in place instead of being drawn again (a shape is layout)."""
-    if norm == "linf":
-        bx, by = np.array([-1.0, 1, 1, -1, -1]), np.array([-1.0, -1, 1, 1, -1])
-    else:
-        a = np.linspace(0.0, 2 * np.pi, 73)
-        bx, by = np.cos(a), np.sin(a)
-    return dict(type="scatter", x=x0[0] + eps * bx, y=x0[1] + eps * by, mode="lines", name="ε",
-                line=dict(color=VERMILLION, width=2.5 if presenter else 2, dash="dash"), hoverinfo="skip",
-                showlegend=False)
-
-
 def _path_parts(path, x0, *, eps: float, norm: str, lang: str, presenter: bool,
-                upto: int | None = None) -> list[dict]:
-    """The traces :func:`add_path` adds (the ball, the path, the chosen point), as plain dicts."""
+                upto: int | None = None) -> tuple[dict, list[dict]]:
+    """The ball (a shape) and the traces :func:`add_path` adds, as plain dicts."""
     path = np.asarray(path)
     if upto is not None:
         path = path[: upto + 1]
     x0 = np.asarray(x0)
+    ball = dict(type="rect" if norm == "linf" else "circle", x0=x0[0] - eps, x1=x0[0] + eps, y0=x0[1] - eps,
+                y1=x0[1] + eps, line=dict(color=VERMILLION, width=2.5 if presenter else 2, dash="dash"))
     steps = np.arange(len(path))
-    return [_ball(x0, eps=eps, norm=norm, presenter=presenter), 
+    return ball, [
         dict(type="scatter", x=path[:, 0], y=path[:, 1], mode="lines+markers", name=t("fig_path", lang),
              line=dict(color=VERMILLION, width=3 if presenter else 2),
              marker=dict(size=(9 if presenter else 6), color=VERMILLION,
@@ -276,6 +266,8 @@ def attack_map(xs, ys, proba, result, i: int, *, eps: float | None, norm: str, u
     path = result.path[:, i, :] if result.path is not None else np.stack([result.x[i], result.x_adv[i]])
     if eps is None:
         eps, norm = float(result.l2[i]), "l2"
-    data += _path_parts(path, result.x[i], eps=eps, norm=norm, lang=lang, presenter=presenter, upto=upto)
+    ball, traces = _path_parts(path, result.x[i], eps=eps, norm=norm, lang=lang, presenter=presenter, upto=upto)
+    data += traces
+    layout["shapes"] = [*layout.get("shapes", []), ball]
     merge(layout, {"height": 760 if presenter else 580, "legend": MAP_LEGEND})
     return unchecked_figure(data, layout)  # drawn again on every epsilon move

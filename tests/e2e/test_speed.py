@@ -129,8 +129,6 @@ def test_eps_steps_update_the_playground_charts_in_place_and_in_step(app_url, pa
         # the attack map and the histogram were sent again and redrawn in the charts already there
         assert st.chart_deltas >= 2 and st.drawn >= 2
         assert st.charts_new == (0, 0, 0, 0), f"a chart was mounted anew: {st.charts_new} of {st.charts}"
-        # only points and the budget outline moved on the attack map: they were moved in place
-        assert st.moved >= 1, "the attack map was redrawn instead of having its points moved"
         now = page.evaluate(HIST_EPS_JS)
         assert now["drawn"] == pytest.approx(now["slider"]), "the histogram's ε line is the slider's ε"
     # three quick presses while the app is still busy: what is drawn at the end is the last ε
