@@ -45,7 +45,7 @@ def _preload(done: threading.Event) -> None:
     attack graphs: the first run then finds them ready instead of starting
     the longest steps of a cold start itself."""
     try:
-        import advlab.data  # scikit-learn first: the app's first lines need it (Keras imports it too)
+        import advlab.data  # noqa: I001 - scikit-learn first: the app's first lines need it (Keras imports it too)
         import advlab._tf
         import advlab.figures
         import advlab.ui.lessons  # noqa: F401
