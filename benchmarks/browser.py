@@ -58,7 +58,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import dataclasses
 import math
 import os
 import platform
@@ -160,11 +159,8 @@ _INIT_JS = r"""
 """
 
 
-def init_js(armed: bool = False, move: bool = True) -> str:
-    """The page's instrumentation; ``move=False`` has the live charts redraw every change
-    (no moving of points in place), to compare the two in one run."""
-    js = _INIT_JS.replace("__ARMED__", "true" if armed else "false")
-    return js if move else js + "\nwindow.advlabChartMove = false;\n"
+def init_js(armed: bool = False) -> str:
+    return _INIT_JS.replace("__ARMED__", "true" if armed else "false")
 
 
 STATE_JS = r"""() => {
@@ -227,10 +223,9 @@ REPLY_JS = r"""() => { const B = window.__bench; return B.t0 !== null && B.ins.s
 
 COLLECT_JS = r"""() => {
   const B = window.__bench; B.armed = false;
-  const marks = performance.getEntriesByName("advlab-chart");
-  const drawn = marks.map(m => m.duration), moved = marks.filter(m => m.detail && m.detail.moved).length;
+  const drawn = performance.getEntriesByName("advlab-chart").map(m => m.duration);
   return {t0: B.t0, ins: B.ins, outs: B.outs, lastMut: B.lastMut, lastPaint: B.lastPaint, now: performance.now(),
-          drawn, moved};
+          drawn};
 }"""
 
 
@@ -345,7 +340,6 @@ class Step:
     chart_deltas: int = 0  # chart elements the server sent (st.plotly_chart or the app's live chart)
     drawn: int = 0  # live charts the page redrew (Plotly.react on a mounted chart)
     draw_s: float | None = None  # the page's time in those redraws
-    moved: int = 0  # of those, how many only moved points in place
     chart_ids_changed: int = 0  # of those, how many with an id other than that chart's previous one
     profile: dict = field(default_factory=dict)  # seconds of the page's main thread by PROFILE_GROUPS
     note: str = ""
@@ -453,12 +447,11 @@ class Meter:
     split of a step into server and browser shares is paired with CPU times
     (the page's main thread, all of Chromium, the server process)."""
 
-    def __init__(self, page, base: str, *, armed: bool = False, cpu: Callable[[], dict] | None = None,
-                 move: bool = True):
+    def __init__(self, page, base: str, *, armed: bool = False, cpu: Callable[[], dict] | None = None):
         self.page = page
         self.base = base
         self.cpu = cpu  # CPU seconds by name ("chromium", "server") so far
-        page.add_init_script(init_js(armed, move=move))
+        page.add_init_script(init_js(armed))
         self.cdp = page.context.new_cdp_session(page)
         self.cdp.send("Performance.enable")
         self.cdp.send("Network.enable")
@@ -586,7 +579,7 @@ class Meter:
         for name in ("chromium", "server"):
             if cpu0.get(name) is not None and cpu1.get(name) is not None:
                 setattr(st, f"{name}_cpu", cpu1[name] - cpu0[name])
-        st.drawn, st.draw_s, st.moved = len(rec["drawn"]), sum(rec["drawn"]) / 1000, rec.get("moved", 0)
+        st.drawn, st.draw_s = len(rec["drawn"]), sum(rec["drawn"]) / 1000
         for f in got:
             kind = f.msg.delta.new_element.WhichOneof("type") if f.kind == "delta" \
                 and f.msg.delta.WhichOneof("type") == "new_element" else None
@@ -744,7 +737,7 @@ def report(cold: dict, results: list[PageResult], ref: PageResult) -> str:
     parts = [("| page | total | key → request sent | request → script_finished received | "
               "script_finished → painted | page main thread busy | Chromium CPU | server CPU | messages / KB | "
               "charts with new nodes (container/element/plot/svg) of charts | chart deltas (new id) | "
-              "charts redrawn in place: n (points moved) / s |"),
+              "charts redrawn in place: n / s |"),
              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in [*results, ref]:
         g = r.good
@@ -758,7 +751,7 @@ def report(cold: dict, results: list[PageResult], ref: PageResult) -> str:
             f"{med([s.msgs for s in g]):.0f} / {med([s.bytes_in for s in g]) / 1024:.0f} | "
             f"{new} of {med([s.charts for s in g]):g} | "
             f"{med([s.chart_deltas for s in g]):g} ({med([s.chart_ids_changed for s in g]):g}) | "
-            f"{med([s.drawn for s in g]):g} ({med([s.moved for s in g]):g}) / {fmt(med([s.draw_s for s in g]), 3)} |")
+            f"{med([s.drawn for s in g]):g} / {fmt(med([s.draw_s for s in g]), 3)} |")
     prof = ["| page | profiled step (s) | " + " | ".join(PROFILE_GROUPS) + " |",
             "|---|---|" + "---|" * len(PROFILE_GROUPS)]
     for r in [*results, ref]:
@@ -804,7 +797,7 @@ def wait_settled(server: Server, *, idle_cpu_s: float = 0.1, quiet_s: int = 3, t
     return time.monotonic() - t0
 
 
-def run(n: int, only: list[str] | None, log, compare_redraw: bool = False) -> str:
+def run(n: int, only: list[str] | None, log) -> str:
     from playwright.sync_api import sync_playwright
 
     if not os.access(CHROMIUM, os.X_OK):
@@ -829,16 +822,13 @@ def run(n: int, only: list[str] | None, log, compare_redraw: bool = False) -> st
             ctx = browser.new_context(viewport=VIEWPORT, locale="en-US")
             ctx.set_default_timeout(STEP_TIMEOUT_S * 1000)
             results = []
-            variants = [(True, "")] + ([(False, " (charts redrawn)")] if compare_redraw else [])
             for ep in pages:
-                for move, suffix in variants:
-                    log(f"{ep.name}{suffix} ...")
-                    page = ctx.new_page()
-                    try:
-                        results.append(measure_eps_page(Meter(page, server.base, cpu=cpu, move=move),
-                                                        dataclasses.replace(ep, name=ep.name + suffix), n, log))
-                    finally:
-                        page.close()
+                log(f"{ep.name} ...")
+                page = ctx.new_page()
+                try:
+                    results.append(measure_eps_page(Meter(page, server.base, cpu=cpu), ep, n, log))
+                finally:
+                    page.close()
             log("reference ...")
             page = ctx.new_page()
             try:
@@ -869,9 +859,6 @@ def main(argv=None) -> int:
     ap.add_argument("--pages", nargs="+", metavar="PAGE",
                     help="only these ε pages, by url path or name (e.g. digits transfer; '' is the Playground)")
     ap.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
-    ap.add_argument("--compare-redraw", action="store_true",
-                    help="also measure each page with its charts redrawn on every change (points never moved in "
-                         "place), in the same run")
     args = ap.parse_args(argv)
     # a stopped run still stops the server it started (the finally blocks run on SystemExit)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -881,8 +868,7 @@ def main(argv=None) -> int:
             print(msg, file=sys.stderr, flush=True)
 
     t = time.monotonic()
-    out = run(args.steps, [p.lower() for p in args.pages] if args.pages else None, log,
-              compare_redraw=args.compare_redraw)
+    out = run(args.steps, [p.lower() for p in args.pages] if args.pages else None, log)
     print(f"# advlab browser benchmark\n\nApp at {revision()}; headless Chromium, Python {platform.python_version()}, "
           f"{os.cpu_count()} CPUs. An ε step is one slider step by keyboard, timed from the key press to the "
           f"paint after the last DOM change, once the app is idle ({QUIET_MS} ms of DOM quiet, not counted); "

@@ -104,49 +104,6 @@ function reuse(c, fig, msg) {
   return { data, keys, layout };
 }
 
-// A trace's settings without its data: arrays (and Plotly's base64 arrays) left out
-function skeleton(t) {
-  return JSON.stringify(t, (k, v) => (Array.isArray(v) || (isObj(v) && typeof v.bdata === "string") ? 0 : v));
-}
-
-const MOVABLE = new Set(["scatter"]); // traces Plotly can move in place (its animation path)
-const AXIS = /^[xy]axis[0-9]*$/;
-
-// The traces to move when only the points of scatter traces changed and everything else (the layout
-// with its axis ranges, the other traces, every trace's settings) is as drawn; null otherwise
-function movedTraces(c, fig, keys, layout, lk) {
-  if (!c.layout || c.drawnConfig !== c.config || c.layoutKey !== lk || keys.length !== c.keys.length) {
-    return null;
-  }
-  const axes = Object.keys(layout).filter((k) => AXIS.test(k));
-  // Plotly does not autorange while it moves points: every axis must have its range given
-  if (!axes.length || !axes.every((k) => Array.isArray(layout[k].range) && layout[k].autorange !== true)) return null;
-  const moved = [];
-  for (let i = 0; i < keys.length; i++) {
-    if (keys[i] === c.keys[i]) continue;
-    const t = fig.data[i];
-    if (!MOVABLE.has(t.type || "scatter") || t.fill || skeleton(t) !== c.skeletons[i]) return null;
-    moved.push(i);
-  }
-  return moved.length ? moved : null;
-}
-
-function layoutKey(layout) {
-  return JSON.stringify({ ...layout, template: null });
-}
-
-// Plotly's animation path redraws only the moved traces, but takes every other trace type's layer
-// (the map's image, its boundary contour) off the plot: those layers are put back as they were
-async function move(c, P, data, moved) {
-  const layers = [...c.gd.querySelectorAll("g.mlayer")].map((n) => [n, n.parentNode, n.nextSibling]);
-  await P.animate(c.gd, { data: moved.map((i) => data[i]), traces: moved },
-                  { transition: { duration: 0 }, frame: { duration: 0, redraw: false }, mode: "immediate" });
-  // from the top layer down, so that each layer's next sibling is back before the layer itself is
-  for (const [n, parent, next] of layers.reverse()) {
-    if (!n.isConnected) parent.insertBefore(n, next && next.isConnected ? next : null);
-  }
-}
-
 async function draw(c, P) {
   while (c.next) {
     const msg = c.next;
@@ -160,26 +117,17 @@ async function draw(c, P) {
     }
     size(c, layout);
     c.box.style.minHeight = c.height + "px";
-    const lk = layoutKey(layout); // before Plotly adds its own settings to the layout
-    // (a benchmark may ask for every change to be redrawn, to compare)
-    const moved = window.advlabChartMove === false ? null : movedTraces(c, msg.figure, keys, layout, lk);
     const t0 = performance.now();
     try {
-      if (moved) await move(c, P, data, moved);
-      else await P.react(c.gd, data, layout, c.config);
+      await P.react(c.gd, data, layout, c.config);
     } catch (e) {
       console.error("chart", e);
     }
     // a benchmark or test that asks for it gets each chart's drawing time on the page's timeline
-    if (window.advlabChartTiming) {
-      performance.measure("advlab-chart", { start: t0, detail: { key: msg.key, moved: moved ? moved.length : 0 } });
-    }
+    if (window.advlabChartTiming) performance.measure("advlab-chart", { start: t0, detail: msg.key });
     c.keys = keys;
-    c.skeletons = (msg.figure.data || []).map(skeleton);
     c.data = data;
     c.layout = layout;
-    c.layoutKey = lk;
-    c.drawnConfig = c.config;
     c.select = msg.select;
     if (!c.listening) {
       c.listening = true;
