@@ -13,7 +13,7 @@ from advlab.text.config import MAX_CHARS, SentenceError, TextAttackConfig, TextF
 from advlab.text.model import corpus_vocab
 from advlab.text.snippet import snippet
 from advlab.ui import text as svc
-from advlab.ui.controls import columns
+from advlab.ui.controls import columns, guarded_fragment
 
 DEFENSES = ("none", "normalize", "augment")
 N_PICK = 200
@@ -191,12 +191,19 @@ def main() -> None:
     st.caption(tr("tx_intro"))
     ui.show_notes()
     sidebar()
-    v = ui.values(STATE)
-    net = TextNetConfig.from_values(v, corpus=ui.lang())
-    cfg = TextAttackConfig.from_values(v)
+    net = TextNetConfig.from_values(ui.values(STATE), corpus=ui.lang())
     c = corpus.load(net.corpus)
     clf = svc.classifier(net)
     model_line(net, clf, c)
+    explore(net, clf, c)
+
+
+@guarded_fragment
+def explore(net: TextNetConfig, clf, c) -> None:
+    """The sentence, the attack and everything after: a move of the budget or a new sentence
+    reruns only this (the model is the sidebar's, trained before)."""
+    v = ui.values(STATE)
+    cfg = TextAttackConfig.from_values(v)
     target = clf
     if v["defense"] == "normalize":
         target = defenses.Normalized(clf)
