@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from advlab import ui
@@ -99,8 +101,11 @@ def checked(text: str, clf) -> list[str] | None:
         return None
 
 
-def attack_section(target, cfg: TextAttackConfig, tokens: list[str], text: str, slot: str) -> None:
-    res = run(cfg.attack, target, tokens, **cfg.run_kwargs())
+def attack_section(target, model: tuple, cfg: TextAttackConfig, tokens: list[str], text: str, slot: str) -> None:
+    """The attack on the sentence and what it changed, kept for every session under ``model``
+    (the network and its defense), so a budget already seen is a lookup."""
+    res = svc.cached(("tx-attack", model, tuple(tokens), cfg), partial(run, cfg.attack, target, tokens,
+                                                                     **cfg.run_kwargs()))
     svc.remember(slot, (tokens, text))
     names = [tr("tx_class_0"), tr("tx_class_1")]
     cols = st.columns(4)
@@ -122,7 +127,8 @@ def attack_section(target, cfg: TextAttackConfig, tokens: list[str], text: str, 
         ui.chart(figs.probabilities(res.p_before, res.p_after, lang=lang, presenter=pres), key="tx_proba",
                  filename="advlab-text-probabilities")
     with right:
-        scores = importance(target, tokens, label=res.label)
+        scores = svc.cached(("tx-importance", model, tuple(tokens), res.label),
+                            partial(importance, target, tokens, label=res.label))
         ui.chart(figs.importance_sentence(tokens, scores, lang=lang, presenter=pres, line_units=units / 1.3),
                  key="tx_importance", filename="advlab-text-importance")
         st.caption(tr("tx_fig_importance_note"))
@@ -218,7 +224,7 @@ def explore(net: TextNetConfig, clf, c) -> None:
         st.caption(tr("tx_kept_previous"))
         st.text(text)
     if tokens is not None:
-        attack_section(target, cfg, tokens, text, slot)
+        attack_section(target, (net, v["defense"]), cfg, tokens, text, slot)
     curve_section(net, clf, cfg)
     defense_section(net, clf, cfg)
     st.header(tr("tx_code_title"))
