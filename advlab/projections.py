@@ -24,7 +24,7 @@ from . import _validate as v
 from .attacks import loss_gradient, proba
 
 __all__ = ["DecisionSlice", "Grid", "PCAProjection", "attack_slice", "boundary_grid", "decision_slice", "grid_points",
-           "pca_projection", "plot_limits", "slice_direction", "weights_grid"]
+           "pca_projection", "plot_limits", "project_pca", "slice_direction", "weights_grid"]
 
 
 @dataclass(frozen=True)
@@ -205,6 +205,12 @@ def pca_projection(x_train, x, x_adv, *, n_components: int = 2) -> PCAProjection
         raise ValueError(f"x must have the {x_train.shape[1]} features of x_train, got {x.shape[1]}")
     n_components = v.number("n_components", n_components, lo=2, hi=min(x_train.shape), integer=True)
     pca = PCA(n_components=n_components, svd_solver="full").fit(x_train.astype(np.float64))
+    return project_pca(pca, x, x_adv)
+
+
+def project_pca(pca, x: np.ndarray, x_adv: np.ndarray) -> PCAProjection:
+    """Clean and adversarial points (checked by the caller) on the first two axes of a fitted
+    scikit-learn ``pca``, with the share of each move that lies in that plane."""
     c = pca.transform(x.astype(np.float64))[:, :2]
     a = pca.transform(x_adv.astype(np.float64))[:, :2]
     delta = (x_adv - x).astype(np.float64)

@@ -39,7 +39,15 @@ from . import evaluation
 from .config import AttackConfig, SeedNetConfig
 from .evaluation import accuracy_curve, accuracy_within
 from .i18n import LANGS, t
-from .projections import DecisionSlice, PCAProjection, attack_slice, decision_slice, pca_projection, slice_direction
+from .projections import (
+    DecisionSlice,
+    PCAProjection,
+    attack_slice,
+    decision_slice,
+    pca_projection,
+    project_pca,
+    slice_direction,
+)
 
 __all__ = [
     "BLOG_BATCH",
@@ -278,14 +286,7 @@ def pca_view(basis, x, x_adv) -> PCAProjection:
         raise ValueError(f"x_adv must have the shape of x {x.shape}, got {x_adv.shape}")
     if x.shape[1] != basis.n_features_in_:
         raise ValueError(f"x must have the {basis.n_features_in_} features of the PCA basis, got {x.shape[1]}")
-    c = basis.transform(x.astype(np.float64))[:, :2]
-    a = basis.transform(x_adv.astype(np.float64))[:, :2]
-    delta = (x_adv - x).astype(np.float64)
-    full = np.linalg.norm(delta, axis=1)
-    shown = np.linalg.norm(delta @ basis.components_[:2].T, axis=1)
-    moved = full > 1e-9
-    in_plane = float(np.median(shown[moved] / full[moved])) if moved.any() else 0.0
-    return PCAProjection(clean=c, adv=a, explained=basis.explained_variance_ratio_[:2].copy(), in_plane=in_plane)
+    return project_pca(basis, x, x_adv)
 
 
 def point_proba(spec, weights, x) -> np.ndarray:
