@@ -99,6 +99,8 @@ def steady_malloc(threshold: int = 128 * 1024) -> bool:
 
 def main() -> None:
     steady_malloc()
+    if os.environ.get("ADVLAB_SWITCH_INTERVAL"):
+        sys.setswitchinterval(float(os.environ["ADVLAB_SWITCH_INTERVAL"]))
     if os.environ.get("ADVLAB_PRELOAD", "1") != "0":
         pause_collection()  # from launch until the preload is done (its last step)
 
