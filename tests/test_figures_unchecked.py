@@ -121,3 +121,37 @@ def test_a_gallery_map_remembered_is_the_map_drawn_and_follows_its_grid():
     assert first["data"][:4] == again["data"][:4]  # the image and the three boundary lines
     assert first["data"][0]["source"] != other["data"][0]["source"]
     assert first["data"][1]["z"] != other["data"][1]["z"]
+
+
+def test_the_attack_maps_image_is_made_once_per_model_and_shows_its_probabilities():
+    """An epsilon move draws the same decision map under new points: its image is
+    blended once per content (same picture, same pixels), and a changed map
+    (another model) gets its own image."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    from advlab.figures import playground as pfig
+
+    rng = np.random.default_rng(5)
+    xs = np.linspace(-1, 1, 40)
+    proba = rng.dirichlet(np.ones(3), (40, 40)).astype(np.float32)
+    calls = []
+    real = pfig._blend_image
+
+    def counted(p):
+        calls.append(1)
+        return real(p)
+
+    pfig._blend_image, before = counted, len(pfig._IMAGES)
+    try:
+        first = pfig.decision_map(xs, xs, proba).data[0].source
+        again = pfig.decision_map(xs, xs, proba.copy()).data[0].source  # equal content, another array
+        other = pfig.decision_map(xs, xs, proba[::-1].copy()).data[0].source
+    finally:
+        pfig._blend_image = real
+    assert len(calls) == 2 and first == again and first != other
+    assert len(pfig._IMAGES) <= min(before + 2, pfig.IMAGES_KEPT)
+    png = Image.open(io.BytesIO(base64.b64decode(first.split(",", 1)[1])))
+    assert np.array_equal(np.asarray(png.convert("RGB")), real(proba))

@@ -9,7 +9,10 @@ epsilon move."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
+import threading
+from collections import OrderedDict
 
 import numpy as np
 import plotly.graph_objects as go
@@ -52,6 +55,33 @@ def _blend_image(proba: np.ndarray) -> np.ndarray:
     return (255 * (1 - w) + rgb * w).clip(0, 255).astype(np.uint8)
 
 
+_IMAGES: OrderedDict[tuple, str] = OrderedDict()  # the decision map's content -> its PNG data URI
+_IMAGES_LOCK = threading.Lock()
+IMAGES_KEPT = 64  # a few classes' worth of models and grids (each image is tens of KB)
+
+
+def decision_image(proba: np.ndarray) -> str:
+    """The PNG data URI of :func:`_blend_image` of ``proba``, made once per content.
+
+    The map under the points does not change when only the attack does (every
+    epsilon move), and blending and compressing it is most of what building the
+    attack map costs; hashing the probabilities is a small fraction of that.
+    Shared by every session: safe to call from many threads."""
+    proba = np.ascontiguousarray(proba)
+    key = (proba.shape, proba.dtype.str, hashlib.blake2b(proba.tobytes(), digest_size=16).digest())
+    with _IMAGES_LOCK:
+        hit = _IMAGES.get(key)
+        if hit is not None:
+            _IMAGES.move_to_end(key)
+            return hit
+    uri = png_data_uri(_blend_image(proba))
+    with _IMAGES_LOCK:
+        _IMAGES[key] = uri
+        while len(_IMAGES) > IMAGES_KEPT:
+            _IMAGES.popitem(last=False)
+    return uri
+
+
 def decision_map(xs, ys, proba, *, lang: str = "en", presenter: bool = False, title: str | None = None,
                  class_names=None) -> go.Figure:
     """The model's class probabilities over the plane, with the boundary line."""
@@ -62,12 +92,11 @@ def decision_map(xs, ys, proba, *, lang: str = "en", presenter: bool = False, ti
 def _decision_parts(xs, ys, proba, *, lang: str, presenter: bool, title: str | None = None) -> tuple[list, dict]:
     """The traces and layout of :func:`decision_map`, as plain dicts."""
     k = proba.shape[-1]
-    img = _blend_image(proba)
     dx = float(xs[1] - xs[0])
     dy = float(ys[1] - ys[0])
     # rows are stored bottom-up (ys ascending) and plotly draws them that way on
     # this ascending axis; the browser test reads the pixels to keep it so
-    data = [dict(type="image", source=png_data_uri(img), x0=float(xs[0]) - dx / 2, dx=dx,
+    data = [dict(type="image", source=decision_image(proba), x0=float(xs[0]) - dx / 2, dx=dx,
                  y0=float(ys[-1]) + dy / 2, dy=-dy, hoverinfo="skip", name=t("fig_probability", lang))]
     pred = proba.argmax(-1)
     # boundary: where the predicted class changes, drawn as contour lines of each class indicator
