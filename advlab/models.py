@@ -74,7 +74,8 @@ class MLPSpec:
 
 class NumpyMLP:
     """The one NumPy form of an MLP: its parameters in one flat float32 buffer
-    (so Adam is four vector ops), the forward pass, and the backward pass that
+    (every kernel, then every bias; so an Adam step is a few vector ops over
+    one array and L2 acts on one slice of it), the forward pass, and the backward pass that
     gives the weight gradients (training) or the input gradient (attacks during
     adversarial training, :mod:`advlab.defenses`).
 
@@ -97,20 +98,22 @@ class NumpyMLP:
         total = sum(math.prod(s) for s in shapes)
         self.flat = np.zeros(total, np.float32)
         self.grad = np.zeros(total, np.float32)
-        self.params, self.grads, self.kernel_mask = [], [], np.zeros(total, bool)
-        off = 0
+        # every kernel first, then every bias: the kernels (what L2 acts on) are one slice, flat[:n_kernel]
+        self.n_kernel = sum(math.prod(s) for s in shapes[0::2])
+        self.kernel_mask = np.zeros(total, bool)
+        self.kernel_mask[:self.n_kernel] = True
+        self.params, self.grads = [None] * len(shapes), [None] * len(shapes)
+        offsets = itertools.accumulate([math.prod(s) for s in shapes[0::2] + shapes[1::2]], initial=0)
+        for j, off in zip([*range(0, len(shapes), 2), *range(1, len(shapes), 2)], offsets, strict=False):
+            s, n = shapes[j], math.prod(shapes[j])
+            self.params[j] = self.flat[off:off + n].reshape(s)
+            self.grads[j] = self.grad[off:off + n].reshape(s)
         for j, s in enumerate(shapes):
-            n = math.prod(s)
-            self.params.append(self.flat[off:off + n].reshape(s))
-            self.grads.append(self.grad[off:off + n].reshape(s))
-            if len(s) == 2:
-                self.kernel_mask[off:off + n] = True
             if weights is not None:
-                self.params[-1][...] = weights[j]
+                self.params[j][...] = weights[j]
             elif len(s) == 2:
                 limit = math.sqrt(6.0 / (s[0] + s[1]))  # Glorot uniform, as Keras' Dense
-                self.params[-1][...] = rng.uniform(-limit, limit, size=s).astype(np.float32)
-            off += n
+                self.params[j][...] = rng.uniform(-limit, limit, size=s).astype(np.float32)
         self.n_layers = len(shapes) // 2
         act = spec.activation
         if act == "relu":
@@ -120,7 +123,7 @@ class NumpyMLP:
             self._act = lambda z: np.tanh(z, out=z)
             self._dact = lambda a: 1 - a * a
         else:
-            self._act = numerics.sigmoid
+            self._act = lambda z: numerics.sigmoid(z, out=z)
             self._dact = lambda a: a * (1 - a)
 
     def weights(self) -> list[np.ndarray]:
@@ -237,57 +240,142 @@ def fit_mlp(x, y, *, hidden=(64, 32), activation: str = "relu", epochs: int = 10
                    seconds=time.perf_counter() - t0)
 
 
+class _Step:
+    """One mini-batch size's forward and backward pass into preallocated arrays.
+
+    The same arithmetic as :meth:`NumpyMLP.forward`, :meth:`NumpyMLP.dlogits`
+    and :meth:`NumpyMLP.backward`, op for op (so the same weights, bit for
+    bit), without allocating: these networks are tiny and a training step is
+    a few dozen NumPy calls, so their overhead is what a step costs.
+    """
+
+    def __init__(self, net: NumpyMLP, b: int):
+        self.net, self.b = net, b
+        widths = net.spec.sizes[1:]
+        self.z = [np.empty((b, w), np.float32) for w in widths]  # each layer's output
+        self.d = [np.empty((b, w), np.float32) for w in widths]  # dL/d(layer output)
+        self.tmp = [np.empty((b, w), np.float32 if net.spec.activation != "relu" else bool) for w in widths]
+        self.t, self.u, self.p = (np.empty(b, np.float32) for _ in range(3))
+        self.ge = np.empty(b, bool)
+
+    def forward(self, x) -> list[np.ndarray]:
+        net, a = self.net, x
+        for i in range(net.n_layers):
+            z = self.z[i]
+            np.matmul(a, net.params[2 * i], out=z)
+            np.add(z, net.params[2 * i + 1], out=z)
+            if i < net.n_layers - 1:
+                net._act(z)
+            a = z
+        return [x, *self.z]
+
+    def dlogits(self, z, yf, onehot) -> np.ndarray:
+        """``NumpyMLP.dlogits(z, y) / batch`` (``yf``: the labels as float32, ``onehot``: as one-hot rows)."""
+        d = self.d[-1]
+        if z.shape[1] == 1:  # numerics.sigmoid, split by sign, then minus the label
+            t, u, p = self.t, self.u, self.p
+            np.abs(z[:, 0], out=t)
+            np.negative(t, out=t)
+            np.exp(t, out=t)
+            np.add(1, t, out=u)
+            np.divide(1, u, out=p)
+            np.divide(t, u, out=t)
+            np.greater_equal(z[:, 0], 0, out=self.ge)
+            np.copyto(t, p, where=self.ge)
+            np.subtract(t, yf, out=d[:, 0])
+        else:
+            np.subtract(numerics.softmax(z), onehot, out=d)
+        np.divide(d, self.b, out=d)
+        return d
+
+    def backward(self, acts, d) -> None:
+        net, act = self.net, self.net.spec.activation
+        for i in range(net.n_layers - 1, -1, -1):
+            np.matmul(acts[i].T, d, out=net.grads[2 * i])
+            np.add.reduce(d, axis=0, out=net.grads[2 * i + 1])
+            if i == 0:
+                return
+            dn, a, t = self.d[i - 1], acts[i], self.tmp[i - 1]
+            np.matmul(d, net.params[2 * i].T, out=dn)
+            if act == "relu":  # d *= (a > 0)
+                np.greater(a, 0, out=t)
+            elif act == "tanh":  # d *= 1 - a * a
+                np.multiply(a, a, out=t)
+                np.subtract(1, t, out=t)
+            else:  # d *= a * (1 - a)
+                np.subtract(1, a, out=t)
+                np.multiply(a, t, out=t)
+            np.multiply(dn, t, out=dn)
+            d = dn
+
+
 def _adam(net: NumpyMLP, x, y, rng, *, epochs, batch_size, lr, l2, on_epoch, perturb) -> list[dict]:
     """Train ``net`` in place: Adam with Keras' defaults, mini-batches reshuffled every epoch."""
-    m = np.zeros_like(net.flat)
-    s = np.zeros_like(net.flat)
-    b1, b2, eps = 0.9, 0.999, 1e-7
-    kmask = net.kernel_mask
     n = x.shape[0]
+    steps = {b: _Step(net, b) for b in {min(batch_size, n), n % batch_size or min(batch_size, n)}}
+    adam = _AdamState(net, lr)
     history = []
-    step = 0
-    tmp = np.empty_like(net.flat)
     loss0 = net.loss_and_dlogits(net.forward(x)[-1], y)[0]
     blowup = _BLOWUP * max(loss0, math.log(max(net.spec.n_out, 2)))
+    z_epoch = np.empty((n, net.spec.n_out), np.float32)
+    eye = np.eye(net.spec.n_out, dtype=np.float32)
     for epoch in range(1, epochs + 1):
         perm = rng.permutation(n)
-        tot_loss, tot_data_loss, tot_correct = 0.0, 0.0, 0
+        xp, yp = x[perm], y[perm]
+        yf, onehot = yp.astype(np.float32), (eye[yp] if net.spec.n_out > 1 else None)
+        l2_loss = 0.0
         for start in range(0, n, batch_size):
-            idx = perm[start:start + batch_size]
-            xb, yb = x[idx], y[idx]
+            stop = min(start + batch_size, n)
+            step, xb = steps[stop - start], xp[start:stop]
             if perturb is not None:
-                xb = perturb(net, xb, yb, rng)
-            acts = net.forward(xb)
-            loss, d, correct = net.loss_and_dlogits(acts[-1], yb)
-            tot_data_loss += loss * len(idx)
-            net.backward(acts, d)
+                xb = perturb(net, xb, yp[start:stop], rng)
+            acts = step.forward(xb)
+            z_epoch[start:stop] = acts[-1]
+            step.backward(acts, step.dlogits(acts[-1], yf[start:stop], None if onehot is None else onehot[start:stop]))
             if l2 > 0:
-                loss += l2 * float(np.dot(net.flat[kmask], net.flat[kmask]))
-                net.grad[kmask] += 2 * l2 * net.flat[kmask]
-            step += 1
-            m *= b1
-            m += (1 - b1) * net.grad
-            s *= b2
-            np.multiply(net.grad, net.grad, out=tmp)
-            tmp *= (1 - b2)
-            s += tmp
-            alpha = lr * math.sqrt(1 - b2 ** step) / (1 - b1 ** step)
-            np.sqrt(s, out=tmp)
-            tmp += eps
-            np.divide(m, tmp, out=tmp)
-            tmp *= alpha
-            net.flat -= tmp
-            tot_loss += loss * len(idx)
-            tot_correct += correct
-        ep_loss = tot_loss / n
+                kern = net.flat[:net.n_kernel]
+                l2_loss += l2 * float(np.dot(kern, kern)) * (stop - start)
+                net.grad[:net.n_kernel] += 2 * l2 * kern
+            adam.step()
+        data_loss = float(np.sum(numerics.cross_entropy(z_epoch, yp))) / n
+        ep_loss = data_loss + l2_loss / n
         # the data term alone: a large l2 legitimately makes the total loss large
-        if not math.isfinite(ep_loss) or not tot_data_loss / n <= blowup or not np.all(np.isfinite(net.flat)):
+        if not math.isfinite(ep_loss) or not data_loss <= blowup or not np.all(np.isfinite(net.flat)):
             raise TrainingDiverged(epoch, lr)
-        logs = {"loss": ep_loss, "accuracy": tot_correct / n}
+        correct = int(np.sum((z_epoch[:, 0] > 0) == (yp == 1))) if net.spec.n_out == 1 else int(
+            np.sum(np.argmax(z_epoch, 1) == yp))
+        logs = {"loss": ep_loss, "accuracy": correct / n}
         history.append({"epoch": epoch, **logs})
         if on_epoch is not None:
             on_epoch(epoch, {**logs, "weights": net.weights()})
     return history
+
+
+class _AdamState:
+    """Keras' Adam (default betas and epsilon) over a network's one flat parameter buffer."""
+
+    b1, b2, eps = 0.9, 0.999, 1e-7
+
+    def __init__(self, net: NumpyMLP, lr: float):
+        self.net, self.lr, self.t = net, lr, 0
+        self.m, self.s, self.tmp = (np.zeros_like(net.flat) for _ in range(3))
+
+    def step(self) -> None:
+        b1, b2, m, s, tmp, flat, g = self.b1, self.b2, self.m, self.s, self.tmp, self.net.flat, self.net.grad
+        self.t += 1
+        m *= b1
+        np.multiply(g, 1 - b1, out=tmp)
+        m += tmp
+        s *= b2
+        np.multiply(g, g, out=tmp)
+        tmp *= (1 - b2)
+        s += tmp
+        alpha = self.lr * math.sqrt(1 - b2 ** self.t) / (1 - b1 ** self.t)
+        np.sqrt(s, out=tmp)
+        tmp += self.eps
+        np.divide(m, tmp, out=tmp)
+        tmp *= alpha
+        flat -= tmp
 
 
 _blas_lock = threading.Lock()
