@@ -150,9 +150,15 @@ def columns(spec=2, **kw):
 
 def metric_row(n: int) -> list:
     """``n`` metric slots: one row on a laptop; on a projector, where big numbers and
-    full labels need the width, rows of two."""
+    full labels need the width, rows of two.
+
+    On a laptop the row is one horizontal container that the metrics share in equal
+    parts (``n`` times the same slot): the same row as ``st.columns(n)``, with one
+    block where columns send a row block and one block per column, on every
+    epsilon move that redraws it."""
     if not ui.presenter():
-        return st.columns(n)
+        row = st.container(horizontal=True, gap="medium", wrap=False)
+        return [row] * n
     out = []
     while len(out) < n:
         out += st.columns(2)
