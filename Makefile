@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
-N      ?= 2
+N      ?= auto
 HOST   ?= 0.0.0.0
 
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -25,8 +25,10 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-run: $(VENV)/.installed-run
-	$(BIN)/python -m advlab.serve --server.port $(PORT)
+# One replica of the app per core behind nginx on $(HOST):$(PORT), answering as soon as the
+# first replica is up (deploy/run.py); one process when N=1 or nginx is missing (it says so).
+run: $(VENV)/.installed-run nginx
+	$(BIN)/python -m deploy.run --replicas $(N) --port $(PORT) --host $(HOST)
 
 # The browser tests use Debian's chromium. As root on Debian/Ubuntu it is installed
 # when missing; elsewhere the browser tests skip with a message (never with CI=true).
@@ -42,19 +44,22 @@ browser:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-noto-cjk >/dev/null 2>&1 || true; fi
 
 # N replicas of the app behind nginx on $(HOST):$(PORT), one session per browser pinned to
-# one replica (deploy/replicas.py): make serve-replicas N=4 PORT=8080
+# one replica, nginx started once every replica has run the app (deploy/replicas.py):
+# make serve-replicas N=4 PORT=8080
 serve-replicas: $(VENV)/.installed-run nginx
-	$(BIN)/python -m deploy.replicas --replicas $(N) --port $(PORT) --host $(HOST)
+	$(BIN)/python -m deploy.replicas --replicas $(if $(filter auto,$(N)),$$(nproc),$(N)) --port $(PORT) --host $(HOST)
 
-# The deployment tests and serve-replicas use Debian's nginx. As root on Debian/Ubuntu it
-# is installed when missing; elsewhere those tests skip with a message (never with CI=true).
+# make run, serve-replicas and the deployment tests use Debian's nginx. As root on Debian/Ubuntu
+# it is installed when missing; elsewhere (or when that fails) make run serves one process and
+# those tests skip with a message (never with CI=true).
 nginx:
 	@if [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
-		echo "Installing Debian's nginx for the deployment tests and serve-replicas..."; \
+		echo "Installing Debian's nginx (make run serves one replica per core behind it)..."; \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx >/dev/null 2>&1 || \
-		{ apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx >/dev/null; }; \
-	else echo "nginx not found and cannot be installed here: the replica tests will skip."; fi
+		{ apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nginx >/dev/null; } || \
+		echo "nginx could not be installed: make run serves one process, the replica tests skip."; \
+	else echo "nginx not found and cannot be installed here: make run serves one process, the replica tests skip."; fi
 
 # The class-mode store tests also run on a real PostgreSQL, started from Debian's server binaries.
 # As root on Debian/Ubuntu it is installed when missing; elsewhere those tests skip (never with CI=true).

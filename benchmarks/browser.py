@@ -1,8 +1,9 @@
 """Browser benchmark: ``python -m benchmarks.browser`` (``make bench-browser``).
 
 Measures what a user of the app feels, in real headless Chromium against a
-server this module starts on a free port (``python -m advlab.serve``, what
-``make run`` serves):
+server this module starts on a free port the way ``make run`` does
+(``python -m deploy.run``: one replica per core behind nginx; ``--replicas 1``
+for one process):
 
 * **cold start**: from launching the server process to the Playground's first
   page drawn (its decision map visible and the app idle), in a browser with
@@ -72,6 +73,8 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from benchmarks.loadtest import ServerProbe, replica_counts, stop_server
 
 ROOT = Path(__file__).resolve().parents[1]
 LOG_PATH = ROOT / "artifacts" / "logs" / "streamlit-bench-browser.log"
@@ -263,12 +266,19 @@ def healthy(url: str) -> bool:
 
 
 class Server:
-    """``python -m advlab.serve`` (or another Streamlit ``script``) on a free port, in its own process group."""
+    """What ``make run`` starts (``python -m deploy.run``: ``replicas`` Streamlit processes behind nginx,
+    one per core when None, one process when 1) on a free port of 127.0.0.1, or another Streamlit
+    ``script`` (one process); in its own process group."""
 
-    def __init__(self, log_path: Path = LOG_PATH, script: Path | None = None):
-        self.command = ["-m", "advlab.serve"] if script is None else ["-m", "streamlit", "run", str(script)]
+    def __init__(self, log_path: Path = LOG_PATH, script: Path | None = None, replicas: int | None = None):
         self.port = free_port()
-        self.base = f"http://localhost:{self.port}"
+        if script is None:
+            self.command = ["-m", "deploy.run", "--replicas", "auto" if replicas is None else str(replicas),
+                            "--port", str(self.port), "--host", "127.0.0.1"]
+            self.base = f"http://127.0.0.1:{self.port}"
+        else:
+            self.command = ["-m", "streamlit", "run", str(script), "--server.port", str(self.port)]
+            self.base = f"http://localhost:{self.port}"
         self.log_path = log_path
         self.proc: subprocess.Popen | None = None
         self.log = None
@@ -280,8 +290,7 @@ class Server:
         env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(ROOT)}
         t = time.monotonic()
         self.proc = subprocess.Popen(
-            [sys.executable, *self.command, "--server.port", str(self.port), "--server.headless", "true",
-             "--browser.gatherUsageStats", "false"],
+            [sys.executable, *self.command, "--server.headless", "true", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         return t
 
@@ -298,24 +307,15 @@ class Server:
         return time.monotonic()
 
     def cpu_seconds(self) -> float | None:
-        """User and system CPU time of the server process (all its threads), Linux only."""
-        try:
-            stat = Path(f"/proc/{self.proc.pid}/stat").read_text()
-        except OSError:
+        """User and system CPU time of the server (every replica and nginx: all the launcher's
+        descendants, all their threads), Linux only."""
+        if self.proc is None or not Path(f"/proc/{self.proc.pid}").exists():
             return None
-        fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) "
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return ServerProbe(self.proc.pid).cpu_seconds()
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-                self.proc.wait(timeout=15)
-            except ProcessLookupError:
-                pass
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=15)
+        if self.proc is not None:
+            stop_server(self.proc)
         if self.log is not None:
             self.log.close()
             self.log = None
@@ -797,13 +797,13 @@ def wait_settled(server: Server, *, idle_cpu_s: float = 0.1, quiet_s: int = 3, t
     return time.monotonic() - t0
 
 
-def run(n: int, only: list[str] | None, log) -> str:
+def run(n: int, only: list[str] | None, log, replicas: int | None = None) -> str:
     from playwright.sync_api import sync_playwright
 
     if not os.access(CHROMIUM, os.X_OK):
         raise SystemExit(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium)")
     pages = [ep for ep in EPS_PAGES if not only or ep.path in only or ep.name.lower() in only]
-    server = Server()
+    server = Server(replicas=replicas)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
@@ -859,6 +859,9 @@ def main(argv=None) -> int:
     ap.add_argument("--pages", nargs="+", metavar="PAGE",
                     help="only these ε pages, by url path or name (e.g. digits transfer; '' is the Playground)")
     ap.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    ap.add_argument("--replicas", default="auto", metavar="N",
+                    help="Streamlit processes of the server ('auto': one per core behind nginx, as `make run`; "
+                         "1: one process)")
     args = ap.parse_args(argv)
     # a stopped run still stops the server it started (the finally blocks run on SystemExit)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -868,7 +871,8 @@ def main(argv=None) -> int:
             print(msg, file=sys.stderr, flush=True)
 
     t = time.monotonic()
-    out = run(args.steps, [p.lower() for p in args.pages] if args.pages else None, log)
+    (replicas,) = replica_counts(args.replicas)
+    out = run(args.steps, [p.lower() for p in args.pages] if args.pages else None, log, replicas)
     print(f"# advlab browser benchmark\n\nApp at {revision()}; headless Chromium, Python {platform.python_version()}, "
           f"{os.cpu_count()} CPUs. An ε step is one slider step by keyboard, timed from the key press to the "
           f"paint after the last DOM change, once the app is idle ({QUIET_MS} ms of DOM quiet, not counted); "

@@ -5,11 +5,14 @@ student is one websocket connection speaking the protocol a browser tab speaks
 (no browser, so a laptop can play thirty students): it opens a page, then
 moves the ε slider about once a second and times every step from sending the
 request to the server's "script finished". Without ``--url`` the test starts
-its own server (``python -m advlab.serve``, what ``make run`` serves) on a free
-port of 127.0.0.1 and stops it afterwards; with ``--url`` it measures a server
-that is already running, e.g. the one a teacher will use in class::
+its own server on a free port of 127.0.0.1, the way ``make run`` does
+(``python -m deploy.run``: one replica per core behind nginx, or one process),
+and stops it afterwards; ``--replicas 2,1`` measures two replicas, then one
+process, into one set of tables. With ``--url`` it measures a server that is
+already running, e.g. the one a teacher will use in class::
 
     python -m benchmarks.loadtest --scenario same-link --students 30
+    python -m benchmarks.loadtest --scenario same-link,seeds --replicas 2,1
     python -m benchmarks.loadtest --url http://127.0.0.1:8501 --ramp 5,10,20,30
 
 Scenarios:
@@ -637,13 +640,44 @@ def wait_healthy(url: str, timeout_s: float = 90.0, proc: subprocess.Popen | Non
     raise TimeoutError(f"{health} did not answer within {timeout_s:.0f} s")
 
 
+def launcher_command(replicas: int | None, port: int) -> list[str]:
+    """``python -m deploy.run`` (what ``make run`` starts) on 127.0.0.1:``port``: ``replicas``
+    Streamlit processes behind nginx (None: one per core; 1: one process, no nginx)."""
+    return [sys.executable, "-m", "deploy.run", "--replicas", "auto" if replicas is None else str(replicas),
+            "--port", str(port), "--host", "127.0.0.1", "--server.headless", "true"]
+
+
+def stop_server(proc: subprocess.Popen, timeout_s: float = 40.0) -> None:
+    """SIGTERM to the server (the launcher stops its replicas and nginx itself); whatever of it
+    is still running after ``timeout_s`` is killed."""
+    if proc.poll() is not None:
+        return
+    family = ServerProbe(proc.pid).pids()
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout_s)
+    except subprocess.TimeoutExpired:
+        for pid in family:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        proc.wait(5)
+
+
 @contextlib.contextmanager
-def serve(command: Sequence[str] | None = None, *, port: int | None = None, timeout_s: float = 90.0):
-    """Start a server on 127.0.0.1 (advlab's, unless ``command`` names another
-    ``streamlit run``-style command line); yields ``(url, pid)``, stops it after."""
+def serve(command: Sequence[str] | None = None, *, port: int | None = None, timeout_s: float = 90.0,
+          replicas: int | None = None):
+    """Start a server on 127.0.0.1; yields ``(url, pid)``, stops it after.
+
+    By default what ``make run`` starts (``python -m deploy.run``): ``replicas`` Streamlit
+    processes behind nginx, one per core when None, one process when 1 (or when nginx is
+    missing); the pid is the launcher's, whose descendants are every replica and nginx,
+    so :class:`ServerProbe` sums them all. ``command`` names another ``streamlit
+    run``-style command line instead (one process)."""
     port = port or free_port()
-    cmd = list(command or [sys.executable, "-m", "advlab.serve"])
-    cmd += ["--server.port", str(port), "--server.headless", "true", "--server.address", "127.0.0.1"]
+    if command is None:
+        cmd = launcher_command(replicas, port)
+    else:
+        cmd = [*command, "--server.port", str(port), "--server.headless", "true", "--server.address", "127.0.0.1"]
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONDONTWRITEBYTECODE="1")
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -658,13 +692,7 @@ def serve(command: Sequence[str] | None = None, *, port: int | None = None, time
                 raise RuntimeError(f"{e}; server output:\n{tail}") from e
             yield url, proc.pid
         finally:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    proc.wait(15)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(5)
+            stop_server(proc)
 
 
 # ------------------------------------------------------------ the students ---
@@ -844,12 +872,43 @@ def ramp(url: str, counts: Sequence[int], *, scenario: str, actions: int, think_
     return reports, best
 
 
+def _scenarios(text: str) -> list[str]:
+    if text == "all":
+        return list(SCENARIOS)
+    names = [t.strip() for t in text.split(",") if t.strip()]
+    wrong = [t for t in names if t not in SCENARIOS]
+    if wrong or not names:
+        raise argparse.ArgumentTypeError(f"unknown scenario {', '.join(wrong) or repr(text)}; choose from "
+                                         f"{', '.join(SCENARIOS)}, several comma-separated, or all")
+    return names
+
+
+def replica_counts(text: str) -> list[int | None]:
+    out: list[int | None] = []
+    for part in text.split(","):
+        part = part.strip()
+        if part == "auto":
+            out.append(None)
+        elif part.isdigit() and int(part) >= 1:
+            out.append(int(part))
+        else:
+            raise argparse.ArgumentTypeError(f"--replicas takes 'auto' or numbers of at least 1, comma-separated; "
+                                             f"not {part!r}")
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.loadtest", description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--url", help="server to measure (default: start one on a free port of 127.0.0.1)")
+    ap.add_argument("--url", help="server to measure (default: start what `make run` starts, on a free port of "
+                                  "127.0.0.1)")
+    ap.add_argument("--replicas", type=replica_counts, default=[None], metavar="N[,N...]",
+                    help="without --url: Streamlit processes of the server started ('auto': one per core behind "
+                         "nginx, as `make run`; 1: one process); several, e.g. 2,1, are measured one after the "
+                         "other into one set of tables")
     ap.add_argument("--pid", type=int, help="the server's process id, for its CPU time and memory")
-    ap.add_argument("--scenario", default="same-link", choices=(*SCENARIOS, "all"))
+    ap.add_argument("--scenario", default="same-link", type=_scenarios, metavar="|".join((*SCENARIOS, "all")),
+                    help="a scenario, several comma-separated (same-link,seeds), or all (default same-link)")
     ap.add_argument("--students", type=int, help="class size (default: 30; 32 on pages: 4 per page; 1 for soak)")
     ap.add_argument("--actions", type=int, help="actions per student after the first load (default 10; soak 200)")
     ap.add_argument("--think", type=float, default=1.0, help="seconds between a student's actions (±50%%)")
@@ -861,55 +920,69 @@ def main(argv: Sequence[str] | None = None) -> int:
                          "untimed: / and, for the pages and soak scenarios, every page)")
     args = ap.parse_args(argv)
 
-    scenarios = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
+    scenarios = args.scenario
     counts = [int(c) for c in args.ramp.split(",") if c.strip()] if args.ramp else None
-
-    with contextlib.ExitStack() as stack:
-        if args.url:
-            url = args.url
-            pid = args.pid
-            parts = urlsplit(url if "//" in url else f"http://{url}")
-            if pid is None and parts.hostname in ("127.0.0.1", "localhost", "::1"):
-                pid = listening_pid(parts.port or 80)
-        else:
-            print("starting the app server...", flush=True)
-            url, pid = stack.enter_context(serve())
-        print(f"server {url}" + (f" (pid {pid})" if pid else " (process unknown: no CPU or memory figures)"),
-              flush=True)
-        if not args.url and not args.no_warmup:
-            # every page for the pages scenario, and before a soak (so what it measures is the
-            # retraining, not the first visits of pages the server warms up on its own meanwhile)
-            pages = PAGES if {"pages", "soak"} & set(scenarios) else ("",)
-            for page, res in zip(pages, run_sync(warm_up(url, max(args.timeout, 600.0), pages))):
-                print(f"warm-up visit to /{page}: {res.seconds:.1f} s" + "".join(f"; {e}" for e in res.errors),
-                      flush=True)
-        if pid and Path(f"/proc/{pid}").exists() and not args.no_warmup:
-            # a server just started warms its other pages on its own for a minute or so: the class
-            # arrives once that is over, as it would in front of a teacher who opened the app first
-            waited = wait_settled(ServerProbe(pid))
-            print(f"waited {waited:.0f} s for the server's own warm-up to end", flush=True)
-        reports: list[Report] = []
-        ok = True
-        for sc in scenarios:
-            n_default, a_default = SCENARIO_DEFAULTS[sc]
-            actions = args.actions if args.actions is not None else a_default
-            common = dict(scenario=sc, actions=actions, think_s=args.think, timeout_s=args.timeout, pid=pid,
-                          spread_s=args.spread)
-            if counts:
-                reps, best = ramp(url, counts, **common)
-                reports += reps
-                print(f"{sc}: the largest class meeting the targets is "
-                      + (_students(best) if best else f"below {_students(counts[0])}"), flush=True)
+    servers: list[int | None] = [None] if args.url else args.replicas
+    reports: list[Report] = []
+    ok = True
+    for n in servers:
+        with contextlib.ExitStack() as stack:
+            if args.url:
+                url = args.url
+                pid = args.pid
+                parts = urlsplit(url if "//" in url else f"http://{url}")
+                if pid is None and parts.hostname in ("127.0.0.1", "localhost", "::1"):
+                    pid = listening_pid(parts.port or 80)
             else:
-                n = args.students if args.students is not None else n_default
-                print(f"{sc}: {_students(n)}, {actions} actions each...", flush=True)
-                rep = run(url, students=n, **common)
-                reports.append(rep)
-                ok = ok and not rep.errors and not rep.timeouts
-        print()
-        print(tables(reports))
+                print(f"starting the app server as `make run` does ({served_by(n)})...", flush=True)
+                url, pid = stack.enter_context(serve(replicas=n))
+            print(f"server {url}" + (f" (pid {pid}, with its replicas and nginx if any)" if pid
+                                     else " (process unknown: no CPU or memory figures)"), flush=True)
+            prepare(url, pid, own=not args.url, warm=not args.no_warmup, scenarios=scenarios,
+                    timeout_s=args.timeout)
+            label = f" · {served_by(n)}" if len(servers) > 1 else ""
+            for sc in scenarios:
+                n_default, a_default = SCENARIO_DEFAULTS[sc]
+                actions = args.actions if args.actions is not None else a_default
+                common = dict(scenario=sc, actions=actions, think_s=args.think, timeout_s=args.timeout, pid=pid,
+                              spread_s=args.spread)
+                if counts:
+                    reps, best = ramp(url, counts, **common)
+                    for r in reps:
+                        r.scenario += label
+                    reports += reps
+                    print(f"{sc}{label}: the largest class meeting the targets is "
+                          + (_students(best) if best else f"below {_students(counts[0])}"), flush=True)
+                else:
+                    students = args.students if args.students is not None else n_default
+                    print(f"{sc}{label}: {_students(students)}, {actions} actions each...", flush=True)
+                    rep = run(url, students=students, **common)
+                    rep.scenario += label
+                    reports.append(rep)
+                    ok = ok and not rep.errors and not rep.timeouts
+    print()
+    print(tables(reports))
     return 0 if ok else 1
 
+
+def served_by(n: int | None) -> str:
+    return "one replica per core" if n is None else "one process" if n == 1 else f"{n} replicas"
+
+
+def prepare(url: str, pid: int | None, *, own: bool, warm: bool, scenarios: Sequence[str], timeout_s: float) -> None:
+    """The teacher's own visits first (untimed), then wait for the server's own warm-up to end."""
+    if own and warm:
+        # every page for the pages scenario, and before a soak (so what it measures is the
+        # retraining, not the first visits of pages the server warms up on its own meanwhile)
+        pages = PAGES if {"pages", "soak"} & set(scenarios) else ("",)
+        for page, res in zip(pages, run_sync(warm_up(url, max(timeout_s, 600.0), pages)), strict=True):
+            print(f"warm-up visit to /{page}: {res.seconds:.1f} s" + "".join(f"; {e}" for e in res.errors),
+                  flush=True)
+    if pid and Path(f"/proc/{pid}").exists() and warm:
+        # a server just started warms its other pages on its own for a minute or so: the class
+        # arrives once that is over, as it would in front of a teacher who opened the app first
+        waited = wait_settled(ServerProbe(pid))
+        print(f"waited {waited:.0f} s for the server's own warm-up to end", flush=True)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -39,7 +39,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -201,6 +201,10 @@ class Cluster:
     nginx: subprocess.Popen | None = None
     warm_s: float | None = None
     warm_problems: list[str] = field(default_factory=list)
+    # time.monotonic() of the start, of the first replica answering, of nginx answering
+    started_at: float = 0.0
+    first_healthy_at: float | None = None
+    serving_at: float | None = None
     _open_logs: list = field(default_factory=list, repr=False)
 
     @property
@@ -231,6 +235,24 @@ class Cluster:
         """Stop one replica (to watch nginx fail over to the others)."""
         _stop(self.replicas[index].process)
 
+    def healthy(self) -> list[str]:
+        """Names of the replicas whose health endpoint answers now."""
+        return [r.name for r in self.replicas if _healthy(r.url, timeout=1.0)]
+
+    def wait_all_healthy(self, timeout_s: float = STARTUP_TIMEOUT_S) -> float:
+        """Wait until every replica answers (after an early start); returns the seconds since the start.
+        Raises RuntimeError when a replica has exited, TimeoutError after ``timeout_s``."""
+        deadline = time.monotonic() + timeout_s
+        for r in self.replicas:
+            _wait_until(lambda r=r: _healthy(r.url), f"replica {r.name} ({r.url})", deadline,
+                        lambda r=r: _exited(r))
+        return time.monotonic() - self.started_at
+
+    def warm_up(self, timeout_s: float = STARTUP_TIMEOUT_S) -> float:
+        """Run the app once in every replica at once (``warm_s``, ``warm_problems``); returns the seconds."""
+        self.warm_s = _warm_up(self, time.monotonic() + timeout_s)
+        return self.warm_s
+
     def dead(self) -> list[str]:
         """Names of the children that have exited."""
         out = [r.name for r in self.replicas if r.process.poll() is not None]
@@ -252,16 +274,40 @@ class Cluster:
         self._open_logs.clear()
 
 
-def _start_replica(cluster: Cluster, index: int, port: int, env: dict[str, str]) -> Replica:
+def _start_replica(cluster: Cluster, index: int, port: int, env: dict[str, str],
+                   extra_args: Sequence[str] = ()) -> Replica:
     log_path = cluster.directory / f"replica-{index}.log"
     log = open(log_path, "w", encoding="utf-8")  # noqa: SIM115 - closed by Cluster.close
     cluster._open_logs.append(log)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "advlab.serve", "--server.port", str(port), "--server.address", REPLICA_HOST,
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        [sys.executable, "-m", "advlab.serve", *extra_args, "--server.port", str(port),
+         "--server.address", REPLICA_HOST, "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         start_new_session=True)
     return Replica(index, port, proc, log_path)
+
+
+_held = {"depth": 0, "pending": False}
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C or SIGTERM (as set up by :func:`stop_on_signals`) during the block takes effect after it,
+    so a child started in it is always noted for the clean-up. (Not the signal mask: children inherit it.)"""
+    _held["depth"] += 1
+    try:
+        yield
+    finally:
+        _held["depth"] -= 1
+    if _held["depth"] == 0 and _held["pending"]:
+        _held["pending"] = False
+        raise KeyboardInterrupt
+
+
+def _exited(r: Replica) -> str | bool:
+    """The message for a replica that has exited, False while it runs."""
+    return r.process.poll() is not None and (f"replica {r.name} exited with code {r.process.returncode}; "
+                                             f"end of {r.log_path}:\n" + _tail(r.log_path))
 
 
 def _wait_until(check, what: str, deadline: float, failed) -> None:
@@ -298,12 +344,20 @@ def _warm_up(cluster: Cluster, deadline: float) -> float:
 @contextlib.contextmanager
 def replicas(n: int = 2, port: int | None = None, *, host: str = "127.0.0.1", tf_threads: int = 1,
              directory: str | Path | None = None, nginx: str | None = None, warm: bool = True,
+             early: bool = False, extra_args: Sequence[str] = (),
              startup_timeout_s: float = STARTUP_TIMEOUT_S) -> Iterator[Cluster]:
     """Start ``n`` replicas and nginx on ``host:port`` (a free port when None); stop them all on exit.
 
     With ``warm``, each replica runs the first page once before nginx starts, so the
     first students do not wait for TensorFlow to load (``Cluster.warm_s`` says how long
     that took).
+
+    With ``early`` (what ``make run`` does), nginx starts as soon as ONE replica answers
+    and the context is entered then: the address answers while the others are still
+    starting (nginx passes every request on to a replica that answers, so a visitor
+    never sees an error page of its own) and ``warm`` is ignored (every replica warms
+    itself in the background). ``Cluster.wait_all_healthy()`` waits for the rest.
+    ``extra_args`` are passed on to every ``python -m advlab.serve``.
 
     Raises FileNotFoundError when nginx is not installed, RuntimeError when a child
     exits during start-up (with the end of its log), TimeoutError when one does not
@@ -332,7 +386,7 @@ def replicas(n: int = 2, port: int | None = None, *, host: str = "127.0.0.1", tf
         (path / "tmp").chmod(0o711)
     port = port or free_port(host)
     cluster = Cluster(url=f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}",
-                      directory=path, replicas=[])
+                      directory=path, replicas=[], started_at=time.monotonic())
     env = {**os.environ, "ADVLAB_TF_THREADS": str(tf_threads), "TF_CPP_MIN_LOG_LEVEL": "2",
            "PYTHONUNBUFFERED": "1",
            # one secret for all: Streamlit's XSRF cookie issued by one replica stays valid on the others
@@ -350,32 +404,77 @@ def replicas(n: int = 2, port: int | None = None, *, host: str = "127.0.0.1", tf
             while p in ports or p == port:
                 p = free_port()
             ports.append(p)
-            cluster.replicas.append(_start_replica(cluster, i, p, env))
+            with _signals_held():  # a Ctrl-C between the start and the note would leave it running
+                cluster.replicas.append(_start_replica(cluster, i, p, env, extra_args))
         deadline = time.monotonic() + startup_timeout_s
-        for r in cluster.replicas:
-            _wait_until(lambda r=r: _healthy(r.url), f"replica {r.name} ({r.url})", deadline,
-                        lambda r=r: r.process.poll() is not None and
-                        f"replica {r.name} exited with code {r.process.returncode}; end of {r.log_path}:\n"
-                        + _tail(r.log_path))
-        if warm:
+        if early:
+            _wait_until(lambda: any(_healthy(r.url, timeout=0.5) for r in cluster.replicas),
+                        "no replica", deadline, lambda: next(filter(None, map(_exited, cluster.replicas)), False))
+        else:
+            for r in cluster.replicas:
+                _wait_until(lambda r=r: _healthy(r.url), f"replica {r.name} ({r.url})", deadline,
+                            lambda r=r: _exited(r))
+        cluster.first_healthy_at = time.monotonic()
+        if warm and not early:
             cluster.warm_s = _warm_up(cluster, deadline)
         listen = f"{host}:{port}" if host not in ("", "0.0.0.0") else str(port)
         cluster.conf_path.write_text(render_nginx_conf(ports, listen=listen, prefix=path), encoding="utf-8")
         nginx_out = open(path / "nginx.out", "w", encoding="utf-8")  # noqa: SIM115 - closed by Cluster.close
         cluster._open_logs.append(nginx_out)
-        cluster.nginx = subprocess.Popen(
-            [nginx, "-p", str(path), "-e", str(cluster.error_log_path), "-c", str(cluster.conf_path),
-             "-g", f"daemon off; pid {path / 'nginx.pid'};"],
-            stdout=nginx_out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        with _signals_held():
+            cluster.nginx = subprocess.Popen(
+                [nginx, "-p", str(path), "-e", str(cluster.error_log_path), "-c", str(cluster.conf_path),
+                 "-g", f"daemon off; pid {path / 'nginx.pid'};"],
+                stdout=nginx_out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
         _wait_until(lambda: _healthy(cluster.url), f"nginx ({cluster.url})", deadline,
                     lambda: cluster.nginx.poll() is not None and
                     f"nginx exited with code {cluster.nginx.returncode}:\n"
                     + (_tail(cluster.error_log_path) or _tail(path / "nginx.out")))
+        cluster.serving_at = time.monotonic()
         yield cluster
     finally:
         cluster.close()
         if not keep:
             shutil.rmtree(path, ignore_errors=True)
+
+
+def watch(cluster: Cluster, *, announce_all: bool = False) -> int:
+    """Watch the children until nginx or every replica has exited (returns 1) or Ctrl-C / SIGTERM
+    (KeyboardInterrupt, see :func:`stop_on_signals`). With ``announce_all``, say when every
+    replica answers (after an early start)."""
+    reported: set[str] = set()
+    waiting = announce_all
+    while True:
+        dead = cluster.dead()
+        if "nginx" in dead:
+            print(f"nginx exited; end of its error log:\n{_tail(cluster.error_log_path)}", file=sys.stderr)
+            return 1
+        for name in set(dead) - reported:
+            print(f"replica {name} exited: nginx sends its students to the others", file=sys.stderr)
+            reported.add(name)
+        if len(reported) == len(cluster.replicas):
+            print("every replica has exited", file=sys.stderr)
+            return 1
+        if waiting and not dead and len(cluster.healthy()) == len(cluster.replicas):
+            waiting = False
+            print(f"  all {len(cluster.replicas)} replicas answer "
+                  f"({time.monotonic() - cluster.started_at:.1f} s after the start)", flush=True)
+        time.sleep(1.0)
+
+
+def stop_on_signals() -> None:
+    """Ctrl-C and SIGTERM raise KeyboardInterrupt, once: a second one must not interrupt
+    the clean-up that stops the children."""
+    def _stop_signal(signum, frame):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if _held["depth"]:
+            _held["pending"] = True
+            return
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, _stop_signal)
+    signal.signal(signal.SIGTERM, _stop_signal)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -393,14 +492,7 @@ def main(argv: list[str] | None = None) -> int:
                         "(default: a temporary one, removed on exit)")
     args = parser.parse_args(argv)
 
-    def _stop_signal(signum, frame):
-        # once: a second Ctrl-C must not interrupt the clean-up that stops the children
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGINT, _stop_signal)
-    signal.signal(signal.SIGTERM, _stop_signal)
+    stop_on_signals()
     print(f"Starting {args.replicas} replica(s) and nginx...", flush=True)
     try:
         with replicas(args.replicas, args.port, host=args.host, tf_threads=args.tf_threads,
@@ -417,19 +509,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {r.name}: {r.url}  (log {r.log_path})", flush=True)
             print(f"  nginx access log (which replica served what): {cluster.access_log_path}", flush=True)
             print("Ctrl-C stops everything.", flush=True)
-            reported: set[str] = set()
-            while True:
-                dead = cluster.dead()
-                if "nginx" in dead:
-                    print(f"nginx exited; end of its error log:\n{_tail(cluster.error_log_path)}", file=sys.stderr)
-                    return 1
-                for name in set(dead) - reported:
-                    print(f"replica {name} exited: nginx sends its students to the others", file=sys.stderr)
-                    reported.add(name)
-                if len(reported) == len(cluster.replicas):
-                    print("every replica has exited", file=sys.stderr)
-                    return 1
-                time.sleep(1.0)
+            return watch(cluster)
     except KeyboardInterrupt:
         print("Stopped.", flush=True)
         return 0

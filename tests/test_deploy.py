@@ -14,6 +14,11 @@ import json
 import os
 import re
 import shlex
+import signal
+import socket
+import subprocess
+import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -23,7 +28,9 @@ from pathlib import Path
 import pytest
 
 from advlab.ui.probe import COOKIE, visit
+from benchmarks.loadtest import ServerProbe, listening_pid
 from deploy import replicas as rep
+from deploy import run as launcher
 
 ROOT = Path(__file__).resolve().parents[1]
 HEALTH = "/_stcore/health"
@@ -213,14 +220,192 @@ def test_nginx_config_pins_by_cookie_and_passes_websockets(tmp_path):
         assert path.startswith(str(tmp_path)), path
 
 
+# ------------------------------------------------- make run's launcher ---
+
+NGINX = "/usr/sbin/nginx"
+QUICK = {"ADVLAB_PRELOAD": "0", "ADVLAB_WARMUP": "0"}  # a server that starts fast and stays idle
+
+
+def test_make_run_serves_one_replica_per_core_behind_nginx():
+    assert launcher.choose(replicas=None, nginx=NGINX, cores=4) == launcher.Choice(4, nginx=NGINX)
+    assert launcher.choose(replicas=3, nginx=NGINX, cores=2) == launcher.Choice(3, nginx=NGINX)
+    make = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = re.search(r"^run:(.*)\n\t(.*)$", make, re.MULTILINE)
+    assert "nginx" in recipe.group(1).split(), "make run installs nginx first where it can"
+    assert "-m deploy.run" in recipe.group(2) and "--replicas $(N)" in recipe.group(2)
+    assert re.search(r"^N\s+\?= auto$", make, re.MULTILINE)
+
+
+@pytest.mark.parametrize(("replicas", "nginx", "cores", "says"), [
+    (1, NGINX, 2, ["N=1", "one replica per core"]),
+    (None, None, 2, ["nginx is not installed", "make nginx"]),
+    (4, None, 8, ["nginx is not installed", "make nginx"]),
+    (None, NGINX, 1, ["one usable core", "N=2"]),
+])
+def test_launcher_serves_one_process_and_says_why(replicas, nginx, cores, says):
+    choice = launcher.choose(replicas=replicas, nginx=nginx, cores=cores)
+    assert choice.replicas == 1 and choice.nginx is None
+    for part in says:
+        assert part in choice.reason, (part, choice.reason)
+
+
+def _launch(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "deploy.run", *args], cwd=ROOT, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})})
+
+
+def test_launcher_without_nginx_says_how_to_get_replicas():
+    out = subprocess.run([sys.executable, "-m", "deploy.run", "--replicas", "2", "--nginx", "/nonexistent/nginx",
+                          "--dry-run"], check=False, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    (line,) = out.stdout.splitlines()
+    assert "serving one process" in line and "nginx is not installed" in line and "make nginx" in line
+
+
+@pytest.mark.parametrize("replicas", ["1", "2"])
+def test_launcher_on_a_port_in_use_says_so_without_a_traceback(replicas):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = _launch("--replicas", replicas, "--port", str(port), "--host", "127.0.0.1")
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    assert f"cannot serve on 127.0.0.1:{port}" in err and "in use" in err and "PORT=" in err, err
+    assert "Traceback" not in err + out
+
+
+def _wait_answering(url: str, proc: subprocess.Popen, timeout_s: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while _status(url + HEALTH) != 200:
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, f"{url} did not answer"
+        time.sleep(0.1)
+
+
+def test_launcher_with_n1_is_one_streamlit_process():
+    """make run N=1: the launcher becomes the Streamlit server itself (the same process, no nginx)."""
+    port = rep.free_port()
+    proc = _launch("--replicas", "1", "--port", str(port), "--host", "127.0.0.1", env=QUICK)
+    try:
+        _wait_answering(f"http://127.0.0.1:{port}", proc)
+        assert listening_pid(port) == proc.pid
+        family = ServerProbe(proc.pid).pids()
+        assert len(family) == 1, family
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=30)
+    assert out.splitlines()[0].startswith("serving one process, as asked (N=1)")
+
+
+def _gone(pids: list[int], timeout_s: float = 10.0) -> list[int]:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        left = [p for p in pids if os.path.exists(f"/proc/{p}") and _stat_state(p) != "Z"]
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.1)
+
+
+def _stat_state(pid: int) -> str:
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return "gone"
+    return raw[raw.rfind(")") + 2]
+
+
+@pytest.mark.parametrize("when", ["starting", "serving"])
+def test_launcher_stopped_leaves_no_process_behind(when):
+    """Ctrl-C while the replicas start, SIGTERM once it serves: nginx and every replica are gone."""
+    if rep.find_nginx() is None:
+        _missing("nginx", "install Debian's nginx (apt-get install nginx), e.g. via `make nginx` as root")
+    port = rep.free_port()
+    proc = _launch("--replicas", "2", "--port", str(port), "--host", "127.0.0.1", env=QUICK)
+    probe = ServerProbe(proc.pid)
+    deadline = time.monotonic() + 120
+    try:
+        if when == "starting":
+            while len(probe.pids()) < 3:  # the launcher and both replicas
+                assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+                time.sleep(0.02)
+            sig = signal.SIGINT
+        else:
+            _wait_answering(f"http://127.0.0.1:{port}", proc)
+            sig = signal.SIGTERM
+        family = probe.pids()
+        names = " ".join(Path(f"/proc/{p}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                         for p in family)
+        assert names.count("advlab.serve") == 2, names
+        if when == "serving":
+            assert "nginx" in names
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0 and "Stopped." in out, (out, err)
+    assert "Traceback" not in err, err
+    assert _gone(family) == [], "left running after the stop"
+    assert _status(f"http://127.0.0.1:{port}" + HEALTH) is None
+
+
 # ------------------------------------------------------ replicas + nginx ---
+
+def _status(url: str, timeout: float = 30.0) -> int | None:
+    """The HTTP status of a GET, None when nothing answers (connection refused)."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
+            r.read()
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+class StartWatch:
+    """Opens the address over and over from before the start until stopped, as a
+    visitor reloading the link while `make run` starts would: (seconds, path, status)."""
+
+    def __init__(self, url: str):
+        self.url, self.seen, self.t0 = url, [], time.monotonic()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            for path in ("/", HEALTH):
+                self.seen.append((time.monotonic() - self.t0, path, _status(self.url + path)))
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
 
 @pytest.fixture(scope="module")
 def cluster():
+    """Two replicas behind nginx, started as `make run` starts them: nginx as soon as the first
+    replica answers, watched from before the start; then every replica runs the app once."""
     if rep.find_nginx() is None:
         _missing("nginx", "install Debian's nginx (apt-get install nginx), e.g. via `make nginx` as root")
-    with rep.replicas(2) as c:
-        yield c
+    port = rep.free_port()
+    watch = StartWatch(f"http://127.0.0.1:{port}")
+    try:
+        with rep.replicas(2, port, early=True) as c:
+            # a visitor who opens the app the moment the address answers
+            with visit(c.url, timeout_s=180.0) as first:
+                c.first_visit = (first.status, first.errors, time.monotonic() - c.started_at)
+            c.all_healthy_s = c.wait_all_healthy()
+            c.warm_up()
+            watch.stop()
+            c.start_watch = watch
+            yield c
+    finally:
+        watch.stop()
 
 
 def _get(url: str, cookie: str | None = None) -> tuple[int, str | None]:
@@ -282,8 +467,28 @@ def test_replicas_healthy_through_nginx(cluster):
     assert len(cluster.replica_urls) == 2
     for url in [cluster.url, *cluster.replica_urls]:
         assert _get(url + HEALTH)[0] == 200, url
-    # every replica ran the app once before nginx took students
-    assert cluster.warm_s is not None and cluster.warm_problems == []
+    # every replica ran the app once without an error
+    assert cluster.warm_s is not None
+    assert cluster.warm_problems == [], cluster.warm_problems
+
+
+def test_the_address_answers_as_soon_as_one_replica_does_and_never_with_an_error(cluster):
+    """`make run` with replicas: nginx answers once the first replica does (not after all of them
+    have started or warmed up), and a visitor reloading the link all through the start-up gets
+    either no answer yet or the replica's own answer: never a 502 or another nginx error page."""
+    seen = cluster.start_watch.seen
+    answered = [(t, path, status) for t, path, status in seen if status is not None]
+    assert answered, "the address never answered during the start-up"
+    wrong = [(round(t, 1), path, status) for t, path, status in answered if status != 200]
+    assert wrong == [], f"answers other than the app's own during the start-up: {wrong[:10]}"
+    refused = [t for t, _, status in seen if status is None]
+    assert refused and max(refused) < answered[0][0], "refused connections come only before the first answer"
+    assert cluster.serving_at - cluster.first_healthy_at < 3.0, "nginx waited after the first replica answered"
+    # it kept answering while the other replica started and every replica ran the app
+    assert answered[-1][0] - answered[0][0] > cluster.warm_s
+    # the visitor who opened the app the moment it answered got the page's first run, no error
+    status, errors, _ = cluster.first_visit
+    assert status == "FINISHED_SUCCESSFULLY" and errors == [], cluster.first_visit
 
 
 def test_first_visits_spread_and_the_cookie_pins(cluster):

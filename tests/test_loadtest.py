@@ -17,7 +17,9 @@ from benchmarks.loadtest import EPS_MOVE, FIRST_LOAD, Drawn, Report, Session, ru
 
 @pytest.fixture(scope="module")
 def advlab_server():
-    with loadtest.serve() as (url, pid):
+    # one process (what `make run N=1` serves): the protocol is the same through nginx, which
+    # tests/test_deploy.py covers with two replicas
+    with loadtest.serve(replicas=1) as (url, pid):
         yield url, pid
 
 
