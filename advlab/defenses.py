@@ -39,7 +39,7 @@ from . import _validate as v
 from .attacks import loss_gradient, pgd
 from .attacks._engine import clip_bounds, random_delta
 from .config import AdvTrainConfig, NetConfig
-from .evaluation import accuracy, accuracy_curve, attack_cell, check_eps_values
+from .evaluation import accuracy, accuracy_curve, attack_cell, check_eps_values, eps_grid
 from .models import Trained, fit_mlp, single_thread_blas, to_keras
 
 __all__ = [
@@ -221,6 +221,11 @@ class Tradeoff:
         return [{"train_eps": float(e), "clean_accuracy": float(c), "robust_accuracy": float(r),
                  "eval_eps": self.eval_eps, "train_seconds": float(s)}
                 for e, c, r, s in zip(self.train_eps, self.clean, self.robust, self.seconds)]
+
+
+def eps_points(emax: float, n: int) -> tuple[float, ...]:
+    """``n`` budgets from 0 to ``emax`` (4 decimals) as a tuple: a key of the results kept for them."""
+    return tuple(eps_grid(emax, n, decimals=4).tolist())
 
 
 def evaluate_tradeoff(models: Sequence, x, y, *, train_eps, eval_eps: float, clip=None, steps: int = 40,

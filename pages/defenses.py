@@ -57,8 +57,6 @@ def training_controls() -> None:
     ui.slider(STATE, "eval_eps", ui.tr("df_eval_eps"), step=0.01, where=c[4], help=ui.tr("df_eval_eps_help"))
 
 
-# ---------------------------------------------------------------- models ---
-
 def training(ds, data: DataConfig, net: NetConfig, adv: AdvTrainConfig) -> tuple:
     """The key and the shared job of ``adv`` (standard training at ε = 0)."""
     fit = defenses.trainer(ds.x_train, ds.y_train, net=net, adv=adv, clip=ds.clip)
@@ -96,10 +94,6 @@ def pgd_curve(m: lessons.Stored, ds, grid: tuple, seed: int):
         seed=seed, steps=EVAL_STEPS))
 
 
-def eps_grid(emax: float, n: int) -> tuple:
-    return tuple(evaluation.eps_grid(emax, n, decimals=4).tolist())
-
-
 # --------------------------------------------------------------- sections ---
 
 def compare_section(ds, net: NetConfig, adv: AdvTrainConfig, view: DefenseViewConfig, std, robust) -> None:
@@ -122,7 +116,7 @@ def compare_section(ds, net: NetConfig, adv: AdvTrainConfig, view: DefenseViewCo
         maps(ds, adv, ev, (std, robust), (r_std, r_adv))
     else:
         st.caption(ui.tr("df_no_map", d=ds.n_features))
-    grid = eps_grid(view.curve_max(adv.teps), CURVE_POINTS)
+    grid = defenses.eps_points(view.curve_max(adv.teps), CURVE_POINTS)
     c_std, c_adv = (pgd_curve(m, ds, grid, net.seed) for m in (std, robust))
     controls.chart_beside(
         dfig.adv_training_curves(grid, c_std, c_adv, train_eps=adv.teps, eval_eps=ev, lang=ui.lang(),
@@ -149,12 +143,13 @@ def maps(ds, adv: AdvTrainConfig, ev: float, shown, results) -> None:
 
 
 def tradeoff_section(ds, data: DataConfig, net: NetConfig, adv: AdvTrainConfig, view: DefenseViewConfig) -> None:
+    st.divider()
     st.subheader(ui.tr("df_tradeoff_title"))
     st.caption(ui.tr("df_tradeoff_intro"))
     if not view.sweep:
         st.info(ui.tr("df_sweep_off"), icon=":material/info:")
         return
-    runs = [replace(adv, teps=e) for e in eps_grid(view.emax, SWEEP_POINTS)]
+    runs = [replace(adv, teps=e) for e in defenses.eps_points(view.emax, SWEEP_POINTS)]
     jobs = [training(ds, data, net, a) for a in runs]
     eps_of = {key: a.teps for (key, _), a in zip(jobs, runs)}
     trained = ui.shared_all(jobs, text=lambda done, n, job: ui.tr("df_sweep_now", i=done + 1, n=n,
@@ -183,6 +178,7 @@ def tradeoff_section(ds, data: DataConfig, net: NetConfig, adv: AdvTrainConfig, 
 @controls.guarded_fragment
 def masking_section(ds, std: lessons.Stored) -> None:
     """Reported vs real robustness; its controls rerun only this part."""
+    st.divider()
     st.subheader(ui.tr("df_mask_title"))
     st.markdown(ui.tr("df_mask_intro"))
     c1, c2 = st.columns([1.3, 2])
@@ -199,7 +195,7 @@ def masking_section(ds, std: lessons.Stored) -> None:
         source = train(ds, data, replace(net, seed=net.seed + 1), STANDARD, ui.tr("df_source_training"))
     rep, at = (lessons.result(("df-masking", mkey, source.key, grid, net.seed), partial(
         defenses.reported_vs_real, masked, source.model, ds.x_test, ds.y_test, eps_values=grid, clip=ds.clip,
-        steps=EVAL_STEPS, seed=net.seed)) for grid in (eps_grid(view.curve_max(adv.teps), CURVE_POINTS),
+        steps=EVAL_STEPS, seed=net.seed)) for grid in (defenses.eps_points(view.curve_max(adv.teps), CURVE_POINTS),
                                                       (view.eval_eps,)))
     ev, temp = view.eval_eps, view.temp
     f, p, tr_ = float(at.fgsm[0]), float(at.pgd[0]), float(at.transfer[0])
@@ -225,21 +221,25 @@ def main() -> None:
     st.caption(ui.tr("df_intro"))
     ui.show_notes()
     sidebar_controls()
-    training_controls()
-    v = ui.values(STATE)
-    data, net, adv, view = (c.from_values(v) for c in LESSON)
     controls.eps_note(K, "df_eps_adjusted", teps="teps", ev="eval_eps", emax="emax")
-    if (got := owndata.use(STATE, data)) is None:  # no file uploaded yet
-        return
-    data, ds = got
-    std, robust = main_models(ds, data, net, adv)
-    compare_section(ds, net, adv, view, std, robust)
-    st.divider()
-    tradeoff_section(ds, data, net, adv, view)
-    st.divider()
-    masking_section(ds, std)
+    if (got := owndata.use(STATE, DataConfig.from_values(ui.values(STATE)))) is None:  # no file uploaded yet
+        training_controls()
+        return ui.sync_url(STATE, ui.values(STATE))
+    lesson(*got)
     with st.expander(ui.tr("df_try_title"), expanded=False):
         st.markdown(ui.tr("df_try"))
+
+
+@controls.guarded_fragment
+def lesson(data: DataConfig, ds) -> None:
+    """The training controls and all after them: moving one (the evaluation ε) reruns only this."""
+    training_controls()
+    v = ui.values(STATE)
+    net, adv, view = (c.from_values(v) for c in LESSON[1:])
+    std, robust = main_models(ds, data, net, adv)
+    compare_section(ds, net, adv, view, std, robust)
+    tradeoff_section(ds, data, net, adv, view)
+    masking_section(ds, std)
     ui.sync_url(STATE, v)
 
 
