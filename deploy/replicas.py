@@ -36,6 +36,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -205,7 +206,11 @@ class Cluster:
     started_at: float = 0.0
     first_healthy_at: float | None = None
     serving_at: float | None = None
+    # every replica's port, also of those not started yet (an early start starts the others later)
+    ports: list[int] = field(default_factory=list)
     _open_logs: list = field(default_factory=list, repr=False)
+    _spawning: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _closed: threading.Event = field(default_factory=threading.Event, repr=False)
 
     @property
     def replica_urls(self) -> list[str]:
@@ -239,10 +244,17 @@ class Cluster:
         """Names of the replicas whose health endpoint answers now."""
         return [r.name for r in self.replicas if _healthy(r.url, timeout=1.0)]
 
+    def planned(self) -> list[tuple[str, str, Path]]:
+        """(name, url, log path) of every replica, started or not yet."""
+        return [(replica_name(i), f"http://{REPLICA_HOST}:{p}", self.directory / f"replica-{i}.log")
+                for i, p in enumerate(self.ports)]
+
     def wait_all_healthy(self, timeout_s: float = STARTUP_TIMEOUT_S) -> float:
         """Wait until every replica answers (after an early start); returns the seconds since the start.
         Raises RuntimeError when a replica has exited, TimeoutError after ``timeout_s``."""
         deadline = time.monotonic() + timeout_s
+        _wait_until(lambda: len(self.replicas) >= len(self.ports), "the later replicas' start", deadline,
+                    lambda: self._closed.is_set() and "the replicas were stopped")
         for r in self.replicas:
             _wait_until(lambda r=r: _healthy(r.url), f"replica {r.name} ({r.url})", deadline,
                         lambda r=r: _exited(r))
@@ -261,6 +273,9 @@ class Cluster:
         return out
 
     def close(self) -> None:
+        self._closed.set()
+        with self._spawning:  # a replica being started now is in the list after this
+            pass
         # nginx first, so no request reaches a replica that is going away
         procs = ([self.nginx] if self.nginx is not None else []) + [r.process for r in self.replicas]
         for p in procs:
@@ -272,6 +287,18 @@ class Cluster:
         for f in self._open_logs:
             f.close()
         self._open_logs.clear()
+
+
+def _start_later(cluster: Cluster, first: int, env: dict[str, str], extra_args: Sequence[str],
+                 delay_s: float) -> None:
+    """Start replicas ``first``... of ``cluster.ports`` after ``delay_s`` (unless the cluster is closed by then)."""
+    if cluster._closed.wait(delay_s):
+        return
+    for i in range(first, len(cluster.ports)):
+        with cluster._spawning:
+            if cluster._closed.is_set():
+                return
+            cluster.replicas.append(_start_replica(cluster, i, cluster.ports[i], env, extra_args))
 
 
 def _start_replica(cluster: Cluster, index: int, port: int, env: dict[str, str],
@@ -294,6 +321,9 @@ _held = {"depth": 0, "pending": False}
 def _signals_held() -> Iterator[None]:
     """Ctrl-C or SIGTERM (as set up by :func:`stop_on_signals`) during the block takes effect after it,
     so a child started in it is always noted for the clean-up. (Not the signal mask: children inherit it.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers run in the main thread only
+        return
     _held["depth"] += 1
     try:
         yield
@@ -344,7 +374,7 @@ def _warm_up(cluster: Cluster, deadline: float) -> float:
 @contextlib.contextmanager
 def replicas(n: int = 2, port: int | None = None, *, host: str = "127.0.0.1", tf_threads: int = 1,
              directory: str | Path | None = None, nginx: str | None = None, warm: bool = True,
-             early: bool = False, extra_args: Sequence[str] = (),
+             early: bool = False, stagger_s: float = 0.0, extra_args: Sequence[str] = (),
              startup_timeout_s: float = STARTUP_TIMEOUT_S) -> Iterator[Cluster]:
     """Start ``n`` replicas and nginx on ``host:port`` (a free port when None); stop them all on exit.
 
@@ -357,6 +387,9 @@ def replicas(n: int = 2, port: int | None = None, *, host: str = "127.0.0.1", tf
     starting (nginx passes every request on to a replica that answers, so a visitor
     never sees an error page of its own) and ``warm`` is ignored (every replica warms
     itself in the background). ``Cluster.wait_all_healthy()`` waits for the rest.
+    With ``stagger_s`` too, the first replica starts alone and the others ``stagger_s``
+    seconds after it answers, so they do not take the cores from the first visitors'
+    runs (nginx sends every request to the replicas that answer).
     ``extra_args`` are passed on to every ``python -m advlab.serve``.
 
     Raises FileNotFoundError when nginx is not installed, RuntimeError when a child
@@ -398,12 +431,14 @@ def replicas(n: int = 2, port: int | None = None, *, host: str = "127.0.0.1", tf
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         env.setdefault(var, str(tf_threads))
     try:
-        ports: list[int] = []
+        ports = cluster.ports
         for i in range(n):
             p = free_port()
             while p in ports or p == port:
                 p = free_port()
             ports.append(p)
+            if early and stagger_s > 0 and i > 0:
+                continue
             with _signals_held():  # a Ctrl-C between the start and the note would leave it running
                 cluster.replicas.append(_start_replica(cluster, i, p, env, extra_args))
         deadline = time.monotonic() + startup_timeout_s
@@ -431,6 +466,9 @@ def replicas(n: int = 2, port: int | None = None, *, host: str = "127.0.0.1", tf
                     f"nginx exited with code {cluster.nginx.returncode}:\n"
                     + (_tail(cluster.error_log_path) or _tail(path / "nginx.out")))
         cluster.serving_at = time.monotonic()
+        if len(cluster.replicas) < n:
+            threading.Thread(target=_start_later, args=(cluster, len(cluster.replicas), env, extra_args, stagger_s),
+                             name="advlab-later-replicas", daemon=True).start()
         yield cluster
     finally:
         cluster.close()
@@ -452,12 +490,12 @@ def watch(cluster: Cluster, *, announce_all: bool = False) -> int:
         for name in set(dead) - reported:
             print(f"replica {name} exited: nginx sends its students to the others", file=sys.stderr)
             reported.add(name)
-        if len(reported) == len(cluster.replicas):
+        if len(reported) == len(cluster.ports):
             print("every replica has exited", file=sys.stderr)
             return 1
-        if waiting and not dead and len(cluster.healthy()) == len(cluster.replicas):
+        if waiting and not dead and len(cluster.healthy()) == len(cluster.ports):
             waiting = False
-            print(f"  all {len(cluster.replicas)} replicas answer "
+            print(f"  all {len(cluster.ports)} replicas answer "
                   f"({time.monotonic() - cluster.started_at:.1f} s after the start)", flush=True)
         time.sleep(1.0)
 

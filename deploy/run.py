@@ -3,9 +3,11 @@
 One Streamlit process uses about one core (Python's GIL), so on a machine with
 several cores the app is served by one replica per core behind nginx
 (:mod:`deploy.replicas`: a browser stays on one replica, websockets pass through,
-day-long timeouts). nginx starts as soon as the first replica answers, so the
-address answers as early as one process would; the other replicas join as they
-come up, and every replica warms its pages in the background.
+day-long timeouts). The first replica starts alone and nginx starts as soon as
+it answers, so the address answers as early as one process would; the others
+start a few seconds later (``--stagger``), so that their start-up does not take
+the cores from the first visitors' runs, and join as they come up. Every replica
+warms its pages in the background.
 
 One process, exactly ``python -m advlab.serve``, is served instead when one is
 asked for (``--replicas 1``, ``make run N=1``), when only one core is usable, or
@@ -29,6 +31,7 @@ from pathlib import Path
 from deploy import replicas as rep
 
 ROOT = Path(__file__).resolve().parents[1]
+STAGGER_S = 8.0  # the first replica's start-up and a first visitor's run, on a quiet machine
 NGINX_HINT = "install nginx (Debian: `make nginx` as root, or apt-get install nginx) and run `make run` again"
 
 
@@ -112,6 +115,9 @@ def parser() -> argparse.ArgumentParser:
                     help="address it listens on (default 0.0.0.0, every interface; 127.0.0.1: this machine only)")
     ap.add_argument("--nginx", metavar="PATH", help="the nginx binary (default: found on PATH or in /usr/sbin)")
     ap.add_argument("--tf-threads", type=int, default=1, help="ADVLAB_TF_THREADS of each replica (default 1)")
+    ap.add_argument("--stagger", type=float, default=STAGGER_S, metavar="SECONDS",
+                    help=f"start the other replicas this long after the first answers (default {STAGGER_S:g}; "
+                         "0: all at once)")
     ap.add_argument("--dir", help="keep the replicas' logs and nginx's config and logs in this directory")
     ap.add_argument("--dry-run", action="store_true", help="say how the app would be served, start nothing")
     return ap
@@ -141,19 +147,18 @@ def main(argv: list[str] | None = None) -> int:
 def serve_replicas(choice: Choice, args: argparse.Namespace, extra: list[str]) -> int:
     n = choice.replicas
     rep.stop_on_signals()
-    print(f"Starting {n} replicas of the app (one per core) behind nginx; it answers as soon as one is up...",
-          flush=True)
+    print(f"Starting {n} replicas of the app behind nginx; it answers as soon as the first is up...", flush=True)
     try:
         with rep.replicas(n, args.port, host=args.host, tf_threads=args.tf_threads, directory=args.dir,
-                          nginx=choice.nginx, early=True, extra_args=extra) as cluster:
+                          nginx=choice.nginx, early=True, stagger_s=args.stagger, extra_args=extra) as cluster:
             up = cluster.serving_at - cluster.started_at
             print(f"advlab is served at {cluster.url} ({up:.1f} s; {n} replicas behind nginx, "
                   "the others join as they come up)", flush=True)
             if args.host in ("", "0.0.0.0"):
                 print(f"  (on every interface: students open http://<this machine's name or address>:{args.port})",
                       flush=True)
-            for r in cluster.replicas:
-                print(f"  {r.name}: {r.url}  (log {r.log_path})", flush=True)
+            for name, url, log in cluster.planned():
+                print(f"  {name}: {url}  (log {log})", flush=True)
             print(f"  nginx access log (which replica served what): {cluster.access_log_path}", flush=True)
             print("Ctrl-C stops everything.", flush=True)
             return rep.watch(cluster, announce_all=True)
