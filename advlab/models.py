@@ -31,7 +31,7 @@ import numpy as np
 from . import _validate as v
 from . import numerics
 
-__all__ = ["ACTIVATIONS", "MLPSpec", "NumpyMLP", "Trained", "TrainingDiverged", "fit_mlp", "n_outputs",
+__all__ = ["ACTIVATIONS", "MLPModel", "MLPSpec", "NumpyMLP", "Trained", "TrainingDiverged", "fit_mlp", "n_outputs",
            "numpy_logits", "single_thread_blas", "to_keras", "train_mlp"]
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid")
@@ -186,14 +186,87 @@ class NumpyMLP:
         return self.backward(acts, self.dlogits(acts[-1], y), weight_grads=False, want_input=True)
 
 
+class MLPModel:
+    """A trained MLP as its spec and NumPy weights (Keras' order, read-only).
+
+    The attack engine (:mod:`advlab.attacks`) runs it from the weights, so
+    attacking it, its decision map and its accuracy need no Keras model;
+    :meth:`keras` builds that model on first call (once, whichever thread asks).
+    Like a fitted scikit-learn classifier it has ``predict``, ``predict_proba``
+    and ``classes_``. Safe to share between threads: nothing in it changes
+    except the Keras model it builds once.
+    """
+
+    def __init__(self, spec: MLPSpec, weights: list[np.ndarray]):
+        NumpyMLP(spec, weights=weights)  # checks the shapes
+        self.spec = spec
+        self.weights = tuple(np.array(w, np.float32) for w in weights)
+        for w in self.weights:
+            w.flags.writeable = False
+        self._keras = None
+        self._lock = threading.Lock()
+
+    def keras(self):
+        """The ``keras.Sequential`` of these weights (:func:`to_keras`), built once."""
+        if self._keras is None:
+            with self._lock:
+                if self._keras is None:
+                    self._keras = to_keras(self.spec, list(self.weights))
+        return self._keras
+
+    def get_weights(self) -> list[np.ndarray]:
+        return [w.copy() for w in self.weights]
+
+    @property
+    def classes_(self) -> np.ndarray:
+        return np.arange(2 if self.spec.n_out == 1 else self.spec.n_out)
+
+    def predict(self, x) -> np.ndarray:
+        """Predicted classes ``(N,)``."""
+        from .attacks import predict
+        return predict(self, x)
+
+    def predict_proba(self, x) -> np.ndarray:
+        """Class probabilities ``(N, K)`` (K = 2 for a one-logit model)."""
+        from .attacks import proba
+        return proba(self, x)
+
+
+class _KerasOfTrained:
+    """``Trained.model``: the Keras model given, or the one its ``mlp`` builds on first use."""
+
+    def __get__(self, obj, owner=None):
+        if obj is None:
+            return None  # the field's default
+        model = obj.__dict__.get("_model")
+        if model is None and obj.mlp is not None:
+            return obj.mlp.keras()
+        return model
+
+    def __set__(self, obj, value) -> None:
+        # the dataclass' __init__ passes this descriptor itself when no model is given
+        obj.__dict__["_model"] = None if isinstance(value, _KerasOfTrained) else value
+
+
 @dataclass
 class Trained:
-    """A trained model with what the page shows about its training."""
+    """A trained model with what the page shows about its training.
 
-    model: object  # keras.Model
-    spec: MLPSpec
+    ``model`` is a ``keras.Model``. :func:`fit_mlp` gives ``mlp`` (the network
+    as an :class:`MLPModel`) and ``model`` is built from it on first use: a
+    page that only attacks and draws the network never builds it."""
+
+    model: object = field(default=_KerasOfTrained(), repr=False, compare=False)  # keras.Model
+    spec: MLPSpec | None = None
     history: list[dict] = field(default_factory=list)
     seconds: float = 0.0
+    mlp: MLPModel | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self):
+        if self.__dict__.get("_model") is None and self.mlp is None:
+            raise ValueError("Trained needs a model or an mlp")
+        if self.spec is None:
+            raise ValueError("Trained needs the spec of its network")
 
 
 def _check_fit_args(x, y, hidden, activation, epochs, batch_size, lr, l2, seed):
@@ -236,8 +309,8 @@ def fit_mlp(x, y, *, hidden=(64, 32), activation: str = "relu", epochs: int = 10
     with single_thread_blas():
         history = _adam(net, x, y, rng, epochs=epochs, batch_size=batch_size, lr=lr, l2=l2, on_epoch=on_epoch,
                         perturb=perturb)
-    return Trained(model=to_keras(spec, net.weights()), spec=spec, history=history,
-                   seconds=time.perf_counter() - t0)
+    return Trained(spec=spec, history=history, seconds=time.perf_counter() - t0,
+                   mlp=MLPModel(spec, net.params))
 
 
 class _Step:

@@ -26,6 +26,7 @@ import numpy as np
 
 from .. import _validate as v
 from .._tf import keras, tf
+from ..models import MLPModel, to_keras
 from ..numerics import probs_from_logits
 
 NORMS = ("linf", "l2")
@@ -38,6 +39,9 @@ _lock = threading.Lock()
 MAX_ENGINES = 16
 _engines: OrderedDict[str, Engine] = OrderedDict()
 _model_keys: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# The architecture key of each MLP spec seen last (that of its Keras model; about 1 KB each)
+MAX_SPEC_KEYS = 512
+_spec_keys: OrderedDict = OrderedDict()
 
 
 def _strip_names(obj):
@@ -49,6 +53,8 @@ def _strip_names(obj):
 
 
 def _arch_key(model) -> str:
+    if isinstance(model, MLPModel):
+        return _spec_key(model)
     try:
         key = _model_keys.get(model)
     except TypeError:
@@ -64,11 +70,33 @@ def _arch_key(model) -> str:
     return key
 
 
+def _spec_key(mlp: MLPModel) -> str:
+    """The architecture key of ``mlp``'s Keras model, computed once per spec: an
+    :class:`~advlab.models.MLPModel` shares the graphs of the Keras models of its
+    shape without building one of its own."""
+    with _lock:
+        key = _spec_keys.get(mlp.spec)
+    if key is None:
+        template = to_keras(mlp.spec, list(mlp.weights))
+        key = _arch_key(template)
+        with _lock:
+            _spec_keys[mlp.spec] = key
+            while len(_spec_keys) > MAX_SPEC_KEYS:
+                _spec_keys.popitem(last=False)
+            if key not in _engines:
+                _engines[key] = Engine(template)
+                _trim_engines()
+    return key
+
+
 def check_model(model) -> None:
-    """Raise ValueError when ``model`` is not a Keras model that outputs logits."""
+    """Raise ValueError when ``model`` is not a Keras model (or an
+    :class:`~advlab.models.MLPModel`) that outputs logits."""
+    if isinstance(model, MLPModel):
+        return
     if not isinstance(model, keras.Model):
         # ValueError like every other bad argument: pages catch one exception type
-        raise ValueError(f"model must be a keras.Model mapping inputs to logits, got {type(model).__name__}")  # noqa: TRY004
+        raise ValueError(f"model must be a keras.Model mapping inputs to logits (or an advlab MLPModel), got {type(model).__name__}")  # noqa: TRY004
     last = model.layers[-1] if model.layers else None
     act = getattr(last, "activation", None)
     act_name = getattr(act, "__name__", "")
@@ -113,22 +141,47 @@ class Engine:
 
 
 def engine_for(model):
-    """(engine, weights) for ``model``; the engine is shared by same-shaped models.
-    The :data:`MAX_ENGINES` architectures used last keep their graphs."""
+    """(engine, weights) for ``model`` (a Keras model or an
+    :class:`~advlab.models.MLPModel`); the engine is shared by same-shaped
+    models. The :data:`MAX_ENGINES` architectures used last keep their graphs."""
     check_model(model)
     key = _arch_key(model)
     with _lock:
         eng = _engines.get(key)
-        if eng is None:
+        if eng is None and not isinstance(model, MLPModel):
             eng = _engines[key] = Engine(model)
-            while len(_engines) > MAX_ENGINES:
-                _engines.popitem(last=False)
-        else:
+            _trim_engines()
+        elif eng is not None:
             _engines.move_to_end(key)
+    if eng is None:  # an MLP whose architecture's graphs were dropped: a template of its shape, not its own model
+        template = to_keras(model.spec, list(model.weights))
+        with _lock:
+            eng = _engines.setdefault(key, Engine(template))
+            _engines.move_to_end(key)
+            _trim_engines()
+    if isinstance(model, MLPModel):
+        return eng, _mlp_tensors(model)
     w = ([tf.convert_to_tensor(vv.value if hasattr(vv, "value") else vv, tf.float32)
           for vv in model.trainable_variables],
          [tf.convert_to_tensor(vv.value if hasattr(vv, "value") else vv) for vv in model.non_trainable_variables])
     return eng, w
+
+
+def _trim_engines() -> None:
+    """Forget the architectures used longest ago beyond :data:`MAX_ENGINES` (the caller holds ``_lock``)."""
+    while len(_engines) > MAX_ENGINES:
+        _engines.popitem(last=False)
+
+
+def _mlp_tensors(mlp: MLPModel):
+    """``mlp``'s weights as the engine's inputs (a Dense stack's trainable
+    variables are its kernels and biases in Keras' order; it has no others),
+    made once per model: its weights never change."""
+    w = getattr(mlp, "_engine_weights", None)
+    if w is None:
+        w = ([tf.constant(a) for a in mlp.weights], [])
+        mlp._engine_weights = w  # a race makes equal tensors twice; either is kept
+    return w
 
 
 # ----------------------------------------------------------------- helpers ---
@@ -356,10 +409,13 @@ def margin(z: np.ndarray, labels: np.ndarray, *, targeted: bool = False) -> np.n
 def fingerprint(model) -> str:
     """A digest of ``model``'s architecture and weights: artefacts trained
     against one model (an AdvGAN generator, a universal perturbation) carry it
-    and refuse another."""
+    and refuse another. An :class:`~advlab.models.MLPModel` and its Keras
+    model have the same fingerprint."""
     h = hashlib.sha256(_arch_key(model).encode())
-    for wv in model.weights:
-        h.update(np.ascontiguousarray(np.asarray(wv.value if hasattr(wv, "value") else wv, np.float32)).tobytes())
+    ws = model.weights if isinstance(model, MLPModel) else [wv.value if hasattr(wv, "value") else wv
+                                                            for wv in model.weights]
+    for wv in ws:
+        h.update(np.ascontiguousarray(np.asarray(wv, np.float32)).tobytes())
     return h.hexdigest()[:16]
 
 

@@ -48,7 +48,13 @@ class Stored:
 
     @property
     def model(self):
-        return self.trained.model if isinstance(self.trained, models.Trained) else self.trained
+        """What attacks, grids and scores take: a trained MLP as its
+        :class:`~advlab.models.MLPModel` (no Keras model is built for a page
+        that only attacks and draws it), any other model as it is."""
+        t = self.trained
+        if isinstance(t, models.Trained):
+            return t.mlp if t.mlp is not None else t.model
+        return t
 
 
 def model_key(data_cfg: DataConfig, net_cfg: NetConfig, kind: str = "mlp") -> tuple:
@@ -124,7 +130,8 @@ def few_proba(stored: Stored, x):
     call costs more than the maths, on every epsilon move."""
     if not isinstance(stored.trained, models.Trained):
         return proba(stored.model, x)
-    weights = result(("weights", stored.key), stored.model.get_weights)
+    mlp = stored.trained.mlp
+    weights = list(mlp.weights) if mlp is not None else result(("weights", stored.key), stored.model.get_weights)
     return seedlab.point_proba(stored.trained.spec, weights, x)
 
 

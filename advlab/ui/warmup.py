@@ -57,7 +57,7 @@ def trace_default_graphs() -> float:
     net = NetConfig()
     spec = models.MLPSpec(2, net.hidden, net.act, models.n_outputs(n_classes))
     rng = np.random.default_rng(0)
-    model = models.to_keras(spec, models.NumpyMLP(spec, rng).weights())
+    model = models.MLPModel(spec, models.NumpyMLP(spec, rng).weights())
     x = rng.uniform(-1, 1, size=(8, 2)).astype(np.float32)
     y = np.arange(8) % n_classes
     proba(model, x)
