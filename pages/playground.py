@@ -107,14 +107,14 @@ def main() -> None:
                  filename="advlab-training-curve")
         with st.expander(ui.tr("pg_what_title"), expanded=not ui.presenter()):
             st.markdown(ui.tr("pg_what_map"))
+    st.divider()
+    st.subheader(ui.tr("pg_attack_title"))
     attack_section(ds, m, grid, names)
 
 
 @guarded_fragment
 def attack_section(ds, m: lessons.Stored, grid, names) -> None:
     """Everything that depends on the attack: moving epsilon reruns only this."""
-    st.divider()
-    st.subheader(ui.tr("pg_attack_title"))
     cfg = AttackConfig(**attack_controls(STATE, n_classes=ds.n_classes))
     spec = ATTACKS[cfg.attack]
     st.caption(ui.tr(f"knows_{spec.knows}"))
@@ -172,10 +172,11 @@ def point_controls(res, names) -> tuple[int, int | None]:
     if st.session_state.get(kp, 0) >= n_test:
         st.warning(ui.tr("pg_point_range", i=st.session_state[kp], n=n_test - 1), icon=":material/warning:")
         st.session_state[kp] = 0
-    c_in, c_next = st.columns([2, 1], vertical_alignment="bottom")
-    c_in.number_input(ui.tr("pg_point"), 0, n_test - 1, step=1, key=kp)
+    # rows of controls are horizontal containers: one block each, where columns send one more per column
+    row = st.container(horizontal=True, vertical_alignment="bottom")
+    row.number_input(ui.tr("pg_point"), 0, n_test - 1, step=1, key=kp)
     fooled = [int(j) for j in evaluation.fooled_indices(res)]
-    c_next.button(ui.tr("pg_next_fooled"), key="pg_next_fooled", width="stretch", disabled=not fooled,
+    row.button(ui.tr("pg_next_fooled"), key="pg_next_fooled", width="content", disabled=not fooled,
                   on_click=controls.next_after, args=(kp, fooled, {ui.wkey("pg", "step"): -1}))
     i = int(st.session_state[kp])
     step = None
@@ -184,11 +185,11 @@ def point_controls(res, names) -> tuple[int, int | None]:
         ks = ui.wkey("pg", "step")
         if st.session_state.get(ks, -1) > n_steps:
             st.session_state[ks] = -1
-        b1, b2, b3 = st.columns([1, 1, 1.2])
-        b1.button(ui.tr("pg_prev"), on_click=_step_by, args=(-1, n_steps), key="pg_prev", width="stretch")
-        b2.button(ui.tr("pg_next"), on_click=_step_by, args=(1, n_steps), key="pg_next", width="stretch")
+        steps = st.container(horizontal=True, vertical_alignment="center")
+        steps.button(ui.tr("pg_prev"), on_click=_step_by, args=(-1, n_steps), key="pg_prev", width="content")
+        steps.button(ui.tr("pg_next"), on_click=_step_by, args=(1, n_steps), key="pg_next", width="content")
         chosen = st.slider(ui.tr("pg_step"), -1, n_steps, key=ks, help=ui.tr("pg_step_help"))
-        b3.markdown(f"**{ui.tr('pg_step_of', k=n_steps if chosen < 0 else chosen, n=n_steps)}**")
+        steps.markdown(f"**{ui.tr('pg_step_of', k=n_steps if chosen < 0 else chosen, n=n_steps)}**")
         step = None if chosen < 0 else chosen
     verdict = ui.tr("pg_point_fooled") if res.pred_adv[i] != res.y[i] else ui.tr("pg_point_resisted")
     st.markdown(ui.tr("pg_point_status", i=i, true=names[res.y[i]], before=names[res.pred_clean[i]],
@@ -198,13 +199,13 @@ def point_controls(res, names) -> tuple[int, int | None]:
 
 def extras(res, cfg: AttackConfig, data: DataConfig, net: NetConfig) -> None:
     """Show the code that reproduces this view, and the adversarial points as CSV."""
-    c1, c2 = st.columns([3, 1])
-    with c1.expander(ui.tr("pg_code_title")):
+    row = st.container(horizontal=True)
+    with row.expander(ui.tr("pg_code_title")):
         st.caption(ui.tr("pg_code_help"))
         st.code(export.playground_snippet(data, net, cfg), language="python")
-    c2.download_button(ui.tr("pg_csv"), partial(export.playground_points_csv, res),  # written on click
+    row.download_button(ui.tr("pg_csv"), partial(export.playground_points_csv, res),  # written on click
                        file_name=f"advlab-{cfg.attack}-points.csv", mime="text/csv", key="pg_csv_button",
-                       width="stretch")
+                       width="content")
 
 
 def _step_by(delta: int, n: int) -> None:

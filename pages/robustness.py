@@ -78,8 +78,9 @@ def curve_controls(dataset: str) -> None:
         st.warning(ui.tr("rb_eps_range", got=ss[_k("eps")], hi=top), icon=":material/warning:")
     ss[_k("eps_max")], ss[_k("eps")], ss["_rb_ranges_checked"] = top, eps, True
     with st.expander(ui.tr("rb_settings"), expanded=False) if ui.presenter() else st.container():
-        for c, a in zip(st.columns(len(CURVES)), CURVES):
-            c.checkbox(ui.tr(f"attack_{a}"), key=_k(f"a_{a}"))
+        ticks = st.container(horizontal=True, gap="large")  # one block, not one per column
+        for a in CURVES:
+            ticks.checkbox(ui.tr(f"attack_{a}"), key=_k(f"a_{a}"))
         ui.toggle(STATE, "bb", ui.tr("rb_bb"), help=ui.tr("rb_bb_help"))
         c1, c2, c3 = st.columns([1.3, 1.5, 1.0])
         c1.selectbox(ui.tr("norm_label"), ("linf", "l2"), key=_k("norm"), format_func=lambda k: ui.tr(f"norm_{k}"),
@@ -126,38 +127,35 @@ def main() -> None:
     ui.sync_url(STATE, ui.values(STATE))
 
 
-@st.fragment
+@controls.guarded_fragment
 def analysis(ds, trained, model_key, n: int) -> None:
     """Everything after training: changing epsilons or attacks reruns only this."""
-    try:
-        st.subheader(ui.tr("rb_curves_title"))
-        curve_controls(st.session_state[_k("dataset")])
-        v = ui.values(STATE)
-        cfg = CurveConfig.from_values(v)
-        attacks = cfg.attacks + (("square",) * v["bb"])  # Square has a budget: cells like the others
-        # the first n test points, named by the model's key and n: each cell is computed once for the class
-        points = (trained.model, (model_key, n), ds.x_test[:n], ds.y_test[:n])
-        measure = partial(lessons.cells, *points, clip=ds.clip, seed=v["seed"], progress="rb_computing")
-        distances = partial(lessons.distances, *points, clip=ds.clip, progress="rb_min_computing")
-        runs = {c.attack: lessons.attacked(*points, c, clip=ds.clip, seed=v["seed"])  # each once for the class
-                for c in robustness.black_box_configs(v, eps=cfg.eps, norm=cfg.norm)} if v["bb"] else {}
-        if not attacks:
-            st.warning(ui.tr("rb_no_attack"), icon=":material/warning:")
-        else:
-            cells = measure(robustness.cell_configs(v, attacks, eps_values=cfg.eps_values(), norm=cfg.norm))
-            if runs:  # HopSkipJump has no budget: the changes it found that fit each one
-                cells += robustness.within_cells(runs["hopskipjump"], cfg.eps_values(), norm=cfg.norm)
-            show_curves(robustness.curve_set(cells, eps_values=cfg.eps_values(), norm=cfg.norm, n_points=n,
-                                             n_classes=ds.n_classes), cfg.eps, ds)
-        if runs:
-            questions_section(runs, distances, cfg, v)
-        st.divider()
-        minimal_section(ds, distances, ds.y_test[:n], cfg)
-        st.divider()
-        table_section(ds, measure, attacks, cfg, v)
-        ui.sync_url(STATE, ui.values(STATE))
-    except Exception as exc:  # noqa: BLE001 - a fragment rerun is not covered by the page's guard
-        st.error(ui.tr("error_generic", msg=f"{type(exc).__name__}: {exc}"), icon=":material/error:")
+    st.subheader(ui.tr("rb_curves_title"))
+    curve_controls(st.session_state[_k("dataset")])
+    v = ui.values(STATE)
+    cfg = CurveConfig.from_values(v)
+    attacks = cfg.attacks + (("square",) * v["bb"])  # Square has a budget: cells like the others
+    # the first n test points, named by the model's key and n: each cell is computed once for the class
+    points = (trained.model, (model_key, n), ds.x_test[:n], ds.y_test[:n])
+    measure = partial(lessons.cells, *points, clip=ds.clip, seed=v["seed"], progress="rb_computing")
+    distances = partial(lessons.distances, *points, clip=ds.clip, progress="rb_min_computing")
+    runs = {c.attack: lessons.attacked(*points, c, clip=ds.clip, seed=v["seed"])  # each once for the class
+            for c in robustness.black_box_configs(v, eps=cfg.eps, norm=cfg.norm)} if v["bb"] else {}
+    if not attacks:
+        st.warning(ui.tr("rb_no_attack"), icon=":material/warning:")
+    else:
+        cells = measure(robustness.cell_configs(v, attacks, eps_values=cfg.eps_values(), norm=cfg.norm))
+        if runs:  # HopSkipJump has no budget: the changes it found that fit each one
+            cells += robustness.within_cells(runs["hopskipjump"], cfg.eps_values(), norm=cfg.norm)
+        show_curves(robustness.curve_set(cells, eps_values=cfg.eps_values(), norm=cfg.norm, n_points=n,
+                                         n_classes=ds.n_classes), cfg.eps, ds)
+    if runs:
+        questions_section(runs, distances, cfg, v)
+    st.divider()
+    minimal_section(ds, distances, ds.y_test[:n], cfg)
+    st.divider()
+    table_section(ds, measure, attacks, cfg, v)
+    ui.sync_url(STATE, ui.values(STATE))
 
 
 def questions_section(runs: dict, distances, cfg: CurveConfig, v: dict) -> None:
@@ -202,7 +200,7 @@ def minimal_section(ds, distances, y, cfg: CurveConfig) -> None:
     if not s.correct.any():
         st.warning(ui.tr("rb_min_none"), icon=":material/warning:")
         return
-    for col, (label, value, hint) in zip(st.columns(4), robustness.distance_metrics(s, mark=mark, tr=ui.tr)):
+    for col, (label, value, hint) in zip(controls.metric_row(4), robustness.distance_metrics(s, mark=mark, tr=ui.tr)):
         col.metric(label, value, help=hint)
     charts = ((rfig.distance_histogram, "rb_min_hist", "histogram"), (rfig.flip_curve, "rb_min_flip", "cumulative"))
     drawn = tuple((k, d.tobytes()) for k, d in s.distances.items())  # all the charts show but ε: built once

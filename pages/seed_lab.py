@@ -13,7 +13,7 @@ from advlab.attacks import ATTACKS, loss_gradient
 from advlab.config import AttackConfig, DataConfig, SeedNetConfig
 from advlab.figures import lab as figs
 from advlab.state import Field, PageState
-from advlab.ui import lessons
+from advlab.ui import controls, lessons
 from advlab.ui.controls import active_fields, attack_controls, attack_fields, columns, guarded_fragment
 
 EPS_HI = 1.0
@@ -130,7 +130,7 @@ def explore(ds, m: lessons.Stored) -> None:
         ui.sync_url(STATE, v, active_fields(STATE, v))
         return
     point = _point_value(len(res.y))
-    cols = st.columns(4)
+    cols = controls.metric_row(4)
     cols[0].metric(tr("sl_m_clean"), f"{res.clean_accuracy:.1%}", help=tr("sl_m_clean_help"))
     cols[1].metric(tr("sl_m_adv"), f"{res.adv_accuracy:.1%}",
                 delta=f"{(res.adv_accuracy - res.clean_accuracy) * 100:+.1f} pt", help=tr("sl_m_adv_help"))
