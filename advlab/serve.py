@@ -97,8 +97,45 @@ def steady_malloc(threshold: int = 128 * 1024) -> bool:
         return False
 
 
+def coalesce_loop_wakeups() -> bool:
+    """Let a burst of callbacks handed to the event loop from other threads wake it once.
+
+    Streamlit hands every message a script run produces to the server's event loop with
+    ``call_soon_threadsafe`` (twice per message), and asyncio then writes a byte to the
+    loop's self-pipe each time: a system call that releases the GIL, after which the
+    script's thread waits for it again behind the other sessions' threads (up to the
+    switch interval). A fragment rerun sends some 60 messages, so under a class most of
+    a run's wall time went to those hand-offs (a third of the server's busy samples).
+    Here a write is skipped while an earlier one has not been read yet: the loop is then
+    certain to wake and, having been woken, runs every callback queued before it looked
+    (a loop with callbacks queued does not block in ``select``). The flag is cleared only
+    after the pipe has been drained, so a wake-up is never lost. Returns whether the
+    event loop class was patched (it must happen before the server creates its loop)."""
+    from asyncio import selector_events
+
+    cls = selector_events.BaseSelectorEventLoop
+    if getattr(cls, "_advlab_coalesced", False):
+        return False
+    write, read = cls._write_to_self, cls._read_from_self
+
+    def _write_to_self(self) -> None:
+        if self.__dict__.get("_advlab_wake_pending"):
+            return
+        self._advlab_wake_pending = True
+        write(self)
+
+    def _read_from_self(self) -> None:
+        read(self)
+        self._advlab_wake_pending = False
+
+    cls._write_to_self, cls._read_from_self, cls._advlab_coalesced = _write_to_self, _read_from_self, True
+    return True
+
+
 def main() -> None:
     steady_malloc()
+    if os.environ.get("ADVLAB_COALESCE_WAKEUPS", "1") != "0":
+        coalesce_loop_wakeups()
     if os.environ.get("ADVLAB_SWITCH_INTERVAL"):
         sys.setswitchinterval(float(os.environ["ADVLAB_SWITCH_INTERVAL"]))
     if os.environ.get("ADVLAB_PRELOAD", "1") != "0":

@@ -47,3 +47,71 @@ def test_a_failing_preload_still_switches_the_collector_back_on(collector, monke
     done = threading.Event()
     serve._preload(done)  # logged, not raised: the first visit does the work instead
     assert done.is_set() and gc.isenabled()
+
+
+@pytest.fixture
+def coalesced_loop_class():
+    """Patch the event loop class as the server does, and restore it afterwards."""
+    from asyncio import selector_events
+
+    cls = selector_events.BaseSelectorEventLoop
+    saved = {k: cls.__dict__[k] for k in ("_write_to_self", "_read_from_self")}
+    cls.pipe_writes = []  # every byte actually written to a loop's self-pipe
+
+    def counted_write(self):
+        cls.pipe_writes.append(1)
+        saved["_write_to_self"](self)
+
+    cls._write_to_self = counted_write
+    assert serve.coalesce_loop_wakeups()
+    assert not serve.coalesce_loop_wakeups()  # a second call changes nothing
+    yield cls
+    for k, v in saved.items():
+        setattr(cls, k, v)
+    del cls._advlab_coalesced, cls.pipe_writes
+
+
+def test_callbacks_from_many_threads_all_run_and_share_wake_ups(coalesced_loop_class):
+    """What the server's script threads do with every message: hand it to the event loop.
+    None may be lost or left waiting (a lost wake-up would leave a page hanging until the
+    next message), and a burst should not cost a system call per callback."""
+    import asyncio
+    import random
+    import time
+
+    loop = asyncio.new_event_loop()
+    writes = coalesced_loop_class.pipe_writes
+    ran, threads_n, per_thread = [], 4, 3000
+    runner = threading.Thread(target=loop.run_forever, daemon=True)
+    runner.start()
+
+    def producer(seed: int) -> None:
+        rng = random.Random(seed)
+        for i in range(per_thread):
+            loop.call_soon_threadsafe(ran.append, (seed, i))
+            if rng.random() < 0.01:
+                time.sleep(rng.random() / 1000)  # the loop falls asleep between bursts now and then
+
+    try:
+        producers = [threading.Thread(target=producer, args=(s,)) for s in range(threads_n)]
+        for p in producers:
+            p.start()
+        for p in producers:
+            p.join()
+        deadline = time.monotonic() + 5
+        while len(ran) < threads_n * per_thread and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert len(ran) == threads_n * per_thread, "callbacks were left waiting: a wake-up was lost"
+        assert sorted(ran) == [(s, i) for s in range(threads_n) for i in range(per_thread)]
+        assert len(writes) < threads_n * per_thread / 2  # bursts share wake-ups
+        # and after the burst a single late callback still wakes the sleeping loop at once
+        time.sleep(0.2)
+        late = threading.Event()
+        t0 = time.monotonic()
+        loop.call_soon_threadsafe(late.set)
+        assert late.wait(2), "the loop did not wake for a callback after a quiet spell"
+        assert time.monotonic() - t0 < 1.0
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        runner.join(5)
+        loop.close()
