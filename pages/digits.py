@@ -107,7 +107,7 @@ def attack_section(ds, m: lessons.Stored) -> None:
         ui.sync_url(STATE, v, active_fields(STATE, v))
         return
     tgt = cfg.target if cfg.targeted else None
-    cols = st.columns(4)
+    cols = controls.metric_row(4)
     cols[0].metric(tr("dg_m_clean"), f"{res.clean_accuracy:.1%}", help=tr("dg_m_clean_help", n=n))
     cols[1].metric(tr("dg_m_adv"), f"{res.adv_accuracy:.1%}",
                 delta=f"{(res.adv_accuracy - res.clean_accuracy) * 100:+.1f} pt", help=tr("dg_m_adv_help", n=n))

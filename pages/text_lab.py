@@ -15,7 +15,7 @@ from advlab.text.config import MAX_CHARS, SentenceError, TextAttackConfig, TextF
 from advlab.text.model import corpus_vocab
 from advlab.text.snippet import snippet
 from advlab.ui import text as svc
-from advlab.ui.controls import columns, guarded_fragment
+from advlab.ui.controls import columns, guarded_fragment, metric_row
 
 DEFENSES = ("none", "normalize", "augment")
 N_PICK = 200
@@ -108,7 +108,7 @@ def attack_section(target, model: tuple, cfg: TextAttackConfig, tokens: list[str
                                                                      **cfg.run_kwargs()))
     svc.remember(slot, (tokens, text))
     names = [tr("tx_class_0"), tr("tx_class_1")]
-    cols = st.columns(4)
+    cols = metric_row(4)
     for col, key, p in ((cols[0], "tx_m_before", res.p_before), (cols[1], "tx_m_after", res.p_after)):
         col.metric(tr(key), names[int(p.argmax())], f"{p.max():.0%}", delta_color="off", delta_arrow="off")
     cols[2].metric(tr("tx_m_changed"), f"{len(res.changed)} / {cfg.budget}", help=tr("tx_m_changed_help"))

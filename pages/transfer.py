@@ -160,7 +160,7 @@ def attack_section(ds, surrogate: lessons.Stored, targets: dict[str, lessons.Sto
 def show_numbers(cfg: AttackConfig, tcfg: TargetConfig, scores: dict, targets: list[str]) -> None:
     """White-box success, then the best, mean and worst transfer."""
     eps, white = f"{cfg.eps:g}", scores["surrogate"].success
-    m = st.columns(4)
+    m = controls.metric_row(4)
     m[0].metric(ui.tr("tf_m_white", eps=eps), f"{white:.1%}", help=ui.tr("tf_m_white_help"))
     if targets:
         best = max(targets, key=lambda n: scores[n].success)

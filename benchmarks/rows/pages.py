@@ -41,6 +41,8 @@ PAGES = [
     ("Transferability, blog data", "transfer", "tf.eps", "attack_section", NEW, None),
     ("Transferability, moons (the boundary gallery)", "transfer", "tf.eps", "attack_section", NEW, {"dataset": "moons"}),
     ("Text lab (the budget)", "text_lab", "tx.budget", None, (1, 2, 4, 5, 6, 7), None),
+    # its evaluation ε: both models, the trade-off sweep's models and the masked model attacked at the new ε
+    ("Defenses (the evaluation ε)", "defenses", "df.eval_eps", "lesson", (0.41, 0.42, 0.43, 0.44, 0.46, 0.47), None),
 ]
 
 
