@@ -286,6 +286,15 @@ def _wait_answering(url: str, proc: subprocess.Popen, timeout_s: float = 120.0) 
         time.sleep(0.1)
 
 
+def _kill_family(proc: subprocess.Popen, probe: ServerProbe) -> None:
+    """After a failed test: kill the launcher and whatever it started (they are in sessions of their own)."""
+    if proc.poll() is None:
+        for pid in probe.pids():
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        proc.wait(10)
+
+
 def test_launcher_with_n1_is_one_streamlit_process():
     """make run N=1: the launcher becomes the Streamlit server itself (the same process, no nginx)."""
     port = rep.free_port()
@@ -351,8 +360,7 @@ def test_launcher_stopped_leaves_no_process_behind(when):
         proc.send_signal(sig)
         out, err = proc.communicate(timeout=60)
     finally:
-        if proc.poll() is None:
-            proc.kill()
+        _kill_family(proc, probe)
     assert proc.returncode == 0 and "Stopped." in out, (out, err)
     assert "Traceback" not in err, err
     assert _gone(family) == [], "left running after the stop"
