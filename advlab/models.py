@@ -335,7 +335,7 @@ class _Step:
         net, a = self.net, x
         for i in range(net.n_layers):
             z = self.z[i]
-            np.matmul(a, net.params[2 * i], out=z)
+            np.dot(a, net.params[2 * i], out=z)
             np.add(z, net.params[2 * i + 1], out=z)
             if i < net.n_layers - 1:
                 net._act(z)
@@ -364,12 +364,12 @@ class _Step:
     def backward(self, acts, d) -> None:
         net, act = self.net, self.net.spec.activation
         for i in range(net.n_layers - 1, -1, -1):
-            np.matmul(acts[i].T, d, out=net.grads[2 * i])
+            np.dot(acts[i].T, d, out=net.grads[2 * i])
             np.add.reduce(d, axis=0, out=net.grads[2 * i + 1])
             if i == 0:
                 return
             dn, a, t = self.d[i - 1], acts[i], self.tmp[i - 1]
-            np.matmul(d, net.params[2 * i].T, out=dn)
+            np.dot(d, net.params[2 * i].T, out=dn)
             if act == "relu":  # d *= (a > 0)
                 np.greater(a, 0, out=t)
             elif act == "tanh":  # d *= 1 - a * a
