@@ -2,6 +2,9 @@
 
     python -m deploy.replicas --replicas 2 --port 8080      (make serve-replicas N=2 PORT=8080)
 
+(``make run`` starts the same replicas through :mod:`deploy.run`, with ``early``: nginx
+as soon as the first replica answers, the others a little later.)
+
 Starts N Streamlit servers (``python -m advlab.serve``) on free ports of 127.0.0.1,
 each with ``ADVLAB_TF_THREADS=1`` and ``ADVLAB_WORKERS=1`` so that the replicas share
 the cores instead of fighting over them (run one replica per core). Once every one
