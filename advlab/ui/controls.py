@@ -59,7 +59,10 @@ def attack_controls(state, *, n_classes: int, eps_step: float = 0.01, where=None
         c3.caption(ui.tr("norm_label") + ": " + ui.tr(f"norm_{spec.norms[0]}"))
     params = {}
     if spec.params or spec.targeted:
-        cols = where.columns(max(1, len(spec.params) + (2 if spec.targeted else 0)))
+        # one horizontal container (one block) rather than a row of columns (a block per column): this row
+        # is drawn again on every epsilon move
+        cols = [where.container(horizontal=True, gap="medium", vertical_alignment="center")] * (
+            len(spec.params) + (2 if spec.targeted else 0))
         for i, p in enumerate(spec.params):
             name = f"{attack}_{p.name}"
             f = state.fields[name]
