@@ -5,8 +5,10 @@ for two classes (sigmoid of the logit of class 1) and ``(N, K)`` for K classes
 (softmax). Training runs in NumPy on the CPU (:class:`NumpyMLP`, the one NumPy
 form of the network) and does Keras' mathematics: Glorot-uniform init, zero
 biases, Adam with Keras' defaults, mini-batches reshuffled every epoch, L2 as
-``l2 * sum(W**2)``. The trained weights are then loaded into a plain
-``keras.Sequential`` so every attack and every notebook sees a real Keras model.
+``l2 * sum(W**2)``. :func:`fit_mlp` keeps the trained weights as an
+:class:`MLPModel`, which the attacks, decision maps and scores take as it is;
+``Trained.model`` (and :func:`train_mlp`) loads them into a plain
+``keras.Sequential`` on first use, so every notebook sees a real Keras model.
 
 Why NumPy and not Keras: ``make bench`` times a Keras-native loop (a whole epoch
 in one ``tf.function``, ``stateless_call``, Keras' Adam; ``benchmarks/keras_loop.py``)
