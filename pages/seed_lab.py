@@ -191,11 +191,11 @@ def point_section(ds, m: lessons.Stored, res, cfg: AttackConfig, seed: int) -> i
     st.subheader(tr("sl_point_title"))
     names = _names()
     fooled_idx = tuple(int(i) for i in evaluation.fooled_indices(res))
-    c1, c2, c3 = st.columns([1, 1, 2.4], vertical_alignment="bottom")
+    c1 = c2 = c3 = st.container(horizontal=True, vertical_alignment="bottom", gap="medium")  # one block a move
     kp = ui.wkey("sl", "point")
-    c1.number_input(tr("sl_point"), 0, len(res.y) - 1, step=1, key=kp, help=tr("sl_point_help"))
+    c1.number_input(tr("sl_point"), 0, len(res.y) - 1, step=1, key=kp, help=tr("sl_point_help"), width=190)
     c2.button(tr("sl_next_fooled"), on_click=_next_fooled, args=(fooled_idx,), disabled=not fooled_idx,
-              key="sl_next", width="stretch")
+              key="sl_next", width="content")
     i = int(st.session_state[kp])
     pb, pa = lessons.few_proba(m, np.stack([res.x[i], res.x_adv[i]]))
     verdict = ("sl_wrong_already" if res.pred_clean[i] != res.y[i] else
