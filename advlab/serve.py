@@ -132,10 +132,50 @@ def coalesce_loop_wakeups() -> bool:
     return True
 
 
+class _RememberedOptions:
+    """Streamlit's ``config`` module as one of its modules sees it, with options that
+    are fixed once the server runs read once. Every other name goes to ``config``."""
+
+    def __init__(self, config, keys: frozenset[str]):
+        self._config, self._keys, self._values = config, keys, {}
+
+    def get_option(self, key: str):
+        if key not in self._keys:
+            return self._config.get_option(key)
+        try:
+            return self._values[key]
+        except KeyError:
+            value = self._values[key] = self._config.get_option(key)
+            return value
+
+    def __getattr__(self, name: str):
+        return getattr(self._config, name)
+
+
+def remember_message_cache_threshold() -> bool:
+    """Read ``global.minCachedMessageSize`` once instead of for every message.
+
+    Streamlit hashes every message it sends and reads that option each time to
+    decide whether the browser may cache it; reading an option takes the config's
+    global lock, and under a class the script threads of 30 sessions queued on it
+    (an eighth of the server's busy samples). The option is a server setting that
+    does not change while the server runs; it is read the first time a message
+    needs it, after the server has loaded its configuration. Returns whether the
+    lookup was replaced."""
+    from streamlit import config
+    from streamlit.runtime import forward_msg_cache
+
+    if isinstance(forward_msg_cache.config, _RememberedOptions):
+        return False
+    forward_msg_cache.config = _RememberedOptions(config, frozenset({"global.minCachedMessageSize"}))
+    return True
+
+
 def main() -> None:
     steady_malloc()
-    if os.environ.get("ADVLAB_COALESCE_WAKEUPS", "1") != "0":
+    if os.environ.get("ADVLAB_MESSAGE_SHORTCUTS", "1") != "0":  # 0: Streamlit's own way, to compare
         coalesce_loop_wakeups()
+        remember_message_cache_threshold()
     if os.environ.get("ADVLAB_SWITCH_INTERVAL"):
         sys.setswitchinterval(float(os.environ["ADVLAB_SWITCH_INTERVAL"]))
     if os.environ.get("ADVLAB_PRELOAD", "1") != "0":

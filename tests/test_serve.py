@@ -115,3 +115,31 @@ def test_callbacks_from_many_threads_all_run_and_share_wake_ups(coalesced_loop_c
         loop.call_soon_threadsafe(loop.stop)
         runner.join(5)
         loop.close()
+
+
+def test_the_message_cache_threshold_is_read_once_and_still_decides_what_the_browser_caches(monkeypatch):
+    """Large elements are sent once and then referred to by hash; small ones always go out.
+    The server reads the size limit once instead of taking the config lock per message."""
+    from streamlit import config
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime import forward_msg_cache
+
+    monkeypatch.setattr(forward_msg_cache, "config", config)  # restored after the test
+    assert serve.remember_message_cache_threshold()
+    assert not serve.remember_message_cache_threshold()
+    limit = int(config.get_option("global.minCachedMessageSize"))
+    reads = []
+    real = config.get_option
+    monkeypatch.setattr(config, "get_option", lambda key: (reads.append(key), real(key))[1])
+
+    def element(chars: int) -> ForwardMsg:
+        msg = ForwardMsg()
+        msg.delta.new_element.markdown.body = "x" * chars
+        forward_msg_cache.populate_hash_if_needed(msg)
+        return msg
+
+    big, small, big_again = element(limit + 100), element(10), element(limit + 200)
+    assert big.metadata.cacheable and big_again.metadata.cacheable and not small.metadata.cacheable
+    assert big.hash and small.hash and big.hash != big_again.hash
+    assert reads.count("global.minCachedMessageSize") == 1
+    assert forward_msg_cache.config.get_option("server.port") == real("server.port")  # other options as before
