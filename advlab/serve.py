@@ -152,30 +152,42 @@ class _RememberedOptions:
         return getattr(self._config, name)
 
 
-def remember_message_cache_threshold() -> bool:
-    """Read ``global.minCachedMessageSize`` once instead of for every message.
+# Options Streamlit reads from its config for every message or widget, which do not
+# change while the server runs: the module that reads them, and the keys
+FIXED_OPTIONS = {
+    "streamlit.runtime.forward_msg_cache": frozenset({"global.minCachedMessageSize"}),  # every message
+    "streamlit.elements.lib.utils": frozenset({"global.appTest"}),  # every widget
+}
 
-    Streamlit hashes every message it sends and reads that option each time to
-    decide whether the browser may cache it; reading an option takes the config's
-    global lock, and under a class the script threads of 30 sessions queued on it
-    (an eighth of the server's busy samples). The option is a server setting that
-    does not change while the server runs; it is read the first time a message
-    needs it, after the server has loaded its configuration. Returns whether the
-    lookup was replaced."""
+
+def remember_fixed_options() -> bool:
+    """Read the options of :data:`FIXED_OPTIONS` once instead of for every message or widget.
+
+    Streamlit hashes every message it sends and reads ``global.minCachedMessageSize``
+    each time to decide whether the browser may cache it, and every widget reads
+    ``global.appTest``; reading an option takes the config's global lock, and under a
+    class the script threads of the sessions queued on it (an eighth of the server's
+    busy samples). These are server settings that do not change while it runs (the
+    test harness sets ``global.appTest`` in its own process, which does not call
+    this); each is read the first time it is needed, after the server has loaded its
+    configuration. Returns whether the lookups were replaced (False the second time)."""
+    import importlib
+
     from streamlit import config
-    from streamlit.runtime import forward_msg_cache
 
-    if isinstance(forward_msg_cache.config, _RememberedOptions):
-        return False
-    forward_msg_cache.config = _RememberedOptions(config, frozenset({"global.minCachedMessageSize"}))
-    return True
+    done = False
+    for name, keys in FIXED_OPTIONS.items():
+        module = importlib.import_module(name)
+        if not isinstance(module.config, _RememberedOptions):
+            module.config, done = _RememberedOptions(config, keys), True
+    return done
 
 
 def main() -> None:
     steady_malloc()
     if os.environ.get("ADVLAB_MESSAGE_SHORTCUTS", "1") != "0":  # 0: Streamlit's own way, to compare
         coalesce_loop_wakeups()
-        remember_message_cache_threshold()
+        remember_fixed_options()
     if os.environ.get("ADVLAB_SWITCH_INTERVAL"):
         sys.setswitchinterval(float(os.environ["ADVLAB_SWITCH_INTERVAL"]))
     if os.environ.get("ADVLAB_PRELOAD", "1") != "0":

@@ -124,9 +124,12 @@ def test_the_message_cache_threshold_is_read_once_and_still_decides_what_the_bro
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
     from streamlit.runtime import forward_msg_cache
 
-    monkeypatch.setattr(forward_msg_cache, "config", config)  # restored after the test
-    assert serve.remember_message_cache_threshold()
-    assert not serve.remember_message_cache_threshold()
+    from streamlit.elements.lib import utils
+
+    monkeypatch.setattr(forward_msg_cache, "config", config)  # both restored after the test
+    monkeypatch.setattr(utils, "config", config)
+    assert serve.remember_fixed_options()
+    assert not serve.remember_fixed_options()
     limit = int(config.get_option("global.minCachedMessageSize"))
     reads = []
     real = config.get_option
@@ -143,3 +146,6 @@ def test_the_message_cache_threshold_is_read_once_and_still_decides_what_the_bro
     assert big.hash and small.hash and big.hash != big_again.hash
     assert reads.count("global.minCachedMessageSize") == 1
     assert forward_msg_cache.config.get_option("server.port") == real("server.port")  # other options as before
+    # every widget asks whether it runs under the test harness: read once too
+    assert [utils.config.get_option("global.appTest") for _ in range(3)] == [real("global.appTest")] * 3
+    assert reads.count("global.appTest") == 1
