@@ -535,22 +535,34 @@ def main(argv: list[str] | None = None) -> int:
 
     stop_on_signals()
     print(f"Starting {args.replicas} replica(s) and nginx...", flush=True)
+
+    def announce(cluster: Cluster) -> None:
+        print(f"advlab is served at {cluster.url} by {args.replicas} replica(s) behind nginx", flush=True)
+        if cluster.warm_s is not None:
+            print(f"  (each replica ran the app once to warm up: {cluster.warm_s:.1f} s)", flush=True)
+        for problem in cluster.warm_problems:
+            print(f"warning: {problem}", file=sys.stderr, flush=True)
+        for r in cluster.replicas:
+            print(f"  {r.name}: {r.url}  (log {r.log_path})", flush=True)
+
+    return serve_until_stopped(lambda: replicas(args.replicas, args.port, host=args.host, tf_threads=args.tf_threads,
+                                                directory=args.dir, warm=args.warm),
+                               announce, host=args.host, port=args.port)
+
+
+def serve_until_stopped(start, announce, *, host: str, port: int, announce_all: bool = False) -> int:
+    """Bring up the cluster ``start()`` returns (a context manager), say where it is
+    (``announce(cluster)``, then the lines every launcher prints) and serve until Ctrl-C
+    or a signal; the exit status. Start-up failures are one line on stderr."""
     try:
-        with replicas(args.replicas, args.port, host=args.host, tf_threads=args.tf_threads,
-                      directory=args.dir, warm=args.warm) as cluster:
-            print(f"advlab is served at {cluster.url} by {args.replicas} replica(s) behind nginx", flush=True)
-            if args.host in ("", "0.0.0.0"):
-                print(f"  (on every interface: students open http://<this machine's name or address>:{args.port})",
+        with start() as cluster:
+            announce(cluster)
+            if host in ("", "0.0.0.0"):
+                print(f"  (on every interface: students open http://<this machine's name or address>:{port})",
                       flush=True)
-            if cluster.warm_s is not None:
-                print(f"  (each replica ran the app once to warm up: {cluster.warm_s:.1f} s)", flush=True)
-            for problem in cluster.warm_problems:
-                print(f"warning: {problem}", file=sys.stderr, flush=True)
-            for r in cluster.replicas:
-                print(f"  {r.name}: {r.url}  (log {r.log_path})", flush=True)
             print(f"  nginx access log (which replica served what): {cluster.access_log_path}", flush=True)
             print("Ctrl-C stops everything.", flush=True)
-            return watch(cluster)
+            return watch(cluster, announce_all=announce_all)
     except KeyboardInterrupt:
         print("Stopped.", flush=True)
         return 0

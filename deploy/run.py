@@ -148,26 +148,18 @@ def serve_replicas(choice: Choice, args: argparse.Namespace, extra: list[str]) -
     n = choice.replicas
     rep.stop_on_signals()
     print(f"Starting {n} replicas of the app behind nginx; it answers as soon as the first is up...", flush=True)
-    try:
-        with rep.replicas(n, args.port, host=args.host, tf_threads=args.tf_threads, directory=args.dir,
-                          nginx=choice.nginx, early=True, stagger_s=args.stagger, extra_args=extra) as cluster:
-            up = cluster.serving_at - cluster.started_at
-            print(f"advlab is served at {cluster.url} ({up:.1f} s; {n} replicas behind nginx, "
-                  "the others join as they come up)", flush=True)
-            if args.host in ("", "0.0.0.0"):
-                print(f"  (on every interface: students open http://<this machine's name or address>:{args.port})",
-                      flush=True)
-            for name, url, log in cluster.planned():
-                print(f"  {name}: {url}  (log {log})", flush=True)
-            print(f"  nginx access log (which replica served what): {cluster.access_log_path}", flush=True)
-            print("Ctrl-C stops everything.", flush=True)
-            return rep.watch(cluster, announce_all=True)
-    except KeyboardInterrupt:
-        print("Stopped.", flush=True)
-        return 0
-    except (FileNotFoundError, RuntimeError, TimeoutError) as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 1
+
+    def announce(cluster: rep.Cluster) -> None:
+        up = cluster.serving_at - cluster.started_at
+        print(f"advlab is served at {cluster.url} ({up:.1f} s; {n} replicas behind nginx, "
+              "the others join as they come up)", flush=True)
+        for name, url, log in cluster.planned():
+            print(f"  {name}: {url}  (log {log})", flush=True)
+
+    return rep.serve_until_stopped(
+        lambda: rep.replicas(n, args.port, host=args.host, tf_threads=args.tf_threads, directory=args.dir,
+                             nginx=choice.nginx, early=True, stagger_s=args.stagger, extra_args=extra),
+        announce, host=args.host, port=args.port, announce_all=True)
 
 
 if __name__ == "__main__":

@@ -121,10 +121,9 @@ def test_the_message_cache_threshold_is_read_once_and_still_decides_what_the_bro
     """Large elements are sent once and then referred to by hash; small ones always go out.
     The server reads the size limit once instead of taking the config lock per message."""
     from streamlit import config
+    from streamlit.elements.lib import utils
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
     from streamlit.runtime import forward_msg_cache
-
-    from streamlit.elements.lib import utils
 
     monkeypatch.setattr(forward_msg_cache, "config", config)  # both restored after the test
     monkeypatch.setattr(utils, "config", config)

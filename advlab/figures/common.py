@@ -7,6 +7,12 @@ common forms of colour blindness and on a washed-out projector.
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -158,3 +164,33 @@ def unchecked_figure(data: list[dict], layout: dict) -> go.Figure:
     if isinstance(layout.get("template"), str):
         layout = {**layout, "template": pio.templates[layout["template"]].to_plotly_json()}
     return go.Figure(data=data, layout=layout, _validate=False)
+
+
+class ContentMemo:
+    """What a function makes of an array, remembered by the array's content (its shape,
+    dtype and a 128-bit hash of its bytes) for every session; the last ``kept`` are kept.
+    For parts of a figure that do not change with epsilon (a decision map's image): the
+    hash costs a small fraction of making them again. Safe from many threads."""
+
+    def __init__(self, kept: int):
+        self.kept = kept
+        self._items: OrderedDict[tuple, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, arr: np.ndarray, make: Callable[[np.ndarray], object]):
+        arr = np.ascontiguousarray(arr)
+        key = (arr.shape, arr.dtype.str, hashlib.blake2b(arr.tobytes(), digest_size=16).digest())
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+                return hit
+        value = make(arr)
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.kept:
+                self._items.popitem(last=False)
+        return value

@@ -8,10 +8,7 @@ Each figure is built from plain dicts and one ``go.Figure(data=..., layout=...)`
 
 from __future__ import annotations
 
-import hashlib
 import math
-import threading
-from collections import OrderedDict
 
 import numpy as np
 import plotly.graph_objects as go
@@ -27,6 +24,7 @@ from .common import (
     PURPLE,
     SKY,
     VERMILLION,
+    ContentMemo,
     class_color,
     grid_domains,
     hex_to_rgb,
@@ -183,33 +181,23 @@ def _blend(proba: np.ndarray) -> np.ndarray:
 
 # A gallery panel's map (its image and boundary lines) does not change with epsilon: made once
 # per grid of probabilities, for every session, the last _MAPS_KEPT kept (about 40 kB each).
-_MAPS: OrderedDict = OrderedDict()
-_MAPS_LOCK = threading.Lock()
-_MAPS_KEPT = 64
+_MAPS = ContentMemo(64)
 
 
 def _panel_map(proba: np.ndarray) -> tuple[str, list[np.ndarray]]:
     """The PNG of ``proba``'s blended class colours (rows top-down) and the z of each
     boundary line, remembered by the grid's content."""
-    proba = np.ascontiguousarray(proba)
-    key = (proba.shape, proba.dtype.str, hashlib.blake2b(proba.tobytes(), digest_size=16).digest())
-    with _MAPS_LOCK:
-        hit = _MAPS.get(key)
-        if hit is not None:
-            _MAPS.move_to_end(key)
-            return hit
+    return _MAPS.get(proba, _make_panel_map)
+
+
+def _make_panel_map(proba: np.ndarray) -> tuple[str, list[np.ndarray]]:
     k = proba.shape[-1]
     pred = proba.argmax(-1)
     # single precision draws the same 0.5 line and halves the JSON (arrays go out as binary)
     zs = [(pred == cls).astype(np.int8) if k > 2 else proba[..., 1].astype(np.float32) for cls in range(k if k > 2 else 1)]
     for z in zs:
         z.flags.writeable = False  # shared by the figures of every session
-    hit = (png_data_uri(_blend(proba)[::-1]), zs)
-    with _MAPS_LOCK:
-        _MAPS[key] = hit
-        while len(_MAPS) > _MAPS_KEPT:
-            _MAPS.popitem(last=False)
-    return hit
+    return png_data_uri(_blend(proba)[::-1]), zs
 
 
 def boundary_gallery(panels, x_adv, y, *, lang: str = "en", presenter: bool = False, cols: int = 4) -> go.Figure:

@@ -9,10 +9,7 @@ epsilon move."""
 from __future__ import annotations
 
 import base64
-import hashlib
 import io
-import threading
-from collections import OrderedDict
 
 import numpy as np
 import plotly.graph_objects as go
@@ -22,6 +19,7 @@ from .common import (
     BLACK,
     MARKERS,
     VERMILLION,
+    ContentMemo,
     class_color,
     grid_domains,
     hex_to_rgb,
@@ -55,9 +53,8 @@ def _blend_image(proba: np.ndarray) -> np.ndarray:
     return (255 * (1 - w) + rgb * w).clip(0, 255).astype(np.uint8)
 
 
-_IMAGES: OrderedDict[tuple, str] = OrderedDict()  # the decision map's content -> its PNG data URI
-_IMAGES_LOCK = threading.Lock()
 IMAGES_KEPT = 64  # a few classes' worth of models and grids (each image is tens of KB)
+_IMAGES = ContentMemo(IMAGES_KEPT)  # the decision map's content -> its PNG data URI
 
 
 def decision_image(proba: np.ndarray) -> str:
@@ -65,21 +62,8 @@ def decision_image(proba: np.ndarray) -> str:
 
     The map under the points does not change when only the attack does (every
     epsilon move), and blending and compressing it is most of what building the
-    attack map costs; hashing the probabilities is a small fraction of that.
-    Shared by every session: safe to call from many threads."""
-    proba = np.ascontiguousarray(proba)
-    key = (proba.shape, proba.dtype.str, hashlib.blake2b(proba.tobytes(), digest_size=16).digest())
-    with _IMAGES_LOCK:
-        hit = _IMAGES.get(key)
-        if hit is not None:
-            _IMAGES.move_to_end(key)
-            return hit
-    uri = png_data_uri(_blend_image(proba))
-    with _IMAGES_LOCK:
-        _IMAGES[key] = uri
-        while len(_IMAGES) > IMAGES_KEPT:
-            _IMAGES.popitem(last=False)
-    return uri
+    attack map costs. Shared by every session: safe to call from many threads."""
+    return _IMAGES.get(proba, lambda p: png_data_uri(_blend_image(p)))
 
 
 def decision_map(xs, ys, proba, *, lang: str = "en", presenter: bool = False, title: str | None = None,

@@ -6,16 +6,8 @@ Keras model the network no longer builds on this path is timed beside it."""
 from __future__ import annotations
 
 import itertools
-import time
 
-
-def _best(fn, repeat: int = 5) -> float:
-    out = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
-    return min(out)
+from benchmarks.rows import best_of
 
 
 def rows(ref_seconds: float) -> list[dict]:
@@ -40,11 +32,11 @@ def rows(ref_seconds: float) -> list[dict]:
         evaluation.accuracy(m, ds.x_train, ds.y_train)
 
     visit()
-    t_visit = _best(visit)
-    t_fit = _best(fit)
+    t_visit = best_of(visit)
+    t_fit = best_of(fit)
     trained = [fit() for _ in range(5)]
     built = iter(trained)
-    t_keras = _best(lambda: next(built).model)
+    t_keras = best_of(lambda: next(built).model)
     setting = (f"moons, {len(ds.x_train)} training points, MLP {net.hidden} {net.act}, {net.epochs} epochs, "
                f"batch {net.batch}")
     return [

@@ -4,18 +4,9 @@ after a warm-up so graph tracing is not counted."""
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
-
-def _best(fn, repeat: int = 5) -> float:
-    out = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
-    return min(out)
+from benchmarks.rows import best_of
 
 
 def rows(ref_seconds: float) -> list[dict]:
@@ -30,7 +21,7 @@ def rows(ref_seconds: float) -> list[dict]:
                                 batch_size=seedlab.BLOG_BATCH, lr=seedlab.BLOG_LR, seed=seedlab.BLOG_SEED)
 
     model = train_blog()
-    t_train = _best(train_blog)
+    t_train = best_of(train_blog)
 
     def new_eps(eps=0.17):
         r = run_attack("fgsm", model, blog.x_test, blog.y_test, eps=eps)
@@ -39,27 +30,27 @@ def rows(ref_seconds: float) -> list[dict]:
         seedlab.pca_projection(blog.x_train, r.x, r.x_adv)
 
     new_eps()
-    t_eps = _best(new_eps)
+    t_eps = best_of(new_eps)
 
     def curve():
         seedlab.accuracy_curve(model, blog.x_test, blog.y_test, attack="pgd", eps_values=seedlab.eps_grid(1.0),
                                steps=40, restarts=1)
 
     curve()
-    t_curve = _best(curve, repeat=2)
+    t_curve = best_of(curve, repeat=2)
 
     def train_digits():
         return models.train_mlp(digits.x_train, digits.y_train, hidden=(64,), epochs=30, seed=0)
 
     dm = train_digits()
-    t_dtrain = _best(train_digits, repeat=3)
+    t_dtrain = best_of(train_digits, repeat=3)
     acc = float(np.mean(predict(dm, digits.x_test) == digits.y_test))
 
     def digits_eps():
         run_attack("fgsm", dm, digits.x_test, digits.y_test, eps=0.13, clip=(0.0, 1.0))
 
     digits_eps()
-    t_deps = _best(digits_eps)
+    t_deps = best_of(digits_eps)
     return [
         {"case": "Seed Lab: train the blog's 20-64-32-1 network (10 epochs)", "seconds": t_train,
          "budget_seconds": ref_seconds, "note": "must beat the Keras fit reference"},

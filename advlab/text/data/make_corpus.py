@@ -27,7 +27,8 @@ def _clean(s: str) -> str:
 
 
 def english(path: str) -> list[tuple[int, str]]:
-    rows = csv.DictReader(io.StringIO(bz2.open(path, "rt", encoding="utf-8").read()))
+    with bz2.open(path, "rt", encoding="utf-8") as f:
+        rows = csv.DictReader(io.StringIO(f.read()))
     seen, out = set(), []
     for r in rows:
         if r["category"] not in ("fresh", "rotten"):
