@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from advlab.ui.probe import COOKIE, visit
+from advlab.ui.probe import COOKIE, http_status, visit
 from benchmarks.loadtest import ServerProbe, listening_pid
 from deploy import replicas as rep
 from deploy import run as launcher
@@ -372,11 +372,7 @@ def test_launcher_stopped_leaves_no_process_behind(when):
 def _status(url: str, timeout: float = 30.0) -> int | None:
     """The HTTP status of a GET, None when nothing answers (connection refused)."""
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as r:
-            r.read()
-            return r.status
-    except urllib.error.HTTPError as e:
-        return e.code
+        return http_status(url, timeout=timeout)
     except (urllib.error.URLError, OSError):
         return None
 

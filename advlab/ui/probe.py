@@ -48,14 +48,20 @@ class Visit:
     def get(self, path: str, *, cookies: dict[str, str] | None = None, timeout: float = 30.0) -> int:
         """Status of a GET of ``path`` sent with this visit's cookies (or the given ones)."""
         jar = self.cookies if cookies is None else cookies
-        req = urllib.request.Request(self.url + path, headers={"Cookie": "; ".join(f"{k}={v}" for k, v in
-                                                                                  jar.items())})
-        try:
-            with urllib.request.urlopen(req, timeout=timeout) as r:
-                r.read()
-                return r.status
-        except urllib.error.HTTPError as e:
-            return e.code
+        return http_status(self.url + path, headers={"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())},
+                           timeout=timeout)
+
+
+def http_status(url: str, *, headers: dict[str, str] | None = None, timeout: float = 30.0) -> int:
+    """The HTTP status of a GET of ``url`` (the body is read and dropped). Raises
+    ``urllib.error.URLError`` or ``OSError`` when nothing answers."""
+    req = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            r.read()
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
 
 
 def _set_cookies(headers, jar: dict[str, str]) -> None:
