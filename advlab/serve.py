@@ -16,6 +16,7 @@ import logging
 import os
 import sys
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
@@ -183,11 +184,82 @@ def remember_fixed_options() -> bool:
     return done
 
 
+class FilteredView(Mapping):
+    """Session state as ``filtered_state`` shows it (user keys and keyed widgets), with
+    each value read, and presented, only when asked for. Which keys it holds is taken
+    when first needed; values are read under the state's lock at the time."""
+
+    def __init__(self, safe):
+        self._safe = safe
+        self._where: dict[str, str] | None = None  # user key -> the key it is stored under
+
+    def _keys(self) -> dict[str, str]:
+        if self._where is None:
+            from streamlit.runtime.state.common import is_element_id, is_keyed_element_id
+            from streamlit.runtime.state.session_state import _is_internal_key
+
+            where: dict[str, str] = {}
+            with self._safe._lock:
+                state = self._safe._state
+                ids = state._key_id_mapper.id_key_mapping
+                for k in state._keys():  # the same walk as SessionState.filtered_state
+                    if _is_internal_key(k):
+                        continue
+                    if not is_element_id(k):
+                        where[k] = k
+                    elif is_keyed_element_id(k) and k in ids:
+                        where[ids[k]] = k
+            self._where = where
+        return self._where
+
+    def __contains__(self, key) -> bool:
+        return key in self._keys()
+
+    def __getitem__(self, key: str):
+        k = self._keys()[key]
+        with self._safe._lock:
+            return self._safe._state[k]
+
+    def __iter__(self):
+        return iter(self._keys())
+
+    def __len__(self) -> int:
+        return len(self._keys())
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
+def present_on_demand() -> bool:
+    """Let ``filtered_state`` present only the values that are read.
+
+    Every slider, select box, number input and radio button asks Streamlit for the
+    whole session state as its users see it (``filtered_state``) to look up its own
+    key. Building it presents every value, and a chart that can be clicked presents
+    its state as a deep copy: with a page's dozens of keys, that was a tenth of the
+    server's time under a class (more than the attack). Here ``filtered_state`` is a
+    :class:`FilteredView` holding the same keys, which presents a value when it is
+    read; ``st.session_state.to_dict()`` still gets a plain dict. Returns whether
+    Streamlit was patched (False the second time)."""
+    from streamlit.runtime.state import safe_session_state, session_state_proxy
+
+    cls = safe_session_state.SafeSessionState
+    if getattr(cls, "_advlab_on_demand", False):
+        return False
+    cls.filtered_state = property(FilteredView)
+    cls._advlab_on_demand = True
+    proxy = session_state_proxy.SessionStateProxy
+    proxy.to_dict = lambda self: dict(session_state_proxy.get_session_state().filtered_state)
+    proxy.__str__ = lambda self: str(dict(session_state_proxy.get_session_state().filtered_state))
+    return True
+
+
 def main() -> None:
     steady_malloc()
     if os.environ.get("ADVLAB_MESSAGE_SHORTCUTS", "1") != "0":  # 0: Streamlit's own way, to compare
         coalesce_loop_wakeups()
         remember_fixed_options()
+        present_on_demand()
     if os.environ.get("ADVLAB_SWITCH_INTERVAL"):
         sys.setswitchinterval(float(os.environ["ADVLAB_SWITCH_INTERVAL"]))
     if os.environ.get("ADVLAB_PRELOAD", "1") != "0":

@@ -37,6 +37,32 @@ def test_a_figure_is_serialized_once_and_a_new_one_again():
     assert json.loads(other)["data"][0]["x"] != json.loads(first)["data"][0]["x"]
 
 
+def test_the_app_s_figures_go_out_exactly_as_plotly_writes_them():
+    """Every chart the browser draws carries the same JSON text Plotly's own writer makes:
+    arrays as base64 (ranges as lists), tuples, uids dropped, the theme template kept,
+    and the figure left as it was."""
+    import numpy as np
+    import plotly.io as pio
+
+    from advlab.figures.common import unchecked_figure
+
+    rng = np.random.default_rng(0)
+    checked = _fig(5)
+    checked.add_trace(go.Heatmap(z=rng.random((6, 4)), x=np.arange(4), customdata=rng.random((6, 4))))
+    checked.update_layout(xaxis_range=np.array([0.0, 3.0]), shapes=[{"type": "line", "x0": 0, "x1": 1, "y0": 0,
+                                                                     "y1": 1}])
+    plain = unchecked_figure(
+        [{"type": "scatter", "x": rng.random(40).astype(np.float32), "y": rng.random(40), "uid": "u1",
+          "customdata": [[i, "adv"] for i in range(40)], "marker": {"color": np.arange(40), "size": (3, 4)},
+          "text": ["a", "b"] * 20},
+         {"type": "image", "source": "data:image/png;base64,AAAA", "x0": 0.0, "dx": 0.1}],
+        {"template": "advlab", "xaxis": {"range": np.array([-1.0, 1.0])}, "height": 500})
+    for fig in (checked, plain):
+        before = pio.to_json(fig, validate=False)
+        assert livechart.figure_json(fig) == before
+        assert pio.to_json(fig, validate=False) == before  # nothing in the figure was changed
+
+
 def test_a_forgotten_figure_leaves_the_cache():
     import gc
 

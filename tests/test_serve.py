@@ -148,3 +148,74 @@ def test_the_message_cache_threshold_is_read_once_and_still_decides_what_the_bro
     # every widget asks whether it runs under the test harness: read once too
     assert [utils.config.get_option("global.appTest") for _ in range(3)] == [real("global.appTest")] * 3
     assert reads.count("global.appTest") == 1
+
+
+@pytest.fixture
+def on_demand(monkeypatch):
+    """Session state presented on demand, as the server does; Streamlit restored afterwards."""
+    from streamlit.runtime.state import safe_session_state, session_state_proxy
+
+    cls, proxy = safe_session_state.SafeSessionState, session_state_proxy.SessionStateProxy
+    monkeypatch.setattr(cls, "filtered_state", cls.filtered_state)
+    monkeypatch.setattr(proxy, "to_dict", proxy.to_dict)
+    monkeypatch.setattr(proxy, "__str__", proxy.__str__)
+    assert serve.present_on_demand()
+    assert not serve.present_on_demand()
+    yield
+    del cls._advlab_on_demand
+
+
+def _widgets_page():
+    import streamlit as st
+
+    from advlab.ui import livechart
+
+    st.session_state.setdefault("k.note", "kept")
+    st.slider("ε", 0.0, 1.0, 0.25, 0.05, key="k.eps")
+    st.selectbox("attack", ["fgsm", "pgd"], index=1, key="k.attack")
+    st.number_input("point", 0, 9, 3, key="k.point")
+    st.radio("norm", ["linf", "l2"], key="k.norm")
+    livechart.show({"data": [{"type": "scatter", "x": [0, 1], "y": [1, 0]}], "layout": {}}, key="k.chart",
+                   config={}, on_select="rerun")
+    st.markdown(f"seen: {sorted(st.session_state.to_dict())}")
+
+
+def _count_presented(monkeypatch) -> list:
+    from streamlit.runtime.state import session_state
+
+    calls, real = [], session_state.apply_presenter
+    monkeypatch.setattr(session_state, "apply_presenter", lambda *a, **kw: (calls.append(1), real(*a, **kw))[1])
+    return calls
+
+
+def _presented_on_a_run(monkeypatch) -> int:
+    """Values presented by the run after the learner moved every widget; checks the widgets kept them."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_widgets_page, default_timeout=60)
+    at.run()
+    at.slider(key="k.eps").set_value(0.6)
+    at.selectbox(key="k.attack").set_value("fgsm")
+    at.number_input(key="k.point").set_value(7)
+    at.session_state["k.norm"] = "l2"  # set by the page, not by a click
+    calls = _count_presented(monkeypatch)
+    at.run()
+    presented = len(calls)
+    assert not at.exception
+    assert at.slider(key="k.eps").value == 0.6 and at.selectbox(key="k.attack").value == "fgsm"
+    assert at.number_input(key="k.point").value == 7 and at.radio(key="k.norm").value == "l2"
+    shown = at.markdown[-1].value
+    for key in ("k.eps", "k.attack", "k.point", "k.norm", "k.note", "k.chart"):
+        assert f"'{key}'" in shown
+    monkeypatch.undo()
+    return presented
+
+
+def test_widgets_read_their_values_as_before_and_a_run_presents_fewer_values(request, monkeypatch):
+    """Moving a slider, picking an option, typing a number: each widget keeps the value the
+    learner gave it, set by hand or by the page, and the page sees every key. On the server
+    the select box, number input and radio no longer present all six values each."""
+    plain = _presented_on_a_run(monkeypatch)
+    request.getfixturevalue("on_demand")
+    patched = _presented_on_a_run(monkeypatch)
+    assert patched <= plain - 3 * 5, (plain, patched)

@@ -295,7 +295,15 @@ def shared(key, compute: Callable[[service.Job], object], *, text: Callable[[ser
         slot.empty()
 
 
-FIGURES = service.ModelStore(max_items=48, max_bytes=16 * 2**20)
+def _figure_size(fig) -> int:
+    """A stored figure's bytes, counted as its JSON: made once per figure for drawing it
+    anyway (:mod:`livechart`), where walking a map's every trace and list took longer."""
+    if isinstance(fig, livechart.BaseFigure):
+        return 4_000 + len(livechart._figure_json(fig))
+    return service.nbytes(fig)
+
+
+FIGURES = service.ModelStore(max_items=48, max_bytes=16 * 2**20, size=_figure_size)
 
 
 def figure(key, build: Callable[[], object]):
