@@ -39,7 +39,7 @@ from . import _validate as v
 from .attacks import loss_gradient, pgd
 from .attacks._engine import clip_bounds, random_delta
 from .config import AdvTrainConfig, NetConfig
-from .evaluation import accuracy, accuracy_curve, attack_cell, check_eps_values, eps_grid
+from .evaluation import accuracy, accuracy_curve, attack_cell, check_eps_values, eps_grid, eps_sweep
 from .models import Trained, fit_mlp, single_thread_blas, to_keras
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "Tradeoff",
     "adversarial_train",
     "curve_rows",
+    "eval_items",
     "evaluate_tradeoff",
     "loop_timed",
     "make_perturb",
@@ -56,6 +57,7 @@ __all__ = [
     "reported_vs_real",
     "saturate",
     "single_thread_blas",
+    "tradeoff_at",
     "tradeoff_sweep",
     "trainer",
 ]
@@ -243,6 +245,34 @@ def evaluate_tradeoff(models: Sequence, x, y, *, train_eps, eval_eps: float, cli
     robust = np.array([attack_cell(m, x, y, attack="pgd", eps=eval_eps, clip=clip, seed=seed,
                                    params={"steps": steps}).accuracy for m in models])
     secs = np.zeros(len(models)) if seconds is None else np.asarray(seconds, np.float64)
+    return Tradeoff(train_eps, clean, robust, float(eval_eps), secs)
+
+
+def eval_items(runs: Sequence[tuple], x, y, *, block: tuple, clip=None, seed: int = 0, steps: int = 40,
+               keep_x: bool = False) -> list[tuple]:
+    """``(key, compute)`` for each run ``(key, model, attack, judge)``: the
+    evaluation (``"pgd"`` with ``steps``, or ``"fgsm"``) of ``model`` on
+    ``(x, y)`` at every budget of ``block`` in one batched call
+    (:func:`~advlab.evaluation.eps_sweep`; ``judge``, if not None, is scored
+    on the examples), keyed by the run's key, the attack, the block and ``seed``."""
+    return [(("df-eval", key, attack, tuple(block), int(seed)), partial(
+        eps_sweep, model, x, y, attack=attack, eps_values=block, clip=clip, seed=seed,
+        params={"steps": steps} if attack == "pgd" else {}, judge=judge, keep_x=keep_x))
+        for key, model, attack, judge in runs]
+
+
+def tradeoff_at(sweeps: Sequence, *, train_eps, eval_eps: float, seconds=None) -> Tradeoff:
+    """The trade-off read off one :class:`~advlab.evaluation.EpsSweep` per
+    model (PGD over budgets that include ``eval_eps``): what
+    :func:`evaluate_tradeoff` computes, without attacking again."""
+    train_eps = np.asarray(train_eps, np.float64)
+    if train_eps.ndim != 1 or len(train_eps) != len(sweeps) or len(sweeps) == 0:
+        raise ValueError(f"train_eps must list one epsilon per sweep ({len(sweeps)} sweeps), "
+                         f"got shape {train_eps.shape}")
+    eval_eps = v.number("eval_eps", eval_eps, lo=0.0, hi=10.0)
+    clean = np.array([s.clean_accuracy for s in sweeps])
+    robust = np.array([s.accuracy_at(eval_eps) for s in sweeps])
+    secs = np.zeros(len(sweeps)) if seconds is None else np.round(np.asarray(seconds, np.float64), 4)
     return Tradeoff(train_eps, clean, robust, float(eval_eps), secs)
 
 

@@ -23,10 +23,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _validate as v
-from .attacks import ATTACKS, NORMS, AttackResult, check_params, predict, run_attack
+from .attacks import ATTACKS, NORMS, AttackResult, check_params, norms, predict, run_attack
+from .attacks.gradient import SWEPT, sweep_eps
 
-__all__ = ["CURVE_ATTACKS", "Cell", "CurveSet", "accuracy", "accuracy_curve", "accuracy_within", "attack_cell",
-           "check_eps_values", "eps_grid", "flip_fraction", "fooled_indices", "hits", "minimal_distances",
+__all__ = ["CURVE_ATTACKS", "Cell", "CurveSet", "EpsSweep", "accuracy", "accuracy_curve", "accuracy_within",
+           "attack_cell", "check_eps_values", "eps_block", "eps_grid", "eps_steps", "eps_sweep", "flip_fraction",
+           "fooled_indices", "hits", "minimal_distances",
            "minimal_perturbations", "moved_sizes", "robustness_curves"]
 
 # The attacks with an epsilon budget, weakest idea first: a curve each.
@@ -129,14 +131,139 @@ def attack_cell(model, x, y, *, attack: str, eps: float, norm: str = "linf", cli
         return Cell(attack, 0.0, accuracy(model, x, y), 0.0, 0.0, 0.0, 0.0, x.shape[1], time.perf_counter() - t0)
     r = run_attack(attack, model, x, y, eps=float(eps), norm=norm, clip=clip, seed=seed, targeted=targeted,
                    target=target if targeted else None, **params)
+    return _cell_of(r, attack=attack, eps=float(eps), norm=norm, seconds=time.perf_counter() - t0)
+
+
+def _cell_of(r: AttackResult, *, attack: str, eps: float, norm: str, seconds: float) -> Cell:
+    """The summary of one attack's result at ``eps`` (see :class:`Cell`)."""
     moved = r.linf > 1e-7
-    ok = r.pred_clean == y
+    ok = r.pred_clean == r.y
     unmoved = float(np.mean(~moved[ok])) if ok.any() else 0.0
     size = r.linf if norm == "linf" else r.l2
     under = float(np.mean(size[moved] < 0.97 * eps)) if moved.any() else 0.0
     return Cell(attack, float(eps), r.adv_accuracy, r.success_rate, float(np.mean(r.linf)),
-                float(np.mean(r.l2)), float(np.mean(r.l0)), x.shape[1], time.perf_counter() - t0,
-                unmoved=unmoved, under=under)
+                float(np.mean(r.l2)), float(np.mean(r.l0)), r.x.shape[1], seconds, unmoved=unmoved, under=under)
+
+
+def eps_steps(lo: float, hi: float, step: float) -> tuple[float, ...]:
+    """A slider's values from ``lo`` to ``hi`` by ``step`` (rounded to 6
+    places) as a tuple: the budgets of an :func:`eps_sweep` and part of its key."""
+    lo = v.number("lo", lo, lo=0.0, hi=100.0)
+    hi = v.number("hi", hi, lo=lo, hi=100.0)
+    step = v.number("step", step, lo=1e-4, hi=100.0)
+    n = round((hi - lo) / step) + 1
+    if n > 2001:
+        raise ValueError(f"step must split [{lo:g}, {hi:g}] into at most 2001 values, got {n}")
+    return tuple(np.round(lo + step * np.arange(n), 6).tolist())
+
+
+SWEEP_POINTS = 12_288  # tiled points per batched sweep: a 2-D set's 120 test points cover 101 budgets
+
+
+def eps_block(grid: Sequence[float], eps: float, *, n_points: int) -> tuple[float, ...]:
+    """The budgets to sweep at once for ``eps``: the block of ``grid`` (a
+    slider's values, :func:`eps_steps`) that holds it, as many as fit
+    :data:`SWEEP_POINTS` tiled copies of ``n_points`` points (the whole slider
+    for a 2-D set's test points; 27 budgets of the digits' 450); ``(eps,)``
+    alone when it is not on the grid (a hand-edited link)."""
+    grid = tuple(float(g) for g in grid)
+    n_points = v.number("n_points", n_points, lo=1, hi=10**7, integer=True)
+    j = int(np.argmin(np.abs(np.asarray(grid) - float(eps)))) if grid else 0
+    if not grid or abs(grid[j] - float(eps)) > 1e-6 * max(1.0, abs(float(eps))):
+        return (float(eps),)
+    size = max(1, SWEEP_POINTS // n_points)
+    start = j // size * size
+    return grid[start:start + size]
+
+
+@dataclass(frozen=True)
+class EpsSweep:
+    """One attack at every budget of a grid, from one batched run (:func:`eps_sweep`).
+
+    ``pred_adv[j]`` are the predictions at ``eps[j]``; ``x`` and ``x_adv``
+    (``(E, N, D)``) are kept when asked for (decision maps), ``cells`` (one
+    :class:`Cell` per budget) when asked for (tables)."""
+
+    attack: str
+    eps: np.ndarray  # (E,)
+    norm: str
+    y: np.ndarray  # (N,)
+    pred_clean: np.ndarray  # (N,)
+    pred_adv: np.ndarray  # (E, N)
+    x: np.ndarray | None = None
+    x_adv: np.ndarray | None = None
+    cells: tuple[Cell, ...] = ()
+    seconds: float = 0.0
+
+    @property
+    def clean_accuracy(self) -> float:
+        return float(np.mean(self.pred_clean == self.y))
+
+    @property
+    def accuracy(self) -> np.ndarray:
+        """Accuracy under the attack at every budget, ``(E,)``."""
+        return np.mean(self.pred_adv == self.y[None, :], axis=1)
+
+    def index(self, eps: float) -> int:
+        """The position of ``eps`` in the grid, or a ValueError naming the grid's range."""
+        j = int(np.argmin(np.abs(self.eps - float(eps))))
+        if abs(self.eps[j] - float(eps)) > 1e-6 * max(1.0, abs(float(eps))):
+            raise ValueError(f"eps must be one of the sweep's {len(self.eps)} budgets from {self.eps[0]:g} to "
+                             f"{self.eps[-1]:g}, got {eps!r}")
+        return j
+
+    def accuracy_at(self, eps: float) -> float:
+        return float(np.mean(self.pred_adv[self.index(eps)] == self.y))
+
+    def cell_at(self, eps: float) -> Cell:
+        if not self.cells:
+            raise ValueError("cell_at needs a sweep made with cells=True")
+        return self.cells[self.index(eps)]
+
+    def at(self, eps: float) -> AttackResult:
+        """The result at ``eps`` as :func:`~advlab.attacks.run_attack` gives it (a sweep made with keep_x=True)."""
+        if self.x_adv is None:
+            raise ValueError("at needs a sweep made with keep_x=True")
+        j = self.index(eps)
+        return _result(self.attack, self.x, self.x_adv[j], self.y, self.pred_clean, self.pred_adv[j],
+                       eps=float(self.eps[j]), norm=self.norm)
+
+
+def _result(attack: str, x, x_adv, y, pred_clean, pred_adv, *, eps: float, norm: str) -> AttackResult:
+    linf, l2, l0 = norms(x_adv - x)
+    return AttackResult(attack=attack, x=x, x_adv=x_adv, y=y, pred_clean=pred_clean, pred_adv=pred_adv,
+                        success=pred_adv != y, linf=linf, l2=l2, l0=l0, params={"eps": eps, "norm": norm})
+
+
+def eps_sweep(model, x, y, *, attack: str, eps_values, norm: str = "linf", clip=None, seed: int = 0,
+              params: Mapping | None = None, judge=None, keep_x: bool = False, cells: bool = False) -> EpsSweep:
+    """The untargeted ``attack`` (noise, FGSM, BIM, PGD or MI-FGSM; ``params``
+    its own parameters) at every budget of ``eps_values`` in one batched run
+    (:func:`advlab.attacks.gradient.sweep_eps`): the same numbers as one
+    :func:`attack_cell` per budget, up to float rounding, for far less than
+    their cost. ``judge`` (default ``model``) is the model scored on the
+    examples made on ``model`` (a transfer attack)."""
+    v.choice("attack", attack, SWEPT)
+    params = _check_params(attack, params)
+    eps = check_eps_values(eps_values)
+    x = v.features("x", x)
+    y = v.labels("y", y, x.shape[0]).astype(np.int64)
+    judge = model if judge is None else judge
+    t0 = time.perf_counter()
+    xa = sweep_eps(model, x, y, attack=attack, eps_values=eps, norm=norm, clip=clip, seed=seed, **params)
+    n_eps, n, d = xa.shape
+    pred = predict(judge, xa.reshape(n_eps * n, d)).reshape(n_eps, n)
+    pred_clean = predict(judge, x)
+    pred[eps == 0] = pred_clean  # no budget, no attack: the clean answers (as attack_cell gives)
+    seconds = time.perf_counter() - t0
+    out = []
+    if cells:
+        for j, e in enumerate(eps):
+            r = _result(attack, x, x if e == 0 else xa[j], y, pred_clean, pred[j], eps=float(e), norm=norm)
+            out.append(Cell(attack, 0.0, r.clean_accuracy, 0.0, 0.0, 0.0, 0.0, d, seconds / n_eps) if e == 0 else
+                       _cell_of(r, attack=attack, eps=float(e), norm=norm, seconds=seconds / n_eps))
+    return EpsSweep(attack, eps, norm, y, pred_clean, pred, x if keep_x else None, xa if keep_x else None,
+                    tuple(out), seconds)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from functools import partial
 import streamlit as st
 
 from advlab import defenses, evaluation, models, projections, ui
-from advlab.config import TEMPERATURES, AdvTrainConfig, AttackConfig, DataConfig, DefenseViewConfig, NetConfig
+from advlab.config import TEMPERATURES, AdvTrainConfig, DataConfig, DefenseViewConfig, NetConfig
 from advlab.data import TWO_D
 from advlab.figures import defense as dfig
 from advlab.state import PageState
@@ -17,6 +17,7 @@ from advlab.ui import controls, lessons, owndata
 
 DATASETS = (*TWO_D, "blog", "digits")
 EVAL_STEPS = 40  # PGD steps of every evaluation on this page
+EVAL_GRID = evaluation.eps_steps(0.0, 1.0, 0.01)  # the evaluation ε slider's values (its range, by its step)
 CURVE_POINTS = 13
 SWEEP_POINTS = 7
 GRID_RES = 120
@@ -83,15 +84,13 @@ def method_label(adv: AdvTrainConfig) -> str:
     return ui.tr("df_adv_label_pgd" if adv.method == "pgd" else "df_adv_label_fgsm", **fmt)
 
 
-def pgd_at(m: lessons.Stored, ds, eps: float, seed: int):
-    cfg = AttackConfig("pgd", eps, "linf", False, 0, (("restarts", 1), ("steps", EVAL_STEPS)))
-    return lessons.attacked(m.model, m.key, ds.x_test, ds.y_test, cfg, clip=ds.clip, seed=seed)
-
-
-def pgd_curve(m: lessons.Stored, ds, grid: tuple, seed: int):
-    return lessons.result(("df-curve", m.key, grid, seed), partial(
-        evaluation.accuracy_curve, m.model, ds.x_test, ds.y_test, attack="pgd", eps_values=grid, clip=ds.clip,
-        seed=seed, steps=EVAL_STEPS))
+def at_eval_eps(ds, ev: float, seed: int, runs: list[tuple]) -> list[evaluation.EpsSweep]:
+    """Each run (key, model, attack, judge) at every ε of the slider's block holding ``ev``, shared (a bar if new)."""
+    block = evaluation.eps_block(EVAL_GRID, ev, n_points=len(ds.x_test))
+    return lessons.swept(defenses.eval_items(runs, ds.x_test, ds.y_test, block=block, clip=ds.clip, seed=seed,
+                                             steps=EVAL_STEPS, keep_x=ds.n_features == 2),
+                         text=lambda done, n, i: ui.tr("df_eval_sweep_now", i=done + 1, n=n, steps=EVAL_STEPS,
+                                                       lo=f"{block[0]:g}", hi=f"{block[-1]:g}"))
 
 
 # --------------------------------------------------------------- sections ---
@@ -99,25 +98,27 @@ def pgd_curve(m: lessons.Stored, ds, grid: tuple, seed: int):
 def compare_section(ds, net: NetConfig, adv: AdvTrainConfig, view: DefenseViewConfig, std, robust) -> None:
     st.subheader(ui.tr("df_compare_title"))
     ev = view.eval_eps
-    r_std, r_adv = (pgd_at(m, ds, ev, net.seed) for m in (std, robust))
+    r_std, r_adv = at_eval_eps(ds, ev, net.seed, [(m.key, m.model, "pgd", None) for m in (std, robust)])
     m = controls.metric_row(5)
     m[0].metric(ui.tr("df_m_std_clean"), f"{r_std.clean_accuracy:.1%}", help=ui.tr("df_m_clean_help"))
     m[1].metric(ui.tr("df_m_adv_clean"), f"{r_adv.clean_accuracy:.1%}",
                 delta=f"{(r_adv.clean_accuracy - r_std.clean_accuracy) * 100:+.1f} pt", help=ui.tr("df_m_clean_help"))
-    m[2].metric(ui.tr("df_m_std_pgd", eps=f"{ev:g}"), f"{r_std.adv_accuracy:.1%}", help=ui.tr("df_m_pgd_help"))
-    m[3].metric(ui.tr("df_m_adv_pgd", eps=f"{ev:g}"), f"{r_adv.adv_accuracy:.1%}",
-                delta=f"{(r_adv.adv_accuracy - r_std.adv_accuracy) * 100:+.1f} pt", help=ui.tr("df_m_pgd_help"))
+    m[2].metric(ui.tr("df_m_std_pgd", eps=f"{ev:g}"), f"{r_std.accuracy_at(ev):.1%}", help=ui.tr("df_m_pgd_help"))
+    m[3].metric(ui.tr("df_m_adv_pgd", eps=f"{ev:g}"), f"{r_adv.accuracy_at(ev):.1%}",
+                delta=f"{(r_adv.accuracy_at(ev) - r_std.accuracy_at(ev)) * 100:+.1f} pt", help=ui.tr("df_m_pgd_help"))
     std_s, adv_s = std.trained.seconds, robust.trained.seconds
     m[4].metric(ui.tr("df_m_time"), f"{adv_s / std_s if std_s > 0 else float('nan'):.1f}×",
                 help=ui.tr("df_m_time_help", adv=f"{adv_s:.2f}", std=f"{std_s:.2f}"))
     if adv.teps == 0 or adv.ratio == 0:
         st.info(ui.tr("df_same_as_standard"), icon=":material/info:")
     if ds.n_features == 2:
-        maps(ds, adv, ev, (std, robust), (r_std, r_adv))
+        maps(ds, adv, ev, (std, robust), (r_std.at(ev), r_adv.at(ev)))
     else:
         st.caption(ui.tr("df_no_map", d=ds.n_features))
     grid = defenses.eps_points(view.curve_max(adv.teps), CURVE_POINTS)
-    c_std, c_adv = (pgd_curve(m, ds, grid, net.seed) for m in (std, robust))
+    c_std, c_adv = (lessons.result(("df-curve", m.key, grid, net.seed), partial(
+        evaluation.accuracy_curve, m.model, ds.x_test, ds.y_test, attack="pgd", eps_values=grid, clip=ds.clip,
+        seed=net.seed, steps=EVAL_STEPS)) for m in (std, robust))
     controls.chart_beside(
         dfig.adv_training_curves(grid, c_std, c_adv, train_eps=adv.teps, eval_eps=ev, lang=ui.lang(),
                                  presenter=ui.presenter()),
@@ -160,10 +161,9 @@ def tradeoff_section(ds, data: DataConfig, net: NetConfig, adv: AdvTrainConfig, 
             return
         if isinstance(item, BaseException):
             raise item
-    ev, seconds = view.eval_eps, tuple(round(t.seconds, 4) for t in trained)
-    res = lessons.result(("df-tradeoff", tuple(k for k, _ in jobs), ev, net.seed, seconds), partial(
-        defenses.evaluate_tradeoff, [t.model for t in trained], ds.x_test, ds.y_test, train_eps=[a.teps for a in runs],
-        eval_eps=ev, clip=ds.clip, steps=EVAL_STEPS, seed=net.seed, seconds=seconds))
+    ev, stored = view.eval_eps, [lessons.Stored(k, t) for (k, _), t in zip(jobs, trained, strict=True)]
+    res = defenses.tradeoff_at(at_eval_eps(ds, ev, net.seed, [(m.key, m.model, "pgd", None) for m in stored]),
+                               train_eps=[a.teps for a in runs], eval_eps=ev, seconds=[t.seconds for t in trained])
     best = int(res.robust.argmax())
     controls.chart_beside(
         dfig.tradeoff_chart(res.train_eps, res.clean, res.robust, eval_eps=ev, current=adv.teps, lang=ui.lang(),
@@ -193,12 +193,13 @@ def masking_section(ds, std: lessons.Stored) -> None:
     source = std  # the attacker's examples come from this network, or their own (the same settings, another seed)
     if view.source == "other":
         source = train(ds, data, replace(net, seed=net.seed + 1), STANDARD, ui.tr("df_source_training"))
-    rep, at = (lessons.result(("df-masking", mkey, source.key, grid, net.seed), partial(
+    grid = defenses.eps_points(view.curve_max(adv.teps), CURVE_POINTS)
+    rep = lessons.result(("df-masking", mkey, source.key, grid, net.seed), partial(
         defenses.reported_vs_real, masked, source.model, ds.x_test, ds.y_test, eps_values=grid, clip=ds.clip,
-        steps=EVAL_STEPS, seed=net.seed)) for grid in (defenses.eps_points(view.curve_max(adv.teps), CURVE_POINTS),
-                                                      (view.eval_eps,)))
+        steps=EVAL_STEPS, seed=net.seed))
     ev, temp = view.eval_eps, view.temp
-    f, p, tr_ = float(at.fgsm[0]), float(at.pgd[0]), float(at.transfer[0])
+    f, p, tr_ = (s.accuracy_at(ev) for s in at_eval_eps(ds, ev, net.seed, [
+        (mkey, masked, "fgsm", None), (mkey, masked, "pgd", None), ((source.key, mkey), source.model, "pgd", masked)]))
     m = controls.metric_row(4)
     m[0].metric(ui.tr("df_m_mask_fgsm", eps=f"{ev:g}"), f"{f:.1%}", help=ui.tr("df_m_mask_fgsm_help"))
     m[1].metric(ui.tr("df_m_mask_pgd", eps=f"{ev:g}"), f"{p:.1%}", help=ui.tr("df_m_mask_pgd_help"))

@@ -283,3 +283,74 @@ def mim(model, x, y, *, eps: float, steps: int = 10, step_size: float | None = N
     out, _, path = iterate(model, x, y, eps=eps, step_size=step_size, steps=steps, norm=norm, decay=decay,
                            clip=clip, targeted=targeted, target=target, return_path=return_path)
     return (out, path) if return_path else out
+
+
+# ------------------------------------------------------------ ε sweeps ---
+# One attack at every budget of a grid (a slider's values) in one batched run:
+# the points are tiled over the budgets, each copy with its own epsilon and step
+# size, through the same compiled loop (one trace per architecture, whatever the
+# budgets). Each row is computed as in the single-budget call, random starts
+# included: the unit draws of ``seed`` are scaled by each budget, exactly as
+# ``random_delta`` scales them, so a row differs from the single run by float
+# rounding in the batched matrix products at most.
+
+SWEPT = ("noise", "fgsm", "bim", "pgd", "mim")
+SWEEP_ROWS = 16_384  # tiled rows per compiled call: bounds the memory of a large grid
+
+
+def _unit_draws(rng: np.random.Generator, shape, *, norm: str, sphere: bool = False) -> np.ndarray:
+    """``random_delta``'s draws before the budget scales them (L-inf: uniform in [0, 1); L2: the ball at 1)."""
+    return rng.random(size=shape) if norm == "linf" else E.random_delta(rng, shape, eps=1.0, norm=norm, sphere=sphere)
+
+
+def _scaled(unit: np.ndarray, eps: float, norm: str) -> np.ndarray:
+    """``random_delta(rng, shape, eps=eps)`` from its unit draws, bit for bit (float32)."""
+    return ((-eps + (eps - -eps) * unit) if norm == "linf" else unit * eps).astype(np.float32)
+
+
+def _sweep_chunks(n: int, n_eps: int) -> list[slice]:
+    per = max(1, SWEEP_ROWS // max(n, 1))
+    return [slice(i, min(i + per, n_eps)) for i in range(0, n_eps, per)]
+
+
+def sweep_eps(model, x, y, *, attack: str, eps_values, norm: str = "linf", clip=None, seed: int = 0,
+              steps: int | None = None, restarts: int = 1, decay: float = 1.0) -> np.ndarray:
+    """The untargeted ``attack`` (one of :data:`SWEPT`, default step sizes) at
+    every budget of ``eps_values``: an ``(E, N, D)`` array whose row ``j`` is
+    ``attack(model, x, y, eps=eps_values[j], ...)`` up to float rounding, made in
+    as few compiled calls as :data:`SWEEP_ROWS` allows. ``steps`` defaults to the
+    attack's own (PGD 40, BIM and MI-FGSM 10)."""
+    v.choice("attack", attack, SWEPT)
+    norm = E.check_norm(norm)
+    eps = [E.check_eps(e) for e in np.atleast_1d(np.asarray(eps_values, np.float64))]
+    if not eps:
+        raise ValueError("eps_values must list at least one epsilon")
+    if steps is None:
+        steps = 40 if attack == "pgd" else 10
+    steps = v.number("steps", steps, lo=1, hi=10_000, integer=True)
+    restarts = v.number("restarts", restarts, lo=1, hi=100, integer=True)
+    seed = v.number("seed", seed, lo=0, hi=2**63 - 1, integer=True)
+    eng, _ = E.engine_for(model)
+    x, y, _, lo, hi = E.check_inputs(eng, x, y, clip=clip)
+    if attack == "noise":
+        unit = _unit_draws(np.random.default_rng(seed), x.shape, norm=norm, sphere=True)
+        return np.stack([np.clip(x + _scaled(unit, e, norm), lo, hi).astype(np.float32) for e in eps])
+    if attack == "fgsm":
+        g = loss_gradient(model, x, y)
+        E.tally(len(x), forward=1, backward=1)
+        step = np.sign(g) if norm == "linf" else g / np.maximum(np.linalg.norm(g, axis=1, keepdims=True), _TINY)
+        return np.stack([np.clip(x + 1.0 * np.float32(e) * step.astype(np.float32), lo, hi).astype(np.float32)
+                         for e in eps])
+    units = ([_unit_draws(np.random.default_rng(seed + r), x.shape, norm=norm) for r in range(restarts)]
+             if attack == "pgd" else [None])
+    ratio = 2.5 / steps if attack == "pgd" else 1.0 / steps
+    out = np.empty((len(eps), *x.shape), np.float32)
+    for part in _sweep_chunks(len(x), len(eps)):
+        e = eps[part]
+        starts = [None if u is None else np.concatenate([_scaled(u, b, norm) if b > 0 else np.zeros_like(x)
+                                                         for b in e]) for u in units]
+        got, _, _ = iterate(model, np.tile(x, (len(e), 1)), np.tile(y, len(e)), eps=np.repeat(e, len(x)),
+                            step_size=np.repeat([ratio * b for b in e], len(x)), steps=steps, norm=norm,
+                            decay=decay if attack == "mim" else 0.0, starts=starts, clip=clip)
+        out[part] = got.reshape(len(e), *x.shape)
+    return out
