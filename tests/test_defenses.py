@@ -204,3 +204,31 @@ def test_bad_masking_arguments_raise_a_message_naming_them(moons, standard):
         defenses.evaluate_tradeoff([standard.model], moons.x_test, moons.y_test, train_eps=[0], eval_eps=-1)
     with pytest.raises(ValueError, match=naming("train_eps")):
         defenses.evaluate_tradeoff([standard.model], moons.x_test, moons.y_test, train_eps=[0, 1], eval_eps=0.1)
+
+
+@pytest.mark.parametrize(("lang", "presenter"), [("en", False), ("zh", True)])
+def test_the_defense_figures_drawn_on_every_eps_move_are_what_plotly_checks(lang, presenter):
+    """The maps and charts redrawn on every evaluation-ε move skip Plotly's
+    validation: Plotly, checking them, accepts every property and draws the same."""
+    import json
+
+    import plotly.graph_objects as go
+
+    from advlab.figures import defense as dfig
+
+    rng = np.random.default_rng(4)
+    xs = np.linspace(-2, 2, 30)
+    p1 = rng.random((30, 30))
+    x, y = rng.normal(size=(40, 2)), rng.integers(0, 2, 40)
+    x_adv, pred = x + rng.uniform(-0.3, 0.3, x.shape), rng.integers(0, 2, 40)
+    figs = [dfig.defense_map(xs, xs, np.stack([1 - p1, p1], -1), x, y, x_adv, pred, lang=lang, presenter=presenter),
+            dfig.adv_training_curves([0, 0.1, 0.2], [1, 0.5, 0.2], [1, 0.8, 0.6], train_eps=0.1, eval_eps=0.15,
+                                     lang=lang, presenter=presenter),
+            dfig.tradeoff_chart([0, 0.1], [0.9, 0.8], [0.2, 0.5], eval_eps=0.3, current=0.1, lang=lang,
+                                presenter=presenter),
+            dfig.masking_chart([0, 0.1], [1, 0.9], [1, 0.9], [1, 0.4], eval_eps=0.1, lang=lang, presenter=presenter)]
+    for fig in figs:
+        checked = go.Figure(fig.to_dict())  # raises on any property Plotly does not know
+        assert json.loads(fig.to_json()) == json.loads(checked.to_json())
+    arrows = [tr for tr in figs[0].data if tr.name == dfig.t("fig_adv_fooled", lang)]
+    assert len(arrows[0].x) == int(np.sum(pred != y))  # an arrow only where the attack wins

@@ -34,7 +34,7 @@ from .common import (
     unchecked_figure,
     vline,
 )
-from .playground import add_adversarial, add_points, decision_map, png_data_uri
+from .playground import _adversarial_traces, _decision_parts, add_points, png_data_uri
 
 STANDARD_COLOR = ORANGE
 ROBUST_COLOR = BLUE
@@ -64,15 +64,23 @@ def defense_map(xs, ys, proba, x, y, x_adv, pred_adv, *, class_names=None, lang:
     """A model's decision map over the test points ``x, y``, with an arrow to
     the adversarial example only where the attack wins (``pred_adv != y``):
     two maps side by side differ in how many arrows they have."""
-    fig = decision_map(xs, ys, proba, lang=lang, presenter=presenter)
-    add_points(fig, x, y, split="test", lang=lang, class_names=class_names)
+    data, layout = _decision_parts(xs, ys, proba, lang=lang, presenter=presenter)
+    data += add_points(_Traces(), np.asarray(x), y, split="test", lang=lang, class_names=class_names)
     y, pred_adv = np.asarray(y), np.asarray(pred_adv)
     won = pred_adv != y
     if won.any():
-        add_adversarial(fig, np.asarray(x)[won], np.asarray(x_adv)[won], y[won], pred_adv[won], lang=lang,
-                        presenter=presenter, class_names=class_names)
-    fig.update_layout(height=560 if presenter else 440, showlegend=False)
-    return fig
+        data += _adversarial_traces(np.asarray(x)[won], np.asarray(x_adv)[won], y[won], pred_adv[won], lang=lang,
+                                    presenter=presenter, class_names=class_names)
+    merge(layout, {"height": 560 if presenter else 440, "showlegend": False})
+    return unchecked_figure(data, layout)  # drawn again on every epsilon move
+
+
+class _Traces(list):
+    """Collects the plain-dict traces an ``add_*`` helper of
+    :mod:`advlab.figures.playground` adds, for a figure built unchecked."""
+
+    def add_traces(self, traces) -> None:
+        self.extend(traces)
 
 
 def adv_training_curves(eps, standard, robust, *, train_eps: float | None = None, eval_eps: float | None = None,
@@ -93,7 +101,7 @@ def adv_training_curves(eps, standard, robust, *, train_eps: float | None = None
         _vline(layout, eval_eps, t("df_fig_eval_eps_mark", lang), color=GREY, presenter=presenter,
                position="bottom left" if train_eps is not None and eval_eps < train_eps else "bottom right")
     merge(layout, style(presenter=presenter, height=440 if presenter else 360))
-    return go.Figure(data=data, layout=layout)
+    return unchecked_figure(data, layout)  # drawn again on every epsilon move
 
 
 def tradeoff_chart(train_eps, clean, robust, *, eval_eps: float, current: float | None = None, lang: str = "en",
@@ -117,7 +125,7 @@ def tradeoff_chart(train_eps, clean, robust, *, eval_eps: float, current: float 
     layout["yaxis"]["range"] = [max(0.0, math.floor((lo - 0.05) * 20) / 20), 1.01]
     del layout["yaxis"]["dtick"]
     merge(layout, style(presenter=presenter, height=440 if presenter else 360))
-    return go.Figure(data=data, layout=layout)
+    return unchecked_figure(data, layout)  # drawn again on every epsilon move
 
 
 def masking_chart(eps, fgsm, pgd, transfer, *, eval_eps: float | None = None, lang: str = "en",
@@ -139,7 +147,7 @@ def masking_chart(eps, fgsm, pgd, transfer, *, eval_eps: float | None = None, la
           # inside, bottom left: the curves start high, so that corner stays empty
           dict(legend=dict(orientation="v", yanchor="bottom", y=0.03, xanchor="left", x=0.01,
                            bgcolor="rgba(255,255,255,0.85)")))
-    return go.Figure(data=data, layout=layout)
+    return unchecked_figure(data, layout)  # drawn again on every epsilon move
 
 
 def transfer_chart(eps, success, labels, *, eps_mark: float | None = None, lang: str = "en",
