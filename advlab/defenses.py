@@ -36,10 +36,10 @@ from functools import partial
 import numpy as np
 
 from . import _validate as v
-from .attacks import loss_gradient, pgd
+from .attacks import loss_gradient
 from .attacks._engine import clip_bounds, random_delta
 from .config import AdvTrainConfig, NetConfig
-from .evaluation import accuracy, accuracy_curve, attack_cell, check_eps_values, eps_grid, eps_sweep
+from .evaluation import accuracy, attack_cell, check_eps_values, eps_grid, eps_sweep
 from .models import Trained, fit_mlp, single_thread_blas, to_keras
 
 __all__ = [
@@ -54,6 +54,7 @@ __all__ = [
     "loop_timed",
     "make_perturb",
     "masking_verdict",
+    "pgd_curve",
     "reported_vs_real",
     "saturate",
     "single_thread_blas",
@@ -248,6 +249,13 @@ def evaluate_tradeoff(models: Sequence, x, y, *, train_eps, eval_eps: float, cli
     return Tradeoff(train_eps, clean, robust, float(eval_eps), secs)
 
 
+def pgd_curve(model, x, y, *, eps_values, clip=None, seed: int = 0, steps: int = 40) -> np.ndarray:
+    """Accuracy under PGD-``steps`` at every budget of ``eps_values``, in one
+    batched run: the numbers of :func:`~advlab.evaluation.accuracy_curve`."""
+    return eps_sweep(model, x, y, attack="pgd", eps_values=check_eps_values(eps_values), clip=clip, seed=seed,
+                     params={"steps": steps}).accuracy
+
+
 def eval_items(runs: Sequence[tuple], x, y, *, block: tuple, clip=None, seed: int = 0, steps: int = 40,
                keep_x: bool = False) -> list[tuple]:
     """``(key, compute)`` for each run ``(key, model, attack, judge)``: the
@@ -338,12 +346,11 @@ def reported_vs_real(masked, source, x, y, *, eps_values, clip=None, steps: int 
     y = v.labels("y", y, x.shape[0])
     steps = v.number("steps", steps, lo=1, hi=1000, integer=True)
     clean = accuracy(masked, x, y)
-    reported_fgsm = accuracy_curve(masked, x, y, attack="fgsm", eps_values=eps_values, clip=clip)
-    reported_pgd = accuracy_curve(masked, x, y, attack="pgd", eps_values=eps_values, clip=clip, seed=seed,
-                                  steps=steps)
+    # every budget in one batched run each (the numbers of one run per budget)
+    reported_fgsm = eps_sweep(masked, x, y, attack="fgsm", eps_values=eps_values, clip=clip).accuracy
+    reported_pgd = pgd_curve(masked, x, y, eps_values=eps_values, clip=clip, seed=seed, steps=steps)
     # the attack runs on the ordinary model; the masked one only sees its examples
-    real = np.array([clean if e == 0 else
-                     accuracy(masked, pgd(source, x, y, eps=float(e), steps=steps, seed=seed, clip=clip), y)
-                     for e in eps_values])
+    real = eps_sweep(source, x, y, attack="pgd", eps_values=eps_values, clip=clip, seed=seed,
+                     params={"steps": steps}, judge=masked).accuracy
     zero = float(np.mean(np.all(loss_gradient(masked, x, y) == 0, axis=1)))
     return MaskingReport(eps_values, reported_fgsm, reported_pgd, real, clean, zero)

@@ -117,8 +117,8 @@ def compare_section(ds, net: NetConfig, adv: AdvTrainConfig, view: DefenseViewCo
         st.caption(ui.tr("df_no_map", d=ds.n_features))
     grid = defenses.eps_points(view.curve_max(adv.teps), CURVE_POINTS)
     c_std, c_adv = (lessons.result(("df-curve", m.key, grid, net.seed), partial(
-        evaluation.accuracy_curve, m.model, ds.x_test, ds.y_test, attack="pgd", eps_values=grid, clip=ds.clip,
-        seed=net.seed, steps=EVAL_STEPS)) for m in (std, robust))
+        defenses.pgd_curve, m.model, ds.x_test, ds.y_test, eps_values=grid, clip=ds.clip, seed=net.seed,
+        steps=EVAL_STEPS)) for m in (std, robust))
     controls.chart_beside(
         dfig.adv_training_curves(grid, c_std, c_adv, train_eps=adv.teps, eval_eps=ev, lang=ui.lang(),
                                  presenter=ui.presenter()),
