@@ -24,18 +24,21 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from . import _validate as v
 from .attacks import ATTACKS, NORMS, AttackResult
+from .attacks.gradient import SWEPT
 from .config import AttackConfig
-from .evaluation import Cell, CurveSet, accuracy_within, flip_fraction
+from .evaluation import Cell, CurveSet, accuracy_within, eps_block, eps_steps, eps_sweep, flip_fraction
 
 __all__ = ["BLACK_BOX", "MIN_METHODS", "PAGE_QUERIES", "BudgetNote", "Distances", "QueryCurves", "Shape",
            "black_box_configs", "budget_notes", "cell_configs", "curve_set", "distance_metrics", "distance_rows",
            "eps_limit", "find_shapes", "fit_eps", "hidden_layers", "lesson_defaults", "lesson_epochs", "lesson_lr",
-           "query_curves", "shape_text", "suggested_eps_max", "summarize_distances", "table_row", "within_cells"]
+           "query_curves", "shape_text", "suggested_eps_max", "summarize_distances", "table_block", "table_cells", "table_items", "table_row",
+           "table_step", "within_cells"]
 
 _GRADIENT = ("fgsm", "bim", "pgd", "mim")
 _ITERATIVE = ("bim", "pgd", "mim")
@@ -249,6 +252,57 @@ def curve_set(cells: Sequence[Cell], *, eps_values, norm: str = "linf", n_points
                          f"got {len(cells)}")
     grid = {(c.attack, i % len(eps)): c for i, c in enumerate(cells)}
     return CurveSet.from_cells(eps, attacks, grid, norm=norm, n_points=n_points, n_classes=n_classes)
+
+
+# ------------------------------------------------------- the table's ε ---
+# Moving the table's epsilon reads each attack's cell off one batched run over
+# the slider's values (:func:`~advlab.evaluation.eps_sweep`), not one run per move.
+
+def table_step(eps_max: float) -> float:
+    """The step of the table's epsilon slider, which runs from 0 to ``eps_max``."""
+    return 0.005 if eps_max <= 0.5 else 0.01
+
+
+def table_block(eps: float, *, eps_max: float, n_points: int) -> tuple[float, ...]:
+    """The budgets swept at once for the table at ``eps``: the block of the
+    slider's values (0 to ``eps_max`` by :func:`table_step`, through ``eps``
+    when a link put it between two steps) that holds it
+    (:func:`~advlab.evaluation.eps_block`)."""
+    step = table_step(eps_max)
+    phase = round(math.fmod(float(eps), step), 6)
+    phase = 0.0 if phase >= step - 1e-6 else phase
+    grid = eps_steps(phase, max(phase, float(eps_max)), step)
+    return eps_block(grid, eps, n_points=n_points)
+
+
+def table_items(model, key, x, y, cfgs: Sequence[AttackConfig], *, eps: float, eps_max: float, clip=None,
+                seed: int = 0, tr: Callable[..., str]) -> tuple[list[tuple], list[AttackConfig], Callable]:
+    """``(items, others, text)`` for the table at ``eps``: a ``(key, compute)``
+    sweep of every budget of its :func:`table_block` (cells kept) for each
+    setting in ``cfgs`` whose attack can be swept
+    (:data:`~advlab.attacks.gradient.SWEPT`), keyed by ``key`` (the model and
+    points), the setting without its epsilon, the block, ``clip`` and
+    ``seed``; the settings that run one budget at a time; and the progress
+    label ``text(done, total, i)`` of the sweeps (messages from ``tr``)."""
+    clip = None if clip is None else tuple(clip)
+    block = table_block(eps, eps_max=eps_max, n_points=len(x))
+    swept = [c for c in cfgs if c.attack in SWEPT]
+    items = [(("rb-sweep", key, c.attack, c.norm, c.params, block, clip, int(seed)), partial(
+        eps_sweep, model, x, y, attack=c.attack, eps_values=block, norm=c.norm, clip=clip, seed=seed,
+        params=dict(c.params), cells=True)) for c in swept]
+
+    def text(done: int, total: int, i: int | None) -> str:
+        return tr("rb_sweep_now", attack=tr(f"attack_{swept[i or 0].attack}"), lo=f"{block[0]:g}",
+                  hi=f"{block[-1]:g}", done=done, total=total)
+
+    return items, [c for c in cfgs if c.attack not in SWEPT], text
+
+
+def table_cells(cfgs: Sequence[AttackConfig], eps: float, sweeps: Sequence, others: Sequence[Cell]) -> list[Cell]:
+    """The table's cells in the order of ``cfgs``: read off ``sweeps`` (one
+    per swept setting, in order) at ``eps``, or taken from ``others``."""
+    sweeps, others = iter(sweeps), iter(others)
+    return [next(sweeps).cell_at(eps) if c.attack in SWEPT else next(others) for c in cfgs]
 
 
 @dataclass(frozen=True)

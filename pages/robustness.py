@@ -154,7 +154,7 @@ def analysis(ds, trained, model_key, n: int) -> None:
     st.divider()
     minimal_section(ds, distances, ds.y_test[:n], cfg)
     st.divider()
-    table_section(ds, measure, attacks, cfg, v)
+    table_section(ds, measure, points, attacks, cfg, v)
     ui.sync_url(STATE, ui.values(STATE))
 
 
@@ -211,22 +211,24 @@ def minimal_section(ds, distances, y, cfg: CurveConfig) -> None:
                 filename=f"advlab-minimal-perturbations-{name}")
     if any(s.failed.values()):
         st.caption(ui.tr("rb_min_failed", df=s.failed["deepfool"], cw=s.failed["cw"]))
-    d = ds.n_features
-    linf = "" if cfg.norm == "l2" else "\n\n" + ui.tr("rb_read_min_linf", d=d, sqrt=math.sqrt(d))
+    linf = "" if cfg.norm == "l2" else "\n\n" + ui.tr("rb_read_min_linf", d=ds.n_features, sqrt=math.sqrt(ds.n_features))
     controls.reading_row(ui.tr("rb_read_title"), ui.tr("rb_read_min") + linf, label=ui.tr("rb_csv_min"),
                          rows=robustness.distance_rows(y, dist), key="rb_dl_min",
                          file_name=f"advlab-minimal-perturbations-{ds.name}.csv")
 
 
-def table_section(ds, measure, attacks: tuple, cfg: CurveConfig, v: dict) -> None:
+def table_section(ds, measure, points: tuple, attacks: tuple, cfg: CurveConfig, v: dict) -> None:
     st.subheader(ui.tr("rb_table_title"))
     d, (c1, c2) = ds.n_features, st.columns([1.2, 2])
-    eps = c1.slider(ui.tr("rb_table_eps"), 0.0, cfg.eps_max, step=0.005 if cfg.eps_max <= 0.5 else 0.01,
+    eps = c1.slider(ui.tr("rb_table_eps"), 0.0, cfg.eps_max, step=robustness.table_step(cfg.eps_max),
                     key=_k("eps"), help=ui.tr("rb_table_eps_help"))
     c2.caption(ui.tr(f"rb_budget_{cfg.norm}", eps=eps, d=d, l2=eps * math.sqrt(d)))
     if not attacks:
         return
-    cells = measure(robustness.cell_configs(v, attacks, eps_values=[eps], norm=cfg.norm))
+    cfgs = robustness.cell_configs(v, attacks, eps_values=[eps], norm=cfg.norm)
+    items, others, text = robustness.table_items(*points, cfgs, eps=eps, eps_max=cfg.eps_max, clip=ds.clip,
+                                                 seed=v["seed"], tr=ui.tr)  # the gradient attacks: read off sweeps
+    cells = robustness.table_cells(cfgs, eps, lessons.swept(items, text=text), measure(others))
     rows = [{ui.tr("rb_col_attack"): ui.tr(f"attack_{c.attack}"),
              **{ui.tr(f"rb_col_{k}"): x for k, x in robustness.table_row(c).items()}} for c in cells]
     config = {ui.tr(f"rb_col_{k}"): st.column_config.NumberColumn(format=f, help=ui.tr(f"rb_col_{k}_help", d=d))

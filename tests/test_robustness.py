@@ -276,3 +276,40 @@ def test_a_far_outlier_does_not_squeeze_the_histogram():
     assert any("beyond" in a.text for a in h.layout.annotations)
     f = rfig.flip_curve(d)
     assert f.layout.xaxis.range[1] < 2.0
+
+
+# ------------------------------------------------------- the table's ε ---
+
+def test_the_table_sweeps_the_sliders_values_around_its_eps():
+    assert robustness.table_step(0.3) == 0.005 and robustness.table_step(1.0) == 0.01
+    block = robustness.table_block(0.3, eps_max=1.0, n_points=200)
+    assert block[0] == 0.0 and 0.3 in block and block[1] == 0.01 and len(block) == 61  # 200 x 61 points at once
+    assert robustness.table_block(0.77, eps_max=1.0, n_points=200) == tuple(round(0.61 + 0.01 * i, 6)
+                                                                            for i in range(40))
+    # between two steps (a link's 0.225 on a 0.01 slider): the slider's values through it
+    odd = robustness.table_block(0.225, eps_max=0.75, n_points=200)
+    assert 0.225 in odd and 0.235 in odd and odd[0] == 0.005
+
+
+def test_the_tables_cells_read_off_sweeps_are_the_cells_run_one_at_a_time(multi_case):
+    c = multi_case
+    x, y = c.x[:60], c.y[:60]
+    values = {"pgd_steps": 20, "pgd_restarts": 1, "bim_steps": 10, "mim_steps": 10, "mim_decay": 1.0,
+              "square_queries": 50, "square_p_init": 0.3}
+    attacks = ("noise", "fgsm", "bim", "pgd", "mim", "square")
+    for norm, eps in (("linf", 0.4), ("l2", 0.35)):
+        cfgs = robustness.cell_configs(values, attacks, eps_values=[eps], norm=norm)
+        items, others, text = robustness.table_items(c.model, ("m", 60), x, y, cfgs, eps=eps, eps_max=1.0,
+                                                     clip=c.clip, seed=4, tr=lambda k, **kw: f"{k} {kw}")
+        assert [o.attack for o in others] == ["square"] and len(items) == 5
+        assert "pgd" in text(1, 5, 3) and "'lo': '0'" in text(1, 5, 3)
+        run_one = [evaluation.attack_cell(c.model, x, y, attack=o.attack, eps=eps, norm=norm, clip=c.clip, seed=4,
+                                          params=dict(o.params)) for o in others]
+        cells = robustness.table_cells(cfgs, eps, [compute() for _, compute in items], run_one)
+        assert [cell.attack for cell in cells] == list(attacks)
+        for cfg, cell in zip(cfgs, cells, strict=True):
+            want = evaluation.attack_cell(c.model, x, y, attack=cfg.attack, eps=eps, norm=norm, clip=c.clip, seed=4,
+                                          params=dict(cfg.params))
+            assert cell.accuracy == want.accuracy and cell.success_rate == want.success_rate, cfg.attack
+            assert (cell.linf, cell.l2, cell.unmoved, cell.under) == pytest.approx(
+                (want.linf, want.l2, want.unmoved, want.under), abs=1e-6)
