@@ -11,12 +11,17 @@ import plotly.graph_objects as go
 import pytest
 
 from advlab.figures import lab
+from advlab.figures.common import PlainFigure, figure_json
 from advlab.projections import DecisionSlice, PCAProjection
 
 
 def same_as_checked(fig: go.Figure) -> None:
+    assert isinstance(fig, PlainFigure) and fig.plain is not None
+    sent = json.loads(figure_json(fig))  # what the browser gets, written from the figure's dicts
     checked = go.Figure(fig.to_dict())  # raises on any property Plotly does not know
-    assert json.loads(fig.to_json()) == json.loads(checked.to_json())
+    assert fig.plain is None  # now a Figure: written from that from here on
+    assert json.loads(fig.to_json()) == json.loads(checked.to_json()) == sent
+    assert json.loads(figure_json(fig)) == sent
     assert fig.layout.template.layout.paper_bgcolor == "white"  # the app's template, expanded
 
 
@@ -155,3 +160,50 @@ def test_the_attack_maps_image_is_made_once_per_model_and_shows_its_probabilitie
     assert len(pfig._IMAGES) <= min(before + 2, pfig.IMAGES_KEPT)
     png = Image.open(io.BytesIO(base64.b64decode(first.split(",", 1)[1])))
     assert np.array_equal(np.asarray(png.convert("RGB")), real(proba))
+
+
+def test_a_figure_written_from_its_dicts_is_the_figure_plotly_writes():
+    """What the live chart sends for a figure kept as dicts: arrays of every shape as base64
+    (axis ranges as lists), line breaks (None inside lists) kept, a property set to None
+    left out as Plotly leaves it out, tuples as lists, uids dropped, the template expanded."""
+    from advlab.figures.common import unchecked_figure
+
+    rng = np.random.default_rng(11)
+    data = [
+        {"type": "scatter", "x": rng.random(30), "y": rng.random(30).astype(np.float32), "uid": "a",
+         "mode": "markers", "marker": {"color": np.arange(30), "size": (4, 5, 6) * 10},
+         "customdata": [[i, "adv"] for i in range(30)], "name": None, "showlegend": True},
+        {"type": "scatter", "x": [0.0, 1.0, None, 2.0, 3.0], "y": [1, 0, None, 0, 1], "line": {"dash": "dot"}},
+        {"type": "heatmap", "z": rng.random((8, 5)), "x": np.linspace(0, 1, 5), "colorscale": [[0, "#fff"],
+                                                                                                 [1, "#000"]],
+         "hoverinfo": "skip", "showscale": False},
+        {"type": "bar", "x": ["a", "b", "c"], "y": np.array([1, 2, 3], dtype=np.int64), "text": ["1", "2", "3"]},
+    ]
+    layout = {"template": "advlab", "title": None, "height": 420,
+              "xaxis": {"range": np.array([-1.0, 2.0]), "title": {"text": "x₁"}},
+              "shapes": [{"type": "circle", "x0": 0, "x1": 1, "y0": 0, "y1": 1, "line": {"color": "#000"}}],
+              "annotations": [{"text": "ε = 0.3", "x": 0.5, "y": 1, "xref": "paper", "yref": "paper",
+                               "showarrow": False}]}
+    same_as_checked(unchecked_figure(data, layout))
+
+
+def test_arrays_go_out_as_plotly_encodes_them():
+    """Every kind of array a chart carries reaches the browser as Plotly would send it:
+    64-bit integers narrowed to the smallest type that holds them (or left as numbers),
+    slices and transposes in their shown order, 2-D shapes, empty and boolean arrays."""
+    from _plotly_utils.utils import to_typed_array_spec
+
+    from advlab.figures.common import _array_spec
+
+    rng = np.random.default_rng(0)
+    cases = [rng.random(10), rng.random((4, 3)).astype(np.float32), np.arange(10), np.arange(10) * 1000,
+             np.arange(10) * 100_000, np.arange(3) * 2**40, np.arange(5, dtype=np.uint64) * 300,
+             np.arange(5, dtype=np.uint64) * 2**40, -np.arange(300), rng.random((6, 6))[::2, ::3],
+             rng.random(10).astype(np.float16), np.array([], dtype=float), np.array([True, False]),
+             rng.integers(0, 5, (3, 4)).astype(np.int32), rng.random(8)[::-1], np.arange(6).reshape(2, 3).T]
+
+    def text(v) -> str:
+        return json.dumps(v, default=lambda o: o.tolist())
+
+    for arr in cases:
+        assert text(_array_spec(arr)) == text(to_typed_array_spec(arr)), (arr.dtype, arr.shape)

@@ -15,9 +15,11 @@ import time
 import weakref
 from collections.abc import Callable
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from .. import data as data_mod
+from ..figures.common import PlainFigure
 from ..i18n import LANG_NAMES, LANGS, t
 from ..state import Field, PageState
 from . import livechart, service
@@ -207,6 +209,8 @@ def chart(fig, *, key: str | None = None, filename: str = "advlab", **kw):
         kw.pop("selection_mode", None)
     if key is not None and livechart.BUNDLE is not None and set(kw) <= {"on_select", "selection_mode"}:
         return livechart.show(fig, key=key, config=config, **kw)
+    if isinstance(fig, PlainFigure):
+        fig = fig.figure()
     return st.plotly_chart(fig, width="stretch", key=key, config=config, **kw)
 
 
@@ -298,7 +302,7 @@ def shared(key, compute: Callable[[service.Job], object], *, text: Callable[[ser
 def _figure_size(fig) -> int:
     """A stored figure's bytes, counted as its JSON: made once per figure for drawing it
     anyway (:mod:`livechart`), where walking a map's every trace and list took longer."""
-    if isinstance(fig, livechart.BaseFigure):
+    if isinstance(fig, PlainFigure | go.Figure):
         return 4_000 + len(livechart._figure_json(fig))
     return service.nbytes(fig)
 

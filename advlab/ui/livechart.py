@@ -27,12 +27,9 @@ import weakref
 from collections.abc import Callable
 from pathlib import Path
 
-import plotly.io as pio
 import streamlit as st
-from _plotly_utils.basevalidators import is_homogeneous_array
-from _plotly_utils.utils import is_skipped_key, to_typed_array_spec
-from plotly.basedatatypes import BaseFigure
-from plotly.io.json import to_json_plotly
+
+from ..figures.common import figure_json
 
 COMPONENT = "advlab_chart"
 DEFAULT_HEIGHT = 450  # what st.plotly_chart draws a figure without a height at
@@ -112,30 +109,6 @@ def _figure_json(fig) -> bytes:
         _JSON[id(fig)] = (ref, hit)
     weakref.finalize(fig, _forget, id(fig))
     return hit
-
-
-_SKIPPED = frozenset(k for k in ("geojson", "layer", "layers", "range") if is_skipped_key(k))
-_CONTAINERS = (dict, list, tuple)
-
-
-def _encoded(obj):
-    """``obj`` with NumPy arrays in dict values as Plotly's base64 specs, new containers
-    along the way and everything else shared: what ``convert_to_base64`` does to the deep
-    copy ``Figure.to_dict`` makes, without copying the arrays first."""
-    if isinstance(obj, dict):
-        return {k: v if k in _SKIPPED else to_typed_array_spec(v) if is_homogeneous_array(v)
-                else _encoded(v) if isinstance(v, _CONTAINERS) else v for k, v in obj.items()}
-    return [_encoded(v) if isinstance(v, _CONTAINERS) else v for v in obj]
-
-
-def figure_json(fig) -> str:
-    """``plotly.io.to_json(fig, validate=False)``, the same text, made without the deep copy
-    of every trace and array that ``Figure.to_dict`` takes first (most of its time for a
-    map of a few hundred points). Anything but a Figure goes to ``to_json`` as it is."""
-    if not isinstance(fig, BaseFigure) or fig._frame_objs:
-        return pio.to_json(fig, validate=False)
-    data = [{k: v for k, v in _encoded(trace).items() if k != "uid"} for trace in fig._data]  # to_json drops uids
-    return to_json_plotly({"data": data, "layout": _encoded(fig._layout)})
 
 
 def _forget(key: int) -> None:
