@@ -160,18 +160,21 @@ def eps_steps(lo: float, hi: float, step: float) -> tuple[float, ...]:
 SWEEP_POINTS = 12_288  # tiled points per batched sweep: a 2-D set's 120 test points cover 101 budgets
 
 
-def eps_block(grid: Sequence[float], eps: float, *, n_points: int) -> tuple[float, ...]:
+def eps_block(grid: Sequence[float], eps: float, *, n_points: int, n_features: int = 2) -> tuple[float, ...]:
     """The budgets to sweep at once for ``eps``: the block of ``grid`` (a
     slider's values, :func:`eps_steps`) that holds it, as many as fit
-    :data:`SWEEP_POINTS` tiled copies of ``n_points`` points (the whole slider
-    for a 2-D set's test points; 27 budgets of the digits' 450); ``(eps,)``
+    :data:`SWEEP_POINTS` tiled copies of ``n_points`` points of ``n_features``
+    (a point of 16 features and more counts as ``n_features // 8``: a wide
+    input costs more per point, and batching it saves less). The whole slider
+    for a 2-D set's 120 test points; 3 budgets of the digits' 450. ``(eps,)``
     alone when it is not on the grid (a hand-edited link)."""
     grid = tuple(float(g) for g in grid)
     n_points = v.number("n_points", n_points, lo=1, hi=10**7, integer=True)
+    n_features = v.number("n_features", n_features, lo=1, hi=10**6, integer=True)
     j = int(np.argmin(np.abs(np.asarray(grid) - float(eps)))) if grid else 0
     if not grid or abs(grid[j] - float(eps)) > 1e-6 * max(1.0, abs(float(eps))):
         return (float(eps),)
-    size = max(1, SWEEP_POINTS // n_points)
+    size = max(1, SWEEP_POINTS // (n_points * max(1, n_features // 8)))
     start = j // size * size
     return grid[start:start + size]
 

@@ -263,7 +263,7 @@ def table_step(eps_max: float) -> float:
     return 0.005 if eps_max <= 0.5 else 0.01
 
 
-def table_block(eps: float, *, eps_max: float, n_points: int) -> tuple[float, ...]:
+def table_block(eps: float, *, eps_max: float, n_points: int, n_features: int = 2) -> tuple[float, ...]:
     """The budgets swept at once for the table at ``eps``: the block of the
     slider's values (0 to ``eps_max`` by :func:`table_step`, through ``eps``
     when a link put it between two steps) that holds it
@@ -272,7 +272,7 @@ def table_block(eps: float, *, eps_max: float, n_points: int) -> tuple[float, ..
     phase = round(math.fmod(float(eps), step), 6)
     phase = 0.0 if phase >= step - 1e-6 else phase
     grid = eps_steps(phase, max(phase, float(eps_max)), step)
-    return eps_block(grid, eps, n_points=n_points)
+    return eps_block(grid, eps, n_points=n_points, n_features=n_features)
 
 
 def table_items(model, key, x, y, cfgs: Sequence[AttackConfig], *, eps: float, eps_max: float, clip=None,
@@ -285,7 +285,7 @@ def table_items(model, key, x, y, cfgs: Sequence[AttackConfig], *, eps: float, e
     ``seed``; the settings that run one budget at a time; and the progress
     label ``text(done, total, i)`` of the sweeps (messages from ``tr``)."""
     clip = None if clip is None else tuple(clip)
-    block = table_block(eps, eps_max=eps_max, n_points=len(x))
+    block = table_block(eps, eps_max=eps_max, n_points=len(x), n_features=np.shape(x)[1])
     swept = [c for c in cfgs if c.attack in SWEPT]
     items = [(("rb-sweep", key, c.attack, c.norm, c.params, block, clip, int(seed)), partial(
         eps_sweep, model, x, y, attack=c.attack, eps_values=block, norm=c.norm, clip=clip, seed=seed,

@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 
-from advlab import data, defenses, evaluation, models
+from advlab import data, defenses, models
 from advlab.attacks import _engine as E
 from advlab.attacks import pgd, predict
 from advlab.evaluation import attack_cell, eps_block, eps_steps, eps_sweep
@@ -51,8 +51,8 @@ def test_a_sweep_gives_the_cells_of_one_run_per_epsilon(case, attack, params, no
 
 def test_a_pixel_sweep_in_blocks_matches_single_runs_and_stays_in_the_box(digits_case):
     c = digits_case
-    block = eps_block(eps_steps(0.0, 1.0, 0.01), 0.1, n_points=len(c.y))
-    assert 0.1 in block and len(block) == evaluation.SWEEP_POINTS // len(c.y)
+    block = eps_block(eps_steps(0.0, 1.0, 0.01), 0.1, n_points=len(c.y), n_features=64)
+    assert 0.1 in block and len(block) == 3  # 450 points of 64 pixels count as 3,600: three budgets at once
     sweep = eps_sweep(c.model, c.x, c.y, attack="pgd", eps_values=block, clip=c.clip, seed=0,
                       params={"steps": 10}, keep_x=True)
     assert sweep.x_adv.min() >= 0.0 and sweep.x_adv.max() <= 1.0

@@ -65,7 +65,7 @@ def _table_rows(model, x, y) -> list[dict]:
     one = _time(lambda: [evaluation.attack_cell(model, x, y, attack=c.attack, eps=0.3, params=dict(c.params))
                          for c in cfgs], 3)
     items, _, _ = robustness.table_items(model, "bench", x, y, cfgs, eps=0.3, eps_max=1.0, tr=lambda k, **kw: k)
-    block = robustness.table_block(0.3, eps_max=1.0, n_points=len(x))
+    block = robustness.table_block(0.3, eps_max=1.0, n_points=len(x), n_features=x.shape[1])
     swept = _time(lambda: [compute() for _, compute in items], 2)
     return [
         {"case": f"robustness table: 5 attacks at one eps, {len(x)} points (what each move of its eps ran)",
