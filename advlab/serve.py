@@ -254,12 +254,43 @@ def present_on_demand() -> bool:
     return True
 
 
+def remember_theme() -> bool:
+    """Fill the theme of the message that starts every script run from a copy made once.
+
+    Streamlit sends each run's browser a "new session" message carrying the theme, read
+    section by section (six of them) from the configuration under its global lock. The
+    theme is a server setting: each section's part is made the first time, copied into
+    every later message, and made again if the configuration is read anew. Returns
+    whether Streamlit was patched (False the second time)."""
+    from streamlit import config
+    from streamlit.runtime import app_session
+
+    real = app_session._populate_theme_msg
+    if getattr(real, "_advlab_remembered", False):
+        return False
+    made: dict[str, object] = {}
+
+    def populate(msg, section: str = "theme") -> None:
+        part = made.get(section)
+        if part is None:
+            part = type(msg)()
+            real(part, section)
+            made[section] = part
+        msg.MergeFrom(part)
+
+    populate._advlab_remembered = True
+    app_session._populate_theme_msg = populate
+    config.on_config_parsed(made.clear, force_connect=True)
+    return True
+
+
 def main() -> None:
     steady_malloc()
     if os.environ.get("ADVLAB_MESSAGE_SHORTCUTS", "1") != "0":  # 0: Streamlit's own way, to compare
         coalesce_loop_wakeups()
         remember_fixed_options()
         present_on_demand()
+        remember_theme()
     if os.environ.get("ADVLAB_SWITCH_INTERVAL"):
         sys.setswitchinterval(float(os.environ["ADVLAB_SWITCH_INTERVAL"]))
     if os.environ.get("ADVLAB_PRELOAD", "1") != "0":

@@ -269,3 +269,35 @@ def test_the_container_image_ships_the_catalogues():
             hit = [p for p in patterns if not p.startswith("!") and any(
                 fnmatch.fnmatch(x, p.removeprefix("**/")) or fnmatch.fnmatch(x, p) for x in prefixes)]
             assert hit == [], f"{path} excluded from the image by {hit}"
+
+
+def _language_page():
+    import streamlit as st
+
+    from advlab import ui
+
+    before = ui.tr("pg_title")  # asked before the link is read
+    ui.init_globals()
+    ui.global_controls()
+    st.markdown(f"{before}|{ui.tr('pg_title')}|{ui.presenter()}")
+
+
+def test_the_language_read_once_a_run_follows_the_link_and_every_switch():
+    """A link in Chinese is Chinese from the first run (even text asked for before the link
+    is read), and switching the language or presenter mode in the sidebar shows at once."""
+    from streamlit.testing.v1 import AppTest
+
+    from advlab.i18n import t
+
+    at = AppTest.from_function(_language_page, default_timeout=60)
+    at.query_params["lang"] = "zh"
+    at.run()
+    en, zh = t("pg_title", "en"), t("pg_title", "zh")
+    assert at.markdown[-1].value == f"{en}|{zh}|False"
+    at.selectbox(key="lang").set_value("en")
+    at.toggle(key="present").set_value(True)
+    at.run()
+    assert at.markdown[-1].value == f"{en}|{en}|True"
+    at.selectbox(key="lang").set_value("zh")
+    at.run()
+    assert at.markdown[-1].value == f"{zh}|{zh}|True"

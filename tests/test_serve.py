@@ -219,3 +219,34 @@ def test_widgets_read_their_values_as_before_and_a_run_presents_fewer_values(req
     request.getfixturevalue("on_demand")
     patched = _presented_on_a_run(monkeypatch)
     assert patched <= plain - 3 * 5, (plain, patched)
+
+
+def test_every_run_s_message_carries_the_app_s_theme_made_once(monkeypatch):
+    """The browser draws the app in its theme (.streamlit/config.toml) on every run; the
+    server makes each part of that theme once and copies it, and anew when the config is read again."""
+    from streamlit import config
+    from streamlit.proto.NewSession_pb2 import CustomThemeConfig
+    from streamlit.runtime import app_session
+
+    monkeypatch.setattr(app_session, "_populate_theme_msg", app_session._populate_theme_msg)
+    before = config.get_option("theme.primaryColor")
+    try:
+        config.set_option("theme.primaryColor", "#0b63c5")
+        assert serve.remember_theme()
+        assert not serve.remember_theme()
+        reads = []
+        real = config.get_options_for_section
+        monkeypatch.setattr(config, "get_options_for_section", lambda s: (reads.append(s), real(s))[1])
+        for _ in range(3):
+            msg = CustomThemeConfig()
+            app_session._populate_theme_msg(msg)
+            app_session._populate_theme_msg(msg.sidebar, "theme.sidebar")
+            assert msg.primary_color == "#0b63c5"
+        assert reads == ["theme", "theme.sidebar"]  # each part made once
+        config.set_option("theme.primaryColor", "#d55e00")
+        config._on_config_parsed.send()  # the configuration read again
+        msg = CustomThemeConfig()
+        app_session._populate_theme_msg(msg)
+        assert msg.primary_color == "#d55e00"
+    finally:
+        config.set_option("theme.primaryColor", before)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from .. import data as data_mod
 from ..figures.common import PlainFigure
@@ -54,12 +55,34 @@ GLOBAL_FIELDS = PageState("global", [
 
 # --------------------------------------------------------- language, mode ---
 
+_RUN = threading.local()  # this script thread's run, and the settings read in it
+
+
+def _this_run(name: str, default):
+    """``st.session_state.get(name, default)``, read once per script run: a page asks for its
+    language some hundred times a run (every translated label, every option of a select
+    box), and each read of the session state takes its lock and presents the value. Both
+    settings are widgets, set before a run starts, and :func:`init_globals` forgets what
+    was read when it sets them from the link."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    run = getattr(ctx, "cursors", None)  # a new dict every run of a script
+    if run is None:
+        return st.session_state.get(name, default)
+    memo = getattr(_RUN, "memo", None)
+    if memo is None or memo[0] is not run:
+        memo = _RUN.memo = (run, {})
+    values = memo[1]
+    if name not in values:
+        values[name] = st.session_state.get(name, default)
+    return values[name]
+
+
 def lang() -> str:
-    return st.session_state.get("lang", "en")
+    return _this_run("lang", "en")
 
 
 def presenter() -> bool:
-    return bool(st.session_state.get("present", False))
+    return bool(_this_run("present", False))
 
 
 def tr(key: str, /, **fmt) -> str:
@@ -76,6 +99,7 @@ def init_globals() -> None:
     values, notes = GLOBAL_FIELDS.from_query(_query())
     st.session_state.setdefault("lang", values["lang"])
     st.session_state.setdefault("present", values["present"])
+    _RUN.memo = None
     st.session_state.setdefault("_notes", []).extend(notes)
 
 
