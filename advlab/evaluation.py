@@ -256,6 +256,7 @@ def eps_sweep(model, x, y, *, attack: str, eps_values, norm: str = "linf", clip=
     xa = sweep_eps(model, x, y, attack=attack, eps_values=eps, norm=norm, clip=clip, seed=seed, **params)
     n_eps, n, d = xa.shape
     pred = predict(judge, xa.reshape(n_eps * n, d)).reshape(n_eps, n)
+    pred = pred.astype(np.int8) if pred.max(initial=0) < 127 else pred  # kept for every session: an eighth
     pred_clean = predict(judge, x)
     pred[eps == 0] = pred_clean  # no budget, no attack: the clean answers (as attack_cell gives)
     seconds = time.perf_counter() - t0
