@@ -207,3 +207,19 @@ def test_arrays_go_out_as_plotly_encodes_them():
 
     for arr in cases:
         assert text(_array_spec(arr)) == text(to_typed_array_spec(arr)), (arr.dtype, arr.shape)
+
+
+@pytest.mark.parametrize("presenter", [False, True])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_text_lab_figures_are_what_plotly_would_validate(lang, presenter):
+    from advlab.figures import text
+
+    rng = np.random.default_rng(2)
+    words = ["the", "<b>film</b>", "was", "精彩", "and", "moving"] * 3
+    same_as_checked(text.importance_sentence(words, rng.normal(size=len(words)), lang=lang, presenter=presenter))
+    adv = [*words[:3], "dull", *words[4:]]
+    same_as_checked(text.changed_sentence(words, adv, [3], lang=lang, presenter=presenter))
+    same_as_checked(text.probabilities(np.array([0.2, 0.8]), np.array([0.7, 0.3]), lang=lang, presenter=presenter))
+    for now in (None, 3):
+        same_as_checked(text.success_curves(np.arange(7), {"greedy": rng.random(7), "random": rng.random(7)},
+                                            now=now, lang=lang, presenter=presenter))

@@ -14,7 +14,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..i18n import t
-from .common import BLUE, GREY, ORANGE, SERIES, VERMILLION, hex_to_rgb, merge, style
+from .common import BLUE, GREY, ORANGE, SERIES, VERMILLION, hex_to_rgb, merge, style, unchecked_figure
 
 __all__ = ["changed_sentence", "importance_sentence", "probabilities", "success_curves"]
 
@@ -66,8 +66,8 @@ def _strip(words: Sequence[str], fills: Sequence[str], *, borders: Sequence[str]
                   "fixedrange": True},
     })
     # an invisible trace so plotly keeps the axes (shapes alone draw nothing on an empty figure)
-    return go.Figure(go.Scatter(x=[0, line_units], y=[0, 0], mode="markers", marker={"opacity": 0},
-                                hoverinfo="skip"), layout)
+    return unchecked_figure([{"type": "scatter", "x": [0, line_units], "y": [0, 0], "mode": "markers",
+                              "marker": {"opacity": 0}, "hoverinfo": "skip"}], layout)
 
 
 def importance_sentence(tokens: Sequence[str], scores: np.ndarray, *, lang: str = "en", presenter: bool = False,
@@ -96,29 +96,31 @@ def probabilities(p_before: np.ndarray, p_after: np.ndarray, *, lang: str = "en"
                   presenter: bool = False) -> go.Figure:
     """Class probabilities of the sentence before and after the attack."""
     names = [t("tx_class_0", lang), t("tx_class_1", lang)]
-    traces = [go.Bar(x=names, y=np.asarray(p, dtype=float), name=t(key, lang), marker_color=color,
-                     text=[f"{v:.0%}" for v in p], textposition="outside", cliponaxis=False)
+    traces = [{"type": "bar", "x": names, "y": np.asarray(p, dtype=float), "name": t(key, lang),
+               "marker": {"color": color}, "text": [f"{v:.0%}" for v in p], "textposition": "outside",
+               "cliponaxis": False}
               for p, key, color in ((p_before, "tx_fig_before", BLUE), (p_after, "tx_fig_after", VERMILLION))]
     layout = merge(style(title=t("tx_fig_proba", lang), presenter=presenter, height=320), {
-        "barmode": "group", "yaxis": {"range": [0, 1.15], "tickformat": ".0%", "title": t("tx_fig_proba_y", lang)},
+        "barmode": "group",
+        "yaxis": {"range": [0, 1.15], "tickformat": ".0%", "title": {"text": t("tx_fig_proba_y", lang)}},
     })
-    return go.Figure(traces, layout)
+    return unchecked_figure(traces, layout)  # drawn again on every budget move
 
 
 def success_curves(budgets: np.ndarray, rates: Mapping[str, np.ndarray], *, now: int | None = None,
                    lang: str = "en", presenter: bool = False) -> go.Figure:
     """Share of correctly classified test sentences each attack flips within a budget of
     changed words, one line per attack (keys of ``rates`` are already-translated names)."""
-    traces = [go.Scatter(x=np.asarray(budgets), y=np.asarray(r, dtype=float), name=name, mode="lines+markers",
-                         line={"color": SERIES[(k + 2) % len(SERIES)], "width": 3 if presenter else 2})
+    traces = [{"type": "scatter", "x": np.asarray(budgets), "y": np.asarray(r, dtype=float), "name": name,
+               "mode": "lines+markers", "line": {"color": SERIES[(k + 2) % len(SERIES)], "width": 3 if presenter else 2}}
               for k, (name, r) in enumerate(rates.items())]
     layout = merge(style(title=t("tx_fig_curve", lang), presenter=presenter, height=460), {
         "legend": {"orientation": "h", "yanchor": "top", "y": -0.22, "xanchor": "left", "x": 0.0},
         "margin": {"b": 40},
-        "xaxis": {"title": t("tx_fig_curve_x", lang), "dtick": 1},
-        "yaxis": {"title": t("tx_fig_curve_y", lang), "range": [0, 1.02], "tickformat": ".0%"},
+        "xaxis": {"title": {"text": t("tx_fig_curve_x", lang)}, "dtick": 1},
+        "yaxis": {"title": {"text": t("tx_fig_curve_y", lang)}, "range": [0, 1.02], "tickformat": ".0%"},
     })
     if now is not None:
         layout.setdefault("shapes", []).append({"type": "line", "x0": now, "x1": now, "y0": 0, "y1": 1,
                                                 "yref": "y domain", "line": {"color": GREY, "dash": "dot"}})
-    return go.Figure(traces, layout)
+    return unchecked_figure(traces, layout)  # drawn again on every budget move
