@@ -260,6 +260,8 @@ def eps_sweep(model, x, y, *, attack: str, eps_values, norm: str = "linf", clip=
     pred_clean = predict(judge, x)
     pred[eps == 0] = pred_clean  # no budget, no attack: the clean answers (as attack_cell gives)
     seconds = time.perf_counter() - t0
+    for arr in (xa, pred, pred_clean):  # a sweep is shared by every session: read-only
+        arr.setflags(write=False)
     out = []
     if cells:
         for j, e in enumerate(eps):
