@@ -183,47 +183,48 @@ def _template(name: str) -> dict:
     return hit
 
 
-class PlainFigure:
-    """A figure built here from plain dicts, kept as those dicts until something needs
-    Plotly's ``go.Figure``: then it is made once (without validation) and every
-    attribute is that figure's, so code and tests use it as a ``go.Figure``.
+_BUILDING = threading.RLock()  # a PlainFigure becoming a go.Figure (rare: tests, phones, notebooks)
+_OWN = frozenset({"__dict__", "__class__", "plain", "figure", "_plain_parts", "__reduce__", "__reduce_ex__"})
+
+
+class PlainFigure(go.Figure):
+    """A ``go.Figure`` built here from plain dicts and kept as those dicts until any of
+    its Figure attributes is used: then Plotly's object is made (without validation),
+    once, and it is an ordinary ``go.Figure`` from there on.
 
     Making the Figure object copied every trace and array, and writing its JSON
     copied them again; a figure drawn on every epsilon move, for each new epsilon,
     costs a fraction of that when :func:`figure_json` writes it from the dicts.
     Read-only once built, like every shared figure; safe from many threads."""
 
-    __slots__ = ("__weakref__", "_lock", "_plain", "_real")
-
     def __init__(self, data: list[dict], layout: dict):
-        self._plain = (list(data), layout)
-        self._real = None
-        self._lock = threading.Lock()
+        object.__setattr__(self, "_plain_parts", (list(data), layout))
 
-    def figure(self) -> go.Figure:
-        """The ``go.Figure`` of these dicts (made on first use)."""
-        with self._lock:
-            if self._real is None:
-                data, layout = self._plain
-                self._real = go.Figure(data=data, layout=layout, _validate=False)
-            return self._real
+    def __getattribute__(self, name: str):
+        d = object.__getattribute__(self, "__dict__")
+        if name not in _OWN and not d.get("_plain_ready"):
+            with _BUILDING:
+                if not d.get("_plain_ready") and not d.get("_plain_building"):
+                    d["_plain_building"] = True  # the init's own attribute reads pass through
+                    data, layout = d["_plain_parts"]
+                    go.Figure.__init__(self, data=data, layout=layout, _validate=False)
+                    d["_plain_ready"] = True
+        return object.__getattribute__(self, name)
 
     @property
     def plain(self) -> tuple[list[dict], dict] | None:
         """``(data, layout)`` as built, or None once the Figure was made (it may have changed since)."""
-        return self._plain if self._real is None else None
+        d = object.__getattribute__(self, "__dict__")
+        return None if d.get("_plain_building") else d["_plain_parts"]
 
-    def __getattr__(self, name: str):
-        if name.startswith("__") or name in PlainFigure.__slots__:
-            raise AttributeError(name)
-        return getattr(self.figure(), name)
+    def figure(self) -> go.Figure:
+        """This figure as Plotly's object (made on first use)."""
+        self.layout  # noqa: B018 - any attribute makes it
+        return self
 
     def __reduce__(self):
-        return (PlainFigure, self._plain) if self._real is None else (_same, (self._real,))
-
-
-def _same(fig):
-    return fig
+        plain = self.plain
+        return (PlainFigure, plain) if plain is not None else (go.Figure, (self.to_dict(),))
 
 
 _SKIPPED = frozenset(k for k in ("geojson", "layer", "layers", "range") if is_skipped_key(k))
@@ -279,8 +280,7 @@ def figure_json(fig) -> str:
     plain = fig.plain if isinstance(fig, PlainFigure) else None
     if plain is not None:
         data, layout = plain
-    elif isinstance(fig, PlainFigure | BaseFigure):
-        fig = fig.figure() if isinstance(fig, PlainFigure) else fig
+    elif isinstance(fig, BaseFigure):
         if fig._frame_objs:
             return pio.to_json(fig, validate=False)
         data, layout = fig._data, fig._layout
