@@ -223,3 +223,32 @@ def test_text_lab_figures_are_what_plotly_would_validate(lang, presenter):
     for now in (None, 3):
         same_as_checked(text.success_curves(np.arange(7), {"greedy": rng.random(7), "random": rng.random(7)},
                                             now=now, lang=lang, presenter=presenter))
+
+
+def test_a_shared_figure_is_made_once_when_many_sessions_use_it_at_once():
+    """A chart shared by a class: eight threads read it at once, some as JSON, some through
+    Plotly's API (which makes the Figure); every one sees the same figure, and it stays a
+    go.Figure for code, pickling and copies."""
+    import copy
+    import pickle
+    from concurrent.futures import ThreadPoolExecutor
+
+    from advlab.figures import playground as pg
+
+    rng = np.random.default_rng(9)
+    xs = ys = np.linspace(-2, 2, 30, dtype=np.float32)
+    fig = pg.attack_map(xs, ys, rng.dirichlet(np.ones(2), (30, 30)), _Result(rng, 20, 5), 1, eps=0.3, norm="linf")
+    sent = json.loads(figure_json(fig))
+    assert isinstance(fig, go.Figure) and fig.plain is not None
+
+    def use(k: int):
+        return json.loads(fig.to_json()) if k % 2 else json.loads(figure_json(fig))
+
+    with ThreadPoolExecutor(8) as pool:
+        seen = list(pool.map(use, range(32)))
+    assert all(s == sent for s in seen)
+    assert fig.plain is None  # made once, by whichever thread asked first
+    again = pickle.loads(pickle.dumps(fig))
+    assert json.loads(again.to_json()) == sent == json.loads(copy.deepcopy(fig).to_json())
+    fresh = pg.perturbation_histogram(rng.random(20), rng.random(20), eps=0.2)
+    assert json.loads(pickle.loads(pickle.dumps(fresh)).to_json()) == json.loads(figure_json(fresh))
