@@ -220,3 +220,142 @@ def test_a_workshop_keeps_the_store_it_is_given_even_while_empty():
     for i in range(4):
         shop.run(i, lambda job, i=i: [i])
     assert shop.store is store and len(store) == 2
+
+
+# ------------------------------------------------------------- run slots ---
+
+@pytest.fixture
+def slots(monkeypatch):
+    """One script run at a time, as a server admits them (advlab.serve.admit_runs)."""
+    s = service.RunSlots(1)
+    monkeypatch.setattr(service, "RUN_SLOTS", s)
+    return s
+
+
+def test_runs_are_admitted_a_few_at_a_time_and_all_finish():
+    """Thirty students' moves at once: never more than two run together, every one finishes."""
+    s = service.RunSlots(2)
+    lock, now, peak = threading.Lock(), [0], [0]
+
+    def run(_):
+        with s, s:  # a run inside a run (Streamlit's own reruns) takes no second slot
+            with lock:
+                now[0] += 1
+                peak[0] = max(peak[0], now[0])
+            time.sleep(0.01)
+            with lock:
+                now[0] -= 1
+        return True
+
+    with ThreadPoolExecutor(30) as pool:
+        assert all(pool.map(run, range(60)))
+    assert peak[0] == 2
+
+
+def test_a_run_waiting_for_shared_work_lets_other_runs_go_first(slots):
+    """A student waiting for a training does not hold up the class: another session's
+    run goes ahead meanwhile, and the waiting run gets its result after."""
+    ws = service.Workshop(1)
+    go_on, other_done = threading.Event(), threading.Event()
+
+    def train(job):
+        assert go_on.wait(10)
+        return "model"
+
+    def waiting_run():
+        with slots:
+            return ws.run("model", train)
+
+    def other_run():
+        with slots:
+            other_done.set()
+            go_on.set()  # (the training could have gone on its own; here it waits for the other run)
+
+    with ThreadPoolExecutor(2) as pool:
+        waiting = pool.submit(waiting_run)
+        time.sleep(0.2)  # the first run is in, waiting for its job
+        other = pool.submit(other_run)
+        assert other_done.wait(5), "the other run never got a slot"
+        assert waiting.result(10) == "model"
+        other.result(5)
+
+
+def test_a_run_waiting_for_a_value_another_session_computes_gives_its_slot_up():
+    """Two runs need the same attack result: the one computing it and the one waiting for it;
+    a third session's run still gets through, and both get the one result."""
+    s, store = service.RunSlots(2), service.ValueStore()
+    started, release, third_done = threading.Event(), threading.Event(), threading.Event()
+
+    def compute():
+        started.set()
+        assert release.wait(10)
+        return np.arange(3)
+
+    def asks():
+        with s:
+            return store.get("attack", compute)
+
+    def third():
+        with s:
+            third_done.set()
+
+    old = service.RUN_SLOTS
+    service.RUN_SLOTS = s
+    try:
+        with ThreadPoolExecutor(3) as pool:
+            first = pool.submit(asks)
+            assert started.wait(5)
+            second = pool.submit(asks)
+            time.sleep(0.2)  # waiting at the value's gate, without its slot
+            pool.submit(third)
+            assert third_done.wait(5), "a waiting run kept its slot"
+            release.set()
+            assert first.result(10).tolist() == second.result(10).tolist() == [0, 1, 2]
+    finally:
+        service.RUN_SLOTS = old
+    assert store.runs == 1
+
+
+def test_the_server_admits_fragment_runs_through_the_slots(monkeypatch):
+    """With the server's admission on, a page's full run goes at once and its fragment's
+    reruns (ε moves) through the slots; a real page still runs to the end with it, a wait
+    for shared work included."""
+    from streamlit.runtime.scriptrunner import script_runner
+    from streamlit.runtime.scriptrunner_utils.script_requests import RerunData
+    from streamlit.testing.v1 import AppTest
+
+    from advlab import serve
+
+    runner = script_runner.ScriptRunner
+    monkeypatch.setattr(runner, "_run_script", runner._run_script)
+    monkeypatch.setattr(service, "RUN_SLOTS", None)
+    assert serve.admit_runs(1)
+    assert not serve.admit_runs(1)
+    try:
+        at = AppTest.from_function(_page_waiting_for_shared_work, default_timeout=60)
+        at.run()
+        assert not at.exception and at.markdown[-1].value == "trained: 42"
+        seen = []
+        monkeypatch.setattr(runner, "_run_script", lambda self, data: seen.append(service.RUN_SLOTS._depth()))
+        del runner._advlab_admitted
+        assert serve.admit_runs(1)  # wraps the recorder in the same way
+        runner._run_script(None, RerunData())
+        runner._run_script(None, RerunData(fragment_id_queue=["attack"]))
+        assert seen == [0, 1]  # the first visit without a slot, the ε move in one
+    finally:
+        if "_advlab_admitted" in vars(runner):
+            del runner._advlab_admitted
+
+
+def _page_waiting_for_shared_work():
+    import time as _time
+
+    import streamlit as st
+
+    from advlab import ui
+
+    def job(j):
+        _time.sleep(0.4)
+        return 42
+
+    st.markdown(f"trained: {ui.shared(('slot-test', _time.time()), job, text=lambda j: 'training')}")

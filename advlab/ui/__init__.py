@@ -373,7 +373,8 @@ def shared_all(items: list[tuple], *, text: Callable[[int, int, service.Job], st
                     frac = (done + sum(j.fraction for j in left)) / len(pending)
                     cur = next((j for j in left if j.started), left[0])
                     bar.progress(min(frac, 1.0), text=text(done, len(pending), cur))
-                time.sleep(0.12)
+                with service.waiting():  # the run's slot is free for other sessions meanwhile
+                    time.sleep(0.12)
         finally:
             slot.empty()
     out = []

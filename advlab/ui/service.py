@@ -28,10 +28,12 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
-__all__ = ["Job", "ModelStore", "ValueStore", "Workshop", "keep_keras_state", "nbytes", "workers"]
+__all__ = ["Job", "ModelStore", "RunSlots", "ValueStore", "Workshop", "keep_keras_state", "nbytes", "waiting",
+           "workers"]
 
 
 def workers() -> int:
@@ -44,6 +46,73 @@ def workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return max(1, os.cpu_count() or 1)
+
+
+# ---------------------------------------------------------- script runs ---
+
+class RunSlots:
+    """At most ``n`` sessions' script runs of this process at a time; the others wait
+    their turn in arrival order.
+
+    One Streamlit process runs each session's script on a thread of its own, and the
+    threads share one interpreter lock: thirty students moving ε at once all ran at
+    once, each handed the lock every few milliseconds, so every move took as long as
+    the whole burst, and the hand-offs cost time of their own. With a few runs at a
+    time, most moves finish in a fraction of that and the burst in less.
+
+    A run that waits for shared work (a training or a sweep on the pool, a result
+    another session is computing) gives its slot up while it waits (:meth:`released`).
+    Re-entrant on one thread; safe from many threads."""
+
+    def __init__(self, n: int):
+        if n < 1:
+            raise ValueError(f"n must be at least 1, got {n}")
+        self.n = n
+        self._sem = threading.Semaphore(n)
+        self._local = threading.local()
+
+    def _depth(self) -> int:
+        return getattr(self._local, "depth", 0)
+
+    def __enter__(self) -> Self:
+        if self._depth() == 0:
+            self._sem.acquire()
+        self._local.depth = self._depth() + 1
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._local.depth = self._depth() - 1
+        if self._local.depth == 0:
+            self._sem.release()
+
+    @contextmanager
+    def released(self):
+        """Give this thread's slot up for the block (a wait), and take one again after."""
+        depth = self._depth()
+        if depth == 0:
+            yield
+            return
+        self._local.depth = 0
+        self._sem.release()
+        try:
+            yield
+        finally:
+            self._sem.acquire()
+            self._local.depth = depth
+
+
+RUN_SLOTS: RunSlots | None = None  # set by the server (advlab.serve.admit_runs); None: every run at once
+
+
+@contextmanager
+def waiting():
+    """Around a wait in a script run: the run's slot (:data:`RUN_SLOTS`) is free meanwhile."""
+    slots = RUN_SLOTS
+    if slots is None:
+        yield
+    else:
+        with slots.released():
+            yield
 
 
 # ------------------------------------------------------------------ store ---
@@ -143,6 +212,15 @@ class ModelStore:
             return self._bytes
 
 
+@contextmanager
+def _held(lock):
+    """A lock already acquired, released at the end of the block."""
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 class ValueStore:
     """Values computed once for every session, each caller getting its own copy
     (what ``st.cache_data`` does), in a :class:`ModelStore` bounded by count and
@@ -174,7 +252,10 @@ class ValueStore:
         if blob is None:
             with self._lock:
                 gate = self._computing.setdefault(k, threading.Lock())
-            with gate:
+            if not gate.acquire(blocking=False):  # another session computes it: wait without a run slot
+                with waiting():
+                    gate.acquire()
+            with _held(gate):
                 blob = self.store.get(k)
                 if blob is None:
                     try:
@@ -279,12 +360,14 @@ class Workshop:
 
     def wait(self, job: Job, on_progress: Callable[[Job, int], None] | None = None, poll: float = 0.12):
         """Block until ``job`` is done, calling ``on_progress(job, ahead)`` while it
-        waits or runs; return its result or raise its error."""
+        waits or runs; return its result or raise its error. The script run's slot
+        (:data:`RUN_SLOTS`) is free while it waits."""
         while not job.done:
             if on_progress is not None:
                 on_progress(job, self.ahead(job))
             try:
-                return job.future.result(timeout=poll)
+                with waiting():
+                    job.future.result(timeout=poll)
             except TimeoutError:
                 continue
         return job.future.result()
