@@ -22,6 +22,8 @@ import numpy as np
 
 from . import _validate as v
 from .attacks import loss_gradient, proba
+from .models import MLPModel, NumpyMLP
+from .numerics import probs_from_logits
 
 __all__ = ["DecisionSlice", "Grid", "PCAProjection", "attack_slice", "boundary_grid", "decision_slice", "grid_points",
            "pca_projection", "plot_limits", "project_pca", "slice_direction", "weights_grid"]
@@ -126,10 +128,19 @@ class DecisionSlice:
         return np.stack([p @ self.u, p @ self.v], 1)
 
 
+def _plane_proba(model, pts: np.ndarray) -> np.ndarray:
+    """Class probabilities of a few thousand points of a plane: for a trained MLP from its
+    NumPy weights (a compiled-graph call costs more in overhead than these matmuls, on
+    every epsilon move of the Seed Lab), for any other model through :func:`proba`."""
+    if isinstance(model, MLPModel):
+        return probs_from_logits(NumpyMLP(model.spec, weights=list(model.weights)).logits(pts))
+    return proba(model, pts)
+
+
 def _first_flip(model, x, u, reach: float, n: int = 241) -> float | None:
     """Distance along ``u`` from ``x`` where the predicted class first changes, if within ``reach``."""
     s = np.linspace(0.0, reach, n)
-    pred = proba(model, (x[None, :] + s[:, None] * u[None, :]).astype(np.float32)).argmax(1)
+    pred = _plane_proba(model, (x[None, :] + s[:, None] * u[None, :]).astype(np.float32)).argmax(1)
     change = np.nonzero(pred != pred[0])[0]
     return float(s[change[0]]) if change.size else None
 
@@ -171,7 +182,7 @@ def decision_slice(model, x, direction, *, extent: float | None = None, res: int
     b = np.linspace(-extent, extent, res)
     ga, gb = np.meshgrid(a, b)
     offs = ga.ravel()[:, None] * u[None, :] + gb.ravel()[:, None] * vv[None, :]
-    p = proba(model, (x[None, :] + offs).astype(np.float32))
+    p = _plane_proba(model, (x[None, :] + offs).astype(np.float32))
     linf = np.abs(offs).max(1).reshape(res, res)
     return DecisionSlice(a=a, b=b, proba=p.reshape(res, res, -1), u=u, v=vv, origin=x, linf=linf)
 
