@@ -299,19 +299,26 @@ def admit_runs(n: int) -> bool:
     runner was patched."""
     from streamlit.runtime.scriptrunner import script_runner
 
-    from advlab.ui import service
-
     runner = script_runner.ScriptRunner
     if getattr(runner, "_advlab_admitted", False):
         return False
-    slots = service.RUN_SLOTS = service.RunSlots(n)
-    run = runner._run_script
+    run, made, lock = runner._run_script, {}, threading.Lock()
+
+    def slots():
+        # made at the first fragment rerun: importing advlab.ui here would put its imports
+        # (scikit-learn among them) before the server listens
+        with lock:
+            if "slots" not in made:
+                from advlab.ui import service
+
+                made["slots"] = service.RUN_SLOTS = service.RunSlots(n)
+            return made["slots"]
 
     def _run_script(self, rerun_data) -> None:
         if not rerun_data.fragment_id_queue:  # a page's full run (a first visit) goes at once
             run(self, rerun_data)
             return
-        with slots:
+        with slots():
             run(self, rerun_data)
 
     runner._run_script, runner._advlab_admitted = _run_script, True

@@ -336,12 +336,14 @@ def test_the_server_admits_fragment_runs_through_the_slots(monkeypatch):
         at.run()
         assert not at.exception and at.markdown[-1].value == "trained: 42"
         seen = []
-        monkeypatch.setattr(runner, "_run_script", lambda self, data: seen.append(service.RUN_SLOTS._depth()))
+        monkeypatch.setattr(runner, "_run_script", lambda self, data: seen.append(
+            service.RUN_SLOTS._depth() if service.RUN_SLOTS is not None else 0))
         del runner._advlab_admitted
         assert serve.admit_runs(1)  # wraps the recorder in the same way
         runner._run_script(None, RerunData())
         runner._run_script(None, RerunData(fragment_id_queue=["attack"]))
         assert seen == [0, 1]  # the first visit without a slot, the ε move in one
+        assert service.RUN_SLOTS.n == 1 and service.RUN_SLOTS._depth() == 0
     finally:
         if "_advlab_admitted" in vars(runner):
             del runner._advlab_admitted
