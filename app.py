@@ -12,6 +12,7 @@ import streamlit as st
 # (which configures it first), and the server imports it on a thread of its
 # own from launch, so the navigation and sidebar are drawn while it loads.
 from advlab import ui
+from advlab.ui import livechart
 from advlab.presets import PRESETS
 from advlab.state import shown
 
@@ -73,6 +74,8 @@ st.sidebar.selectbox(ui.tr("presets_label"), list(PRESETS), index=None, key="_pr
 with st.sidebar:
     ui.share_link()
     ui.watch_screen()
+    if nav.url_path != "learn":  # every other page draws charts: its browser loads Plotly meanwhile
+        livechart.preload()
 ui.phone_css()
 if ui.presenter():
     ui.presenter_css()

@@ -252,3 +252,34 @@ def test_a_shared_figure_is_made_once_when_many_sessions_use_it_at_once():
     assert json.loads(again.to_json()) == sent == json.loads(copy.deepcopy(fig).to_json())
     fresh = pg.perturbation_histogram(rng.random(20), rng.random(20), eps=0.2)
     assert json.loads(pickle.loads(pickle.dumps(fresh)).to_json()) == json.loads(figure_json(fresh))
+
+
+def test_arrows_point_from_each_clean_point_at_its_adversarial_one():
+    from advlab.figures.playground import GAP, HEAD, arrows
+
+    x = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 0.0], [0.0, 2.0]])
+    x_adv = np.array([[0.5, 0.0], [1.0, 1.0], [2.0, -0.5], [0.0, 2.001]])  # the second did not move
+    xs, ys = arrows(x, x_adv, span=4.0)
+    pts = np.stack([xs, ys], 1).reshape(-1, 7, 2)
+    assert len(pts) == 3, "no arrow for a point that did not move"
+    for (clean, adv), p in zip(((x[0], x_adv[0]), (x[2], x_adv[2]), (x[3], x_adv[3])), pts):
+        u = (adv - clean) / np.linalg.norm(adv - clean)
+        np.testing.assert_allclose(p[0], clean)
+        tip = p[1]
+        np.testing.assert_allclose(p[4], tip)
+        assert np.isnan(p[2]).all() and np.isnan(p[6]).all(), "pieces are separate"
+        # the tip lies on the segment, short of the adversarial point (its marker), never behind the clean one
+        along = np.dot(tip - clean, u)
+        assert 0 < along < np.linalg.norm(adv - clean)
+        assert np.linalg.norm(np.cross(tip - clean, u)) < 1e-9
+        assert np.linalg.norm(adv - tip) <= GAP * 4.0 + 1e-9
+        # the barbs mirror each other about the shaft and point back towards the clean point
+        b1, b2 = p[3] - tip, p[5] - tip
+        assert np.dot(b1, u) < 0 and np.dot(b2, u) < 0
+        np.testing.assert_allclose(np.dot(b1, u), np.dot(b2, u))
+        assert np.linalg.norm(b1 + b2 - 2 * np.dot(b1, u) * u) < 1e-9
+        assert np.dot(tip - clean, u) + np.dot(b1, u) >= -1e-9, "a short move's head stays within its segment"
+    head = np.linalg.norm(pts[0][1] - (pts[0][3] + pts[0][5]) / 2)
+    np.testing.assert_allclose(head, HEAD * 4.0)  # a long move gets the full head
+    big = np.stack(arrows(x, x_adv, span=4.0, presenter=True), 1).reshape(-1, 7, 2)
+    assert np.linalg.norm(big[0][1] - (big[0][3] + big[0][5]) / 2) > head, "larger on a projector"

@@ -70,7 +70,7 @@ def defense_map(xs, ys, proba, x, y, x_adv, pred_adv, *, class_names=None, lang:
     won = pred_adv != y
     if won.any():
         data += _adversarial_traces(np.asarray(x)[won], np.asarray(x_adv)[won], y[won], pred_adv[won], lang=lang,
-                                    presenter=presenter, class_names=class_names)
+                                    presenter=presenter, class_names=class_names, span=float(xs[-1] - xs[0]))
     merge(layout, {"height": 560 if presenter else 440, "showlegend": False})
     return unchecked_figure(data, layout)  # drawn again on every epsilon move
 

@@ -127,32 +127,59 @@ def add_points(fig: go.Figure, x, y, *, split: str, lang: str = "en", presenter:
 def add_adversarial(fig: go.Figure, x, x_adv, y, pred_adv, *, lang: str = "en", presenter: bool = False,
                     class_names=None) -> go.Figure:
     """Each adversarial point joined to its clean point by an arrow; fooled ones
-    drawn as a red cross."""
+    drawn as a red cross. The arrow heads are drawn for a map with equal axis
+    scales (as :func:`decision_map` draws it)."""
+    xr = fig.layout.xaxis.range
+    span = float(xr[1] - xr[0]) if xr is not None else None
     fig.add_traces(_adversarial_traces(x, x_adv, y, pred_adv, lang=lang, presenter=presenter,
-                                       class_names=class_names))
+                                       class_names=class_names, span=span))
     return fig
 
 
-def _adversarial_traces(x, x_adv, y, pred_adv, *, lang: str, presenter: bool, class_names=None) -> list[dict]:
-    """The traces :func:`add_adversarial` adds, as plain dicts."""
+HEAD = 0.02  # an arrow head's length, as a share of the map's width (presenter: a third more)
+GAP = 0.009  # the tip stops this short of the adversarial point, whose marker it points at
+
+
+def arrows(x, x_adv, *, span: float | None = None, presenter: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """The x and y of one line drawing an arrow from each point of ``x`` to its point
+    of ``x_adv`` (none for a point that did not move), NaN between the pieces:
+    (clean, adversarial, gap, one barb, tip, other barb, gap) per arrow.
+
+    The heads are part of the line rather than markers: a browser redraws the map
+    on every epsilon move, and one line costs it far less than a marker per point.
+    Their size is ``HEAD`` of ``span`` (the map's width; by default the points'
+    extent) and their shape is right on a map with equal axis scales."""
+    x, x_adv = np.asarray(x, float), np.asarray(x_adv, float)
+    d = x_adv - x
+    length = np.hypot(d[:, 0], d[:, 1])
+    moved = length > 1e-6
+    if span is None:
+        both = np.concatenate([x, x_adv]) if len(x) else np.zeros((1, 2))
+        span = float(np.ptp(both[:, 0])) or 1.0
+    scale = (4 / 3 if presenter else 1) * span
+    u = d[moved] / length[moved, None]
+    # a short move gets a smaller head, so the head never reaches back past the clean point
+    fit = np.minimum(1.0, length[moved] / (2.5 * (HEAD + GAP) * scale))[:, None]
+    tip = x_adv[moved] - GAP * scale * fit * u
+    h = HEAD * scale * fit
+    back = tip - h * u
+    side = np.stack([-u[:, 1], u[:, 0]], 1) * (h * 0.45)
+    pts = np.full((int(moved.sum()), 7, 2), np.nan)
+    pts[:, 0], pts[:, 1] = x[moved], tip
+    pts[:, 3], pts[:, 4], pts[:, 5] = back + side, tip, back - side
+    return pts[..., 0].ravel(), pts[..., 1].ravel()
+
+
+def _adversarial_traces(x, x_adv, y, pred_adv, *, lang: str, presenter: bool, class_names=None,
+                        span: float | None = None) -> list[dict]:
+    """The traces :func:`add_adversarial` adds, as plain dicts; ``span``: the map's width."""
     x = np.asarray(x)
     x_adv = np.asarray(x_adv)
     n = len(x)
     fooled = np.asarray(pred_adv) != np.asarray(y)
-    # one trace of segments: (clean, adv, gap) per point; arrow heads point along the segment
-    xs = np.full(3 * n, np.nan)
-    ys = np.full(3 * n, np.nan)
-    xs[0::3], xs[1::3] = x[:, 0], x_adv[:, 0]
-    ys[0::3], ys[1::3] = x[:, 1], x_adv[:, 1]
-    moved = np.linalg.norm(x_adv - x, axis=1) > 1e-6
-    sym = ["circle"] * (3 * n)
-    sym[1::3] = ["arrow"] * n
-    sz = np.zeros(3 * n)
-    sz[1::3] = np.where(moved, 12 if presenter else 9, 0)
-    traces = [dict(type="scatter", x=xs, y=ys, mode="lines+markers", name=t("fig_perturbation", lang),
-                   line=dict(color="rgba(30,30,30,0.55)", width=1.2),
-                   marker=dict(symbol=sym, size=sz, angleref="previous", color="rgba(30,30,30,0.8)"),
-                   hoverinfo="skip")]
+    xs, ys = arrows(x, x_adv, span=span, presenter=presenter)
+    traces = [dict(type="scatter", x=xs, y=ys, mode="lines", name=t("fig_perturbation", lang),
+                   line=dict(color="rgba(30,30,30,0.6)", width=1.5 if presenter else 1.2), hoverinfo="skip")]
     size = 12 if presenter else 8
     idx = np.arange(n)
     names = class_names or [t("class_n", lang, k=i) for i in range(int(max(np.max(y), np.max(pred_adv))) + 1)]
@@ -275,7 +302,7 @@ def attack_map(xs, ys, proba, result, i: int, *, eps: float | None, norm: str, u
     attack without an epsilon the L2 ball through the point it found."""
     data, layout = _decision_parts(xs, ys, proba, lang=lang, presenter=presenter)
     data += _adversarial_traces(result.x, result.x_adv, result.y, result.pred_adv, lang=lang, presenter=presenter,
-                                class_names=class_names)
+                                class_names=class_names, span=float(xs[-1] - xs[0]))
     path = result.path[:, i, :] if result.path is not None else np.stack([result.x[i], result.x_adv[i]])
     if eps is None:
         eps, norm = float(result.l2[i]), "l2"

@@ -480,7 +480,7 @@ _IN_COL = _COL + ' > [data-testid="stVerticalBlock"] > [data-testid="stElementCo
 _BOXES = "".join(f":has(> {_COL}:nth-child({i}) > [data-testid=\"stVerticalBlock\"] > "
                  f"[data-testid=\"stElementContainer\"] > [data-testid=\"stCheckbox\"])" for i in (1, 2, 3))
 PHONE_CSS = f"""<style>
-.st-key-{SCREEN_KEY} {{ display: none; }}
+.st-key-{SCREEN_KEY}, .st-key-{livechart.PRELOAD_KEY} {{ display: none; }}
 @media (max-width: {NARROW_PX}px) {{
   [data-testid="stMainBlockContainer"] {{ padding-top: 4rem; padding-bottom: 4rem; }}
   h1 {{ font-size: 2rem !important; }}

@@ -164,7 +164,22 @@ function mount(parentElement) {
   return c;
 }
 
+// The preloader: an element that draws nothing and, once the page has painted what it has, loads
+// Plotly, while the server is still computing the page's charts
+function preload(msg) {
+  const load = () => plotly(msg.bundle).catch((e) => console.error("chart", e));
+  if (window.requestIdleCallback) window.requestIdleCallback(load, { timeout: 300 });
+  else setTimeout(load, 0);
+}
+
 export default function ({ parentElement, data, setStateValue }) {
+  if (!charts.has(parentElement)) {
+    const text = typeof data === "string" ? data : new TextDecoder().decode(data);
+    if (text.startsWith('{"preload"')) {
+      if (!window.Plotly) preload(JSON.parse(text));
+      return;
+    }
+  }
   const c = charts.get(parentElement) || mount(parentElement);
   c.setState = setStateValue;
   const text = typeof data === "string" ? data : new TextDecoder().decode(data);

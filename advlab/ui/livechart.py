@@ -32,6 +32,7 @@ import streamlit as st
 from ..figures.common import figure_json
 
 COMPONENT = "advlab_chart"
+PRELOAD_KEY = "_advlab_plotly"  # the preloader's key: hidden by the app's stylesheet
 DEFAULT_HEIGHT = 450  # what st.plotly_chart draws a figure without a height at
 
 
@@ -150,6 +151,21 @@ def show(fig, *, key: str, config: dict, on_select: Callable[[], None] | str = "
         return _chart(key=key, data=data)
     callback = on_select if callable(on_select) else _noop
     return _chart(key=key, data=data, default={"selection": None}, on_selection_change=callback)
+
+
+def preload() -> None:
+    """Start loading Plotly in the browser now, before the page's first chart arrives.
+
+    Plotly's bundle is several megabytes of script: a browser that opens the app
+    spends one to two seconds of its main thread loading it, and before this, it
+    began only when the first chart arrived, after the server had computed it.
+    This element draws nothing; its script loads the bundle once the page has
+    painted what it has, while the server is still computing the page, so the
+    charts are drawn as soon as they arrive. Call it early in a run, on pages
+    with charts. A browser that has Plotly already does nothing."""
+    if BUNDLE is None:
+        return
+    _chart(key=PRELOAD_KEY, data=json.dumps({"preload": True, "bundle": BUNDLE}).encode("utf-8"))
 
 
 def _noop() -> None:

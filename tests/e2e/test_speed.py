@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from advlab.ui import livechart
 from benchmarks import browser as bench
 
 
@@ -227,3 +228,50 @@ def test_the_live_chart_updates_in_place_and_reports_a_picked_point(side_by_side
     page.mouse.click(at["x"], at["y"])
     page.get_by_text("picked: 2").wait_for(timeout=30_000)
 
+
+
+PRELOAD_APP = '''
+import time
+from pathlib import Path
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from advlab import ui
+from advlab.ui import livechart
+
+ui.phone_css()
+with st.sidebar:
+    livechart.preload()
+st.write("computing the chart")
+flag = Path(FLAG)
+deadline = time.monotonic() + 60
+while not flag.exists() and time.monotonic() < deadline:  # the server "computing" until the test says
+    time.sleep(0.05)
+livechart.show(go.Figure(go.Scatter(x=[1, 2], y=[3, 4])), key="late", config={})
+'''
+
+
+def test_plotly_is_loaded_while_the_server_still_computes_the_first_chart(tmp_path, new_page):
+    """A first visit's browser loads Plotly (seconds of script) while the page's run goes on,
+    not after its first chart arrived; the preloader takes no room on the page."""
+    flag = tmp_path / "go"
+    script = tmp_path / "preload.py"
+    script.write_text(f"FLAG = {str(flag)!r}\n" + PRELOAD_APP, encoding="utf-8")
+    server = bench.Server(log_path=tmp_path / "server.log", script=script)
+    server.start()
+    try:
+        server.wait_healthy()
+        page = new_page()
+        page.goto(server.base)
+        page.get_by_text("computing the chart").wait_for(timeout=60_000)
+        page.wait_for_function("() => !!(window.Plotly && window.Plotly.react)", timeout=60_000)
+        assert not flag.exists()
+        assert page.locator(".js-plotly-plot").count() == 0, "no chart has arrived yet"
+        box = page.evaluate(f"""() => {{ const e = document.querySelector('.st-key-{livechart.PRELOAD_KEY}');
+                                  return e && [e.offsetWidth, e.offsetHeight, getComputedStyle(e).display]; }}""")
+        assert box == [0, 0, "none"], box
+        flag.write_text("go", encoding="utf-8")
+        page.wait_for_selector(".st-key-late .main-svg", timeout=60_000)
+    finally:
+        server.stop()
