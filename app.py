@@ -12,9 +12,9 @@ import streamlit as st
 # (which configures it first), and the server imports it on a thread of its
 # own from launch, so the navigation and sidebar are drawn while it loads.
 from advlab import ui
-from advlab.ui import livechart
 from advlab.presets import PRESETS
 from advlab.state import shown
+from advlab.ui import livechart
 
 # (file, title key, icon, url path, state name)
 PAGES = [

@@ -271,7 +271,7 @@ def test_arrows_point_from_each_clean_point_at_its_adversarial_one():
         # the tip lies on the segment, short of the adversarial point (its marker), never behind the clean one
         along = np.dot(tip - clean, u)
         assert 0 < along < np.linalg.norm(adv - clean)
-        assert np.linalg.norm(np.cross(tip - clean, u)) < 1e-9
+        assert abs((tip - clean)[0] * u[1] - (tip - clean)[1] * u[0]) < 1e-9
         assert np.linalg.norm(adv - tip) <= GAP * 4.0 + 1e-9
         # the barbs mirror each other about the shaft and point back towards the clean point
         b1, b2 = p[3] - tip, p[5] - tip

@@ -471,3 +471,7 @@ def test_unknown_preset_note_on_every_page():
         assert not at.exception, f"{url}: {at.exception}"
         assert any("`nope`" in w.value and "fgsm-moons" in w.value for w in at.warning), url
         assert [t.value for t in at.title] == baseline(path, ())["titles"], f"{url}: not the page asked for"
+        # every page that draws charts has its browser load Plotly while the page runs (livechart.preload)
+        early = [e for e in _walk(at._tree) if getattr(e.proto, "component_name", None) == livechart.COMPONENT
+                 and e.proto.bytes.startswith(b'{"preload"')]
+        assert len(early) == (url != "learn"), url

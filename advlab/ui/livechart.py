@@ -119,10 +119,10 @@ def _forget(key: int) -> None:
 
 def figure_of(proto) -> dict | None:
     """The figure (``{"data": ..., "layout": ...}``) a chart element carries, or None
-    for another element; for tests and tools that read a page's charts."""
+    for another element (the preloader too); for tests and tools that read a page's charts."""
     if getattr(proto, "component_name", None) != COMPONENT or not proto.bytes:
         return None
-    return json.loads(proto.bytes)["figure"]
+    return json.loads(proto.bytes).get("figure")
 
 
 def figures(nodes) -> list[dict]:
