@@ -4,6 +4,32 @@ const HEIGHT = __HEIGHT__;
 const charts = new WeakMap();
 let loading = null;
 
+// A chart off the screen is not redrawn when a new figure arrives (a slider move redraws
+// only what the learner can see); it is redrawn as it comes within MARGIN of the screen.
+// A chart's first figure is always drawn at once.
+const MARGIN = "200px 0px";
+const boxes = new WeakMap();  // box -> chart
+let seen = null;
+
+function watcher() {
+  if (!seen && window.IntersectionObserver) {
+    seen = new IntersectionObserver((entries) => {
+      for (const e of entries) {
+        const c = boxes.get(e.target);
+        if (!c) continue;
+        c.visible = e.isIntersecting || document.fullscreenElement === c.box;
+        if (c.visible && c.next && !c.drawing) start(c);
+      }
+    }, { rootMargin: MARGIN });
+  }
+  return seen;
+}
+
+function start(c) {
+  c.drawing = true;
+  plotly(c.next.bundle).then((P) => draw(c, P)).catch((e) => { c.drawing = false; console.error("chart", e); });
+}
+
 function plotly(bundle) {
   if (window.Plotly) return Promise.resolve(window.Plotly);
   if (!loading) {
@@ -105,7 +131,7 @@ function reuse(c, fig, msg) {
 }
 
 async function draw(c, P) {
-  while (c.next) {
+  while (c.next && (c.visible || !c.layout)) {
     const msg = c.next;
     c.next = null;
     const { data, keys, layout } = reuse(c, msg.figure, msg);
@@ -147,7 +173,14 @@ function mount(parentElement) {
   const gd = document.createElement("div");
   box.appendChild(gd);
   parentElement.appendChild(box);
-  const c = { box, gd, text: null, keys: [], data: [], layout: null, next: null, drawing: false, height: HEIGHT };
+  // visible until the observer says otherwise: without one, every figure is drawn
+  const c = { box, gd, text: null, keys: [], data: [], layout: null, next: null, drawing: false, height: HEIGHT,
+              visible: true };
+  const w = watcher();
+  if (w) {
+    boxes.set(box, c);
+    w.observe(box);
+  }
   let width = 0;
   const resize = () => {
     if (!c.layout || !window.Plotly) return;
@@ -158,6 +191,7 @@ function mount(parentElement) {
     window.Plotly.relayout(gd, { width: c.layout.width, height: c.layout.height });
   };
   c.observer = new ResizeObserver(resize);
+  c.unwatch = () => { if (w) w.unobserve(box); };
   c.observer.observe(box);
   box.addEventListener("fullscreenchange", resize);
   charts.set(parentElement, c);
@@ -187,9 +221,9 @@ export default function ({ parentElement, data, setStateValue }) {
     c.text = text;
     const msg = JSON.parse(text);
     c.next = msg;
-    if (!c.drawing) {
-      c.drawing = true;
-      plotly(msg.bundle).then((P) => draw(c, P)).catch((e) => { c.drawing = false; console.error("chart", e); });
+    if (!c.drawing && (c.visible || !c.layout)) start(c);
+    else if (!c.visible && msg.figure && msg.figure.layout && msg.figure.layout.height) {
+      c.box.style.minHeight = msg.figure.layout.height + "px";  // the page keeps its layout meanwhile
     }
   }
   // Streamlit may call a superseded render's cleanup while the chart lives on: tear down only once
@@ -197,6 +231,7 @@ export default function ({ parentElement, data, setStateValue }) {
   return () => setTimeout(() => {
     if (parentElement.isConnected || charts.get(parentElement) !== c) return;
     c.observer.disconnect();
+    c.unwatch();
     if (window.Plotly) window.Plotly.purge(c.gd);
     charts.delete(parentElement);
   }, 0);

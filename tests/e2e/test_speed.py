@@ -275,3 +275,49 @@ def test_plotly_is_loaded_while_the_server_still_computes_the_first_chart(tmp_pa
         page.wait_for_selector(".st-key-late .main-svg", timeout=60_000)
     finally:
         server.stop()
+
+
+OFF_SCREEN_APP = '''
+import plotly.graph_objects as go
+import streamlit as st
+
+from advlab.ui import livechart
+
+n = st.slider("n", 1, 5, 1, key="n")
+livechart.show(go.Figure(go.Scatter(x=[1, 2, 3], y=[n, n, n])), key="top", config={})
+st.markdown('<div style="height: 4000px"></div>', unsafe_allow_html=True)
+livechart.show(go.Figure(go.Scatter(x=[1, 2, 3], y=[n, 2 * n, 3 * n])), key="below", config={})
+st.write(f"n is {n}")
+'''
+
+DATA_JS = """(k) => { const gd = document.querySelector(`.st-key-${k} .js-plotly-plot`);
+                     return gd && gd.data ? Array.from(gd.data[0].y) : null; }"""
+
+
+def test_a_move_redraws_the_charts_in_view_and_the_others_as_they_come_into_view(tmp_path, new_page):
+    """A slider move redraws what the learner sees at once; a chart further down the page is
+    redrawn (with the latest figure) when it is scrolled to, so it never shows an old one."""
+    script = tmp_path / "off_screen.py"
+    script.write_text(OFF_SCREEN_APP, encoding="utf-8")
+    server = bench.Server(log_path=tmp_path / "server.log", script=script)
+    server.start()
+    try:
+        server.wait_healthy()
+        page = new_page()
+        page.set_viewport_size({"width": 1200, "height": 800})
+        page.goto(server.base)
+        for k in ("top", "below"):  # a first figure is drawn wherever the chart is
+            page.wait_for_selector(f".st-key-{k} .main-svg", state="attached")
+        assert page.evaluate(DATA_JS, "below") == [1, 2, 3]
+        for _ in range(2):
+            page.locator(bench.slider_thumb("n")).first.evaluate("e => e.focus()")
+            page.keyboard.press("ArrowRight")
+        page.get_by_text("n is 3").wait_for()
+        page.wait_for_function(f"() => ({DATA_JS})('top')[0] === 3")
+        page.wait_for_timeout(500)
+        assert page.evaluate(DATA_JS, "below") == [1, 2, 3], "a chart out of view waits"
+        page.locator(".st-key-below").scroll_into_view_if_needed()
+        page.wait_for_function(f"() => ({DATA_JS})('below')[2] === 9")
+        assert page.evaluate(DATA_JS, "below") == [3, 6, 9]
+    finally:
+        server.stop()
