@@ -52,13 +52,17 @@ The ε steps move right from the page's default (left at the slider's end), so
 each step asks for an ε the server has not computed yet, as dragging would.
 The first step on each page (which may trace TensorFlow graphs) is reported
 apart and left out of p50/p95; p95 is nearest-rank, so with 7 steps it is the
-slowest.
+slowest. After it the page is scrolled so that the first chart that step
+redrew is at the top of the screen, as a learner watching what the slider
+moves would have it: a live chart out of view is redrawn only when it comes
+into view (:mod:`advlab.ui.livechart`), so what is on the screen counts.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import json
 import math
 import os
 import platform
@@ -82,6 +86,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update"]
 VIEWPORT = {"width": 1500, "height": 2400}
+DRAW_OFFSCREEN = False  # --draw-offscreen: live charts out of view are redrawn at once too (to compare)
 SERVER_TIMEOUT_S = 90
 PAGE_TIMEOUT_S = 180  # a page's first visit trains its models
 STEP_TIMEOUT_S = 60
@@ -338,6 +343,7 @@ class Step:
     charts: int = 0  # charts on the page after the step
     charts_new: tuple = (0, 0, 0, 0)  # of those, how many have a new node per CHART_LEVELS
     chart_deltas: int = 0  # chart elements the server sent (st.plotly_chart or the app's live chart)
+    chart_keys: tuple = ()  # the widget keys of the live charts among them, in page order
     drawn: int = 0  # live charts the page redrew (Plotly.react on a mounted chart)
     draw_s: float | None = None  # the page's time in those redraws
     chart_ids_changed: int = 0  # of those, how many with an id other than that chart's previous one
@@ -452,6 +458,8 @@ class Meter:
         self.base = base
         self.cpu = cpu  # CPU seconds by name ("chromium", "server") so far
         page.add_init_script(init_js(armed))
+        if DRAW_OFFSCREEN:
+            page.add_init_script("window.advlabDrawOffscreen = true;")
         self.cdp = page.context.new_cdp_session(page)
         self.cdp.send("Performance.enable")
         self.cdp.send("Network.enable")
@@ -587,6 +595,11 @@ class Meter:
             if el is not None and (kind == "plotly_chart" or el.component_name == LIVE_CHART):
                 path, new_id = tuple(f.msg.metadata.delta_path), el.id
                 st.chart_deltas += 1
+                if kind == "bidi_component":
+                    try:
+                        st.chart_keys += (json.loads(el.bytes)["key"],)
+                    except (ValueError, KeyError, TypeError):
+                        pass
                 st.chart_ids_changed += path in self.chart_ids and self.chart_ids[path] != new_id
                 self.chart_ids[path] = new_id
         return st
@@ -644,10 +657,21 @@ def measure_eps_page(meter: Meter, ep: EpsPage, n: int, log) -> PageResult:
         return res
     res.fonts = meter.chart_fonts()
 
+    looking = []
+
     def one(profile: bool = False) -> Step:
         v = meter.page.evaluate(value_js)
         at_end = v["num"] is not None and v["num"] + v["step"] > v["max"] + 1e-9
-        return meter.press(thumb, "ArrowLeft" if at_end else "ArrowRight", value_js, profile=profile)
+        st = meter.press(thumb, "ArrowLeft" if at_end else "ArrowRight", value_js, profile=profile)
+        if not looking and st.ok and st.chart_keys:
+            # the learner looks at what the slider moves: the first chart a step redraws, at the top of the
+            # screen (a live chart out of view is redrawn only when it comes into view)
+            looking.append(st.chart_keys[0])
+            meter.page.locator(f".{key_class(st.chart_keys[0])}").first.evaluate(
+                "e => e.scrollIntoView({block: 'start'})")
+            meter.page.wait_for_timeout(300)
+            wait_idle(meter.page, timeout_s=STEP_TIMEOUT_S, need_charts=True)
+        return st
 
     _steps(res, n, one, ep.name, log)
     return res
@@ -797,7 +821,7 @@ def wait_settled(server: Server, *, idle_cpu_s: float = 0.1, quiet_s: int = 3, t
     return time.monotonic() - t0
 
 
-def run(n: int, only: list[str] | None, log, replicas: int | None = None) -> str:
+def run(n: int, only: list[str] | None, log, replicas: int | None = None, viewport: dict | None = None) -> str:
     from playwright.sync_api import sync_playwright
 
     if not os.access(CHROMIUM, os.X_OK):
@@ -819,7 +843,7 @@ def run(n: int, only: list[str] | None, log, replicas: int | None = None) -> str
 
             # one context for the rest: its HTTP cache keeps the chart bundle from being
             # fetched again for each page; each tab is still its own Streamlit session
-            ctx = browser.new_context(viewport=VIEWPORT, locale="en-US")
+            ctx = browser.new_context(viewport=viewport or VIEWPORT, locale="en-US")
             ctx.set_default_timeout(STEP_TIMEOUT_S * 1000)
             results = []
             for ep in pages:
@@ -859,6 +883,11 @@ def main(argv=None) -> int:
     ap.add_argument("--pages", nargs="+", metavar="PAGE",
                     help="only these ε pages, by url path or name (e.g. digits transfer; '' is the Playground)")
     ap.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    ap.add_argument("--draw-offscreen", action="store_true",
+                    help="redraw live charts out of view at once too, as before they waited (to compare)")
+    ap.add_argument("--viewport", default=None, metavar="WxH",
+                    help=f"the browser window for the ε steps (default {VIEWPORT['width']}x{VIEWPORT['height']}: "
+                         "every chart of a page in view; 1440x900 is a laptop's)")
     ap.add_argument("--replicas", default="auto", metavar="N",
                     help="Streamlit processes of the server ('auto': one per core behind nginx, as `make run`; "
                          "1: one process)")
@@ -872,9 +901,18 @@ def main(argv=None) -> int:
 
     t = time.monotonic()
     (replicas,) = replica_counts(args.replicas)
-    out = run(args.steps, [p.lower() for p in args.pages] if args.pages else None, log, replicas)
+    global DRAW_OFFSCREEN
+    DRAW_OFFSCREEN = args.draw_offscreen
+    viewport = None
+    if args.viewport:
+        w, _, h = args.viewport.lower().partition("x")
+        if not (w.isdigit() and h.isdigit()):
+            ap.error(f"--viewport: WIDTHxHEIGHT in pixels, e.g. 1440x900, not {args.viewport!r}")
+        viewport = {"width": int(w), "height": int(h)}
+    out = run(args.steps, [p.lower() for p in args.pages] if args.pages else None, log, replicas, viewport)
+    window = args.viewport or f"{VIEWPORT['width']}x{VIEWPORT['height']}"
     print(f"# advlab browser benchmark\n\nApp at {revision()}; headless Chromium, Python {platform.python_version()}, "
-          f"{os.cpu_count()} CPUs. An ε step is one slider step by keyboard, timed from the key press to the "
+          f"{os.cpu_count()} CPUs, window {window}. An ε step is one slider step by keyboard, timed from the key press to the "
           f"paint after the last DOM change, once the app is idle ({QUIET_MS} ms of DOM quiet, not counted); "
           f"{args.steps} steps per page after a first one.\n")
     print(out)

@@ -95,6 +95,9 @@ def test_an_eps_step_is_timed_and_taken_apart(digits):
     assert after["num"] == pytest.approx(before["num"] + 2 * before["step"])
     # the page's charts came back drawn, and each chart the server sent again is counted
     assert step.charts >= 1 and step.chart_deltas >= 1
+    # the live charts a step sent are named by their keys, which the benchmark scrolls to
+    assert step.chart_keys and all(k.startswith("dg_") for k in step.chart_keys), step.chart_keys
+    assert digits.page.locator(f".{bench.key_class(step.chart_keys[0])}").count() == 1
     assert 0 <= step.chart_ids_changed <= step.chart_deltas
     assert all(0 <= n <= step.charts for n in step.charts_new)
     assert sum(step.profile[g] for g in bench.PROFILE_GROUPS) == pytest.approx(step.seconds, rel=0.25)
