@@ -180,11 +180,27 @@ def decision_slice(model, x, direction, *, extent: float | None = None, res: int
     extent = v.number("extent", extent, lo=0.0, hi=1000.0, lo_open=True)
     a = np.linspace(-extent, extent, res)
     b = np.linspace(-extent, extent, res)
-    ga, gb = np.meshgrid(a, b)
-    offs = ga.ravel()[:, None] * u[None, :] + gb.ravel()[:, None] * vv[None, :]
-    p = _plane_proba(model, (x[None, :] + offs).astype(np.float32))
-    linf = np.abs(offs).max(1).reshape(res, res)
-    return DecisionSlice(a=a, b=b, proba=p.reshape(res, res, -1), u=u, v=vv, origin=x, linf=linf)
+    # |a u + b v| in L-inf, one feature at a time (no (res², D) array of the points)
+    linf = np.zeros((res, res))
+    for k in range(x.size):
+        np.maximum(linf, np.abs(a[None, :] * u[k] + b[:, None] * vv[k]), out=linf)
+    return DecisionSlice(a=a, b=b, proba=_grid_proba(model, x, u, vv, a, b).reshape(res, res, -1), u=u, v=vv,
+                         origin=x, linf=linf)
+
+
+def _grid_proba(model, x, u, vv, a, b) -> np.ndarray:
+    """Class probabilities at ``x + a[j] u + b[i] v``, row ``i`` and column ``j`` of the grid,
+    flattened row by row. For a trained MLP the first layer is linear in the plane: its
+    pre-activation at every grid point is the sum of three vectors (at ``x``, along ``u``,
+    along ``v``), so the points themselves are never built; a Seed Lab ε move draws one."""
+    if not isinstance(model, MLPModel):
+        ga, gb = np.meshgrid(a, b)
+        offs = ga.ravel()[:, None] * u[None, :] + gb.ravel()[:, None] * vv[None, :]
+        return _plane_proba(model, (x[None, :] + offs).astype(np.float32))
+    net = NumpyMLP(model.spec, weights=list(model.weights))
+    w, bias = net.params[0].astype(np.float64), net.params[1].astype(np.float64)
+    z = (x @ w + bias)[None, None, :] + a[None, :, None] * (u @ w) + b[:, None, None] * (vv @ w)
+    return probs_from_logits(net.logits_after_first(z.reshape(-1, z.shape[-1]).astype(np.float32)))
 
 
 @dataclass(frozen=True)

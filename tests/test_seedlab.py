@@ -359,3 +359,22 @@ def test_both_languages_have_the_same_keys_and_placeholders(prefix):
 
     for k, text in en.items():
         assert fields(text) == fields(zh[k]), k
+
+
+@pytest.mark.parametrize("act,outputs", [("relu", 1), ("tanh", 3), ("sigmoid", 1)])
+def test_every_cell_of_a_slice_is_the_network_at_that_point(act, outputs):
+    """The slice's cells are computed from the plane's three vectors through the first layer,
+    never from the points: each must still be what the network says at its point."""
+    from advlab import models
+
+    rng = np.random.default_rng(3)
+    spec = models.MLPSpec(12, (16, 8), act, outputs)
+    net = models.MLPModel(spec, models.NumpyMLP(spec, rng).weights())
+    x = rng.normal(size=12)
+    d = rng.normal(size=12)
+    sl = projections.decision_slice(net, x, d, res=15, extent=2.5, seed=4)
+    ga, gb = np.meshgrid(sl.a, sl.b)
+    offs = ga.ravel()[:, None] * sl.u + gb.ravel()[:, None] * sl.v
+    want = proba(net, (x + offs).astype(np.float32)).reshape(15, 15, -1)
+    np.testing.assert_allclose(sl.proba, want, atol=2e-5)
+    np.testing.assert_allclose(sl.linf, np.abs(offs).max(1).reshape(15, 15), rtol=1e-12)
