@@ -134,7 +134,12 @@ def test_every_attack_in_the_menu_draws_the_lab(attack):
     black-box attacks included), the lab draws its four charts, no error box."""
     at = AppTest.from_file(PAGE, default_timeout=180)
     at.query_params["attack"] = attack
+    if attack in ("square", "hopskipjump"):  # the query-based ones: a small budget draws the same charts
+        at.query_params[f"{attack}_queries"] = "100"
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    if attack in ("square", "hopskipjump"):
+        budget = [w.value for w in [*at.slider, *at.number_input, *at.select_slider] if w.key.endswith("_queries")]
+        assert budget == [100], budget
     assert not at.error, [e.value for e in at.error]
     assert len(_figures(at)) == 4

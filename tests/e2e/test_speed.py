@@ -5,6 +5,8 @@ arithmetic. Speed budgets are not asserted here: ``make bench-browser`` reports 
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 
 from advlab.ui import livechart
@@ -177,22 +179,29 @@ CHARTS_JS = r"""() => Object.fromEntries(['plain', 'live'].map(k => {
 }))"""
 
 
-@pytest.fixture
-def side_by_side(tmp_path, page):
-    script = tmp_path / "side_by_side.py"
-    script.write_text(SIDE_BY_SIDE_APP, encoding="utf-8")
+@contextmanager
+def small_app(tmp_path, source: str):
+    """A Streamlit server of its own for the app ``source``, stopped after."""
+    script = tmp_path / "small_app.py"
+    script.write_text(source, encoding="utf-8")
     server = bench.Server(log_path=tmp_path / "server.log", script=script)
     server.start()
     try:
         server.wait_healthy()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def side_by_side(tmp_path, page):
+    with small_app(tmp_path, SIDE_BY_SIDE_APP) as server:
         page.add_init_script(bench.init_js())
         page.goto(server.base)
         page.wait_for_selector(".st-key-plain .main-svg")
         page.wait_for_selector(".st-key-live .main-svg")
         bench.wait_idle(page, timeout_s=30, need_charts=True)
         yield page
-    finally:
-        server.stop()
 
 
 def test_the_live_chart_draws_a_figure_as_st_plotly_chart_does(side_by_side):
@@ -259,12 +268,7 @@ def test_plotly_is_loaded_while_the_server_still_computes_the_first_chart(tmp_pa
     """A first visit's browser loads Plotly (seconds of script) while the page's run goes on,
     not after its first chart arrived; the preloader takes no room on the page."""
     flag = tmp_path / "go"
-    script = tmp_path / "preload.py"
-    script.write_text(f"FLAG = {str(flag)!r}\n" + PRELOAD_APP, encoding="utf-8")
-    server = bench.Server(log_path=tmp_path / "server.log", script=script)
-    server.start()
-    try:
-        server.wait_healthy()
+    with small_app(tmp_path, f"FLAG = {str(flag)!r}\n" + PRELOAD_APP) as server:
         page = new_page()
         page.goto(server.base)
         page.get_by_text("computing the chart").wait_for(timeout=60_000)
@@ -276,8 +280,6 @@ def test_plotly_is_loaded_while_the_server_still_computes_the_first_chart(tmp_pa
         assert box == [0, 0, "none"], box
         flag.write_text("go", encoding="utf-8")
         page.wait_for_selector(".st-key-late .main-svg", timeout=60_000)
-    finally:
-        server.stop()
 
 
 OFF_SCREEN_APP = '''
@@ -300,12 +302,7 @@ DATA_JS = """(k) => { const gd = document.querySelector(`.st-key-${k} .js-plotly
 def test_a_move_redraws_the_charts_in_view_and_the_others_as_they_come_into_view(tmp_path, new_page):
     """A slider move redraws what the learner sees at once; a chart further down the page is
     redrawn (with the latest figure) when it is scrolled to, so it never shows an old one."""
-    script = tmp_path / "off_screen.py"
-    script.write_text(OFF_SCREEN_APP, encoding="utf-8")
-    server = bench.Server(log_path=tmp_path / "server.log", script=script)
-    server.start()
-    try:
-        server.wait_healthy()
+    with small_app(tmp_path, OFF_SCREEN_APP) as server:
         page = new_page()
         page.set_viewport_size({"width": 1200, "height": 800})
         page.goto(server.base)
@@ -322,5 +319,3 @@ def test_a_move_redraws_the_charts_in_view_and_the_others_as_they_come_into_view
         page.locator(".st-key-below").scroll_into_view_if_needed()
         page.wait_for_function(f"() => ({DATA_JS})('below')[2] === 9")
         assert page.evaluate(DATA_JS, "below") == [3, 6, 9]
-    finally:
-        server.stop()
