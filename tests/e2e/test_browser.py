@@ -119,9 +119,17 @@ def metric_values(page) -> dict[str, str]:
     return out
 
 
-def metric(page, label: str) -> str:
-    vals = metric_values(page)
-    hits = [v for k, v in vals.items() if label in k]
+def metric(page, label: str, timeout_s: float = 30) -> str:
+    """The value of the metric labelled ``label``. The page can look idle a moment before a
+    fragment's elements are on it (seen once: charts drawn, no metric yet, all there in the
+    screenshot taken right after), so the metric gets ``timeout_s`` to appear."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        vals = metric_values(page)
+        hits = [v for k, v in vals.items() if label in k]
+        if hits or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(200)
     assert hits, f"no metric labelled {label!r}; metrics: {vals}"
     return hits[0]
 
