@@ -25,8 +25,9 @@ from .attacks import loss_gradient, proba
 from .models import MLPModel, NumpyMLP
 from .numerics import probs_from_logits
 
-__all__ = ["DecisionSlice", "Grid", "PCAProjection", "attack_slice", "boundary_grid", "decision_slice", "grid_points",
-           "pca_projection", "plot_limits", "project_pca", "slice_direction", "weights_grid"]
+__all__ = ["DecisionSlice", "Grid", "PCAProjection", "SlicePlan", "attack_slice", "boundary_grid", "decision_slice",
+           "grid_points", "pca_projection", "plot_limits", "project_pca", "slice_direction", "slice_plan",
+           "weights_grid"]
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,51 @@ def attack_slice(model, x, x_adv, y, *, seed: int = 0) -> tuple[DecisionSlice, b
     return decision_slice(model, x, direction, seed=seed), from_gradient
 
 
+EXTENT_STEPS = 3  # a slice's half-width is rounded up to a power of 2 ** (1 / EXTENT_STEPS)
+
+
+@dataclass(frozen=True)
+class SlicePlan:
+    """Where :func:`attack_slice` would look, worked out without computing the slice:
+    the unit ``direction`` (rounded to 6 decimals), the half-width ``extent`` (rounded
+    up to a step of a ladder) and whether the direction is the loss gradient's.
+    ``key`` names the slice: the attack's moves that share a direction (FGSM's at
+    every epsilon) and a ladder step share one slice, so an epsilon move does not
+    recompute the 6,561-point picture the move before it drew."""
+
+    direction: np.ndarray
+    extent: float
+    from_gradient: bool
+
+    @property
+    def key(self) -> tuple:
+        return self.direction.tobytes(), self.extent, self.from_gradient
+
+    def slice(self, model, x, *, seed: int = 0, res: int = 81) -> DecisionSlice:
+        return decision_slice(model, x, self.direction, extent=self.extent, res=res, seed=seed)
+
+
+def slice_plan(model, x, x_adv, y) -> SlicePlan:
+    """The :class:`SlicePlan` of the slice through ``x`` along the attack's step to ``x_adv``:
+    the extent covers the adversarial point and the first class change along the
+    direction, as :func:`decision_slice` fits it, rounded up to the ladder."""
+    direction, from_gradient = slice_direction(model, x, x_adv, y)
+    x = v.features("x", np.atleast_2d(x))[0].astype(np.float64)
+    dn = float(np.linalg.norm(direction))
+    u = np.round(direction / dn, 6)
+    u /= np.linalg.norm(u)
+    extent = _fit_extent(model, x, u, dn)
+    extent = float(2.0 ** (np.ceil(np.log2(extent) * EXTENT_STEPS - 1e-9) / EXTENT_STEPS))
+    return SlicePlan(direction=u, extent=extent, from_gradient=from_gradient)
+
+
+def _fit_extent(model, x, u, dn: float) -> float:
+    """Half-width of a slice along unit ``u`` whose adversarial point lies ``dn`` from ``x``."""
+    flip = _first_flip(model, x, u, reach=max(8.0, 2 * dn))
+    extent = max(1.6 * dn, 1.35 * flip if flip is not None else 0.0, 0.5)
+    return float(min(extent, max(8.0, 1.6 * dn)))
+
+
 @dataclass(frozen=True)
 class DecisionSlice:
     """The model on the plane ``origin + a * u + b * v``.
@@ -174,9 +220,7 @@ def decision_slice(model, x, direction, *, extent: float | None = None, res: int
     r -= (r @ u) * u
     vv = r / np.linalg.norm(r)
     if extent is None:
-        flip = _first_flip(model, x, u, reach=max(8.0, 2 * dn))
-        extent = max(1.6 * dn, 1.35 * flip if flip is not None else 0.0, 0.5)
-        extent = float(min(extent, max(8.0, 1.6 * dn)))
+        extent = _fit_extent(model, x, u, dn)
     extent = v.number("extent", extent, lo=0.0, hi=1000.0, lo_open=True)
     a = np.linspace(-extent, extent, res)
     b = np.linspace(-extent, extent, res)
@@ -235,11 +279,18 @@ def pca_projection(x_train, x, x_adv, *, n_components: int = 2) -> PCAProjection
     return project_pca(pca, x, x_adv)
 
 
+def _first_two(pca, x: np.ndarray) -> np.ndarray:
+    """``pca.transform(x)[:, :2]``; without whitening in NumPy (scikit-learn's checks of its
+    input cost more than the product, on every epsilon move of the Seed Lab)."""
+    if getattr(pca, "whiten", False):
+        return pca.transform(x)[:, :2]
+    return (x - pca.mean_) @ pca.components_[:2].T
+
+
 def project_pca(pca, x: np.ndarray, x_adv: np.ndarray) -> PCAProjection:
     """Clean and adversarial points (checked by the caller) on the first two axes of a fitted
     scikit-learn ``pca``, with the share of each move that lies in that plane."""
-    c = pca.transform(x.astype(np.float64))[:, :2]
-    a = pca.transform(x_adv.astype(np.float64))[:, :2]
+    c, a = _first_two(pca, x.astype(np.float64)), _first_two(pca, x_adv.astype(np.float64))
     delta = (x_adv - x).astype(np.float64)
     full = np.linalg.norm(delta, axis=1)
     shown = np.linalg.norm(delta @ pca.components_[:2].T, axis=1)

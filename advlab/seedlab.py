@@ -47,6 +47,7 @@ from .projections import (
     pca_projection,
     project_pca,
     slice_direction,
+    slice_plan,
 )
 
 __all__ = [
@@ -80,6 +81,7 @@ __all__ = [
     "run_blog",
     "run_snippet",
     "slice_direction",
+    "slice_plan",
 ]
 
 # The blog's setting: Dense 64 relu, Dense 32 relu, one output; Adam (Keras'

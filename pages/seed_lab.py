@@ -218,8 +218,11 @@ def point_section(ds, m: lessons.Stored, res, cfg: AttackConfig, seed: int) -> i
         st.caption(note + (" " + tr("sl_bars_fgsm") if (cfg.attack, cfg.norm) == ("fgsm", "linf") else ""))
     with slice_box:
         st.markdown("**" + tr("sl_slice_title") + "**")
-        sl, from_grad = lessons.result(("sl-slice", m.key, cfg, i, seed), partial(
-            seedlab.attack_slice, m.model, res.x[i], res.x_adv[i], res.y[i], seed=seed))
+        # the slice depends on the attack's direction and a rounded extent, not on ε itself: FGSM's moves
+        # along one direction share a slice until the adversarial point needs a wider one
+        plan = seedlab.slice_plan(m.model, res.x[i], res.x_adv[i], res.y[i])
+        sl = lessons.result(("sl-slice", m.key, i, seed, plan.key), partial(plan.slice, m.model, res.x[i], seed=seed))
+        from_grad = plan.from_gradient
         ui.chart(figs.slice_map(sl, res.x_adv[i], y_true=int(res.y[i]), eps=eps_draw, norm=cfg.norm,
                                 from_gradient=from_grad, class_names=names, lang=ui.lang(), presenter=ui.presenter()),
                  key="sl_slice", filename="advlab-seedlab-decision-slice")

@@ -183,6 +183,34 @@ def test_slice_falls_back_to_the_gradient_when_the_attack_did_not_move(blog_case
     np.testing.assert_allclose(d, g / np.linalg.norm(g), atol=1e-6)
 
 
+def test_fgsm_moves_share_one_slice_until_the_adversarial_point_needs_a_wider_one(blog_case):
+    """An ε move of the Seed Lab reuses the slice the move before it drew when the attack's direction
+    is the same (FGSM's is at every ε) and the rounded extent still fits the adversarial point."""
+    i = 3
+    plans = {}
+    for eps in (0.15, 0.16, 0.17, 0.60):
+        r = run_attack("fgsm", blog_case.model, blog_case.x[i:i + 1], blog_case.y[i:i + 1], eps=eps)
+        plans[eps] = p = projections.slice_plan(blog_case.model, r.x[0], r.x_adv[0], r.y[0])
+        step = np.linalg.norm(r.x_adv[0] - r.x[0])
+        # the rounded extent is on the ladder, covers the adversarial point, and is at most one step wider
+        # than the extent decision_slice fits by itself
+        rung = np.log2(p.extent) * projections.EXTENT_STEPS
+        assert rung == pytest.approx(round(rung), abs=1e-6)
+        fitted = projections.decision_slice(blog_case.model, r.x[0], r.x_adv[0] - r.x[0], res=11)
+        assert fitted.a[-1] <= p.extent < fitted.a[-1] * 2 ** (1 / projections.EXTENT_STEPS) + 1e-9
+        assert p.extent > step
+        # the plan's slice is the slice along its direction
+        sl = p.slice(blog_case.model, r.x[0], res=21, seed=2)
+        ref = projections.decision_slice(blog_case.model, r.x[0], p.direction, extent=p.extent, res=21, seed=2)
+        np.testing.assert_array_equal(sl.proba, ref.proba)
+        assert sl.coords(r.x_adv[0])[0] == pytest.approx([step, 0.0], abs=1e-4)
+    assert plans[0.15].key == plans[0.16].key == plans[0.17].key  # three moves, one slice
+    assert plans[0.60].key != plans[0.15].key and plans[0.60].extent > plans[0.15].extent
+    # a different direction (another attack) is another slice
+    r = run_attack("pgd", blog_case.model, blog_case.x[i:i + 1], blog_case.y[i:i + 1], eps=0.16, norm="l2")
+    assert projections.slice_plan(blog_case.model, r.x[0], r.x_adv[0], r.y[0]).key != plans[0.16].key
+
+
 def test_slice_rejects_bad_arguments(blog_case):
     x = blog_case.x[0]
     with pytest.raises(ValueError, match=naming("direction")):
