@@ -19,6 +19,7 @@ view-only fields of its own (the chosen point, a toggle).
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -303,8 +304,13 @@ class DefenseViewConfig(Config):
 
     def curve_max(self, teps: float) -> float:
         """The charts reach the largest ε chosen, so the marked training and
-        evaluation ε are always on them."""
-        return max(float(self.emax), float(teps), float(self.eval_eps))
+        evaluation ε are always on them. Past ``emax`` they reach the next tenth:
+        the curves are computed anew for every reach, so moving the evaluation ε
+        beyond ``emax`` step by step extends them once every ten steps."""
+        hi = max(float(teps), float(self.eval_eps))
+        if hi <= float(self.emax):
+            return float(self.emax)
+        return max(float(self.emax), math.ceil(round(hi * 10, 9)) / 10)
 
 
 @dataclass(frozen=True)

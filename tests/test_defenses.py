@@ -232,3 +232,15 @@ def test_the_defense_figures_drawn_on_every_eps_move_are_what_plotly_checks(lang
         assert json.loads(fig.to_json()) == json.loads(checked.to_json())
     arrows = [tr for tr in figs[0].data if tr.name == dfig.t("fig_adv_fooled", lang)]
     assert len(arrows[0].x) == int(np.sum(pred != y))  # an arrow only where the attack wins
+
+
+def test_the_curves_reach_the_largest_eps_chosen_past_emax_rounded_up_to_a_tenth():
+    from advlab.config import DefenseViewConfig
+
+    v = DefenseViewConfig(eval_eps=0.4, emax=0.6)
+    assert v.curve_max(0.3) == 0.6
+    assert v.curve_max(0.65) == pytest.approx(0.7)
+    assert DefenseViewConfig(eval_eps=0.61, emax=0.6).curve_max(0.3) == pytest.approx(0.7)
+    assert DefenseViewConfig(eval_eps=0.7, emax=0.6).curve_max(0.3) == pytest.approx(0.7)
+    assert DefenseViewConfig(eval_eps=0.95, emax=0.35).curve_max(0.2) == pytest.approx(1.0)
+    assert DefenseViewConfig(eval_eps=0.3, emax=0.35).curve_max(0.2) == 0.35

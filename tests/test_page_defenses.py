@@ -56,6 +56,24 @@ def test_evaluation_eps_changes_the_numbers(default):
     assert metric(at, "standard: under PGD ε=0.2") > before
 
 
+def test_evaluation_eps_past_the_curves_end_extends_them_a_tenth_at_a_time():
+    """Moving the evaluation ε past the curves' end (``emax``) step by step extends the curves once
+    per tenth, so the moves in between reuse them instead of recomputing three PGD curves each."""
+    def curves(at):
+        fig = livechart.figures(at)[2]  # the two maps, then the accuracy curves
+        return [(list(t["x"]) if isinstance(t["x"], list) else t["x"], t["y"]) for t in fig["data"]]
+
+    at = run(eval_eps=0.62, emax=0.6)
+    assert not at.exception and not at.error
+    first = curves(at)
+    at.slider(key="df.eval_eps").set_value(0.67).run()
+    assert not at.exception
+    assert metric(at, "standard: under PGD ε=0.67") <= 1.0
+    assert curves(at) == first  # the same curves, reaching 0.7
+    at.slider(key="df.eval_eps").set_value(0.71).run()
+    assert curves(at) != first
+
+
 def test_temperature_one_makes_fgsm_work_again():
     at = run()
     masked = metric(at, "FGSM reports")
