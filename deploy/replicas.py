@@ -102,7 +102,13 @@ def render_nginx_conf(replica_ports: list[int], *, listen: str, prefix: Path,
         raise ValueError("at least one replica is needed")
     addrs = [f"{replica_host}:{p}" for p in replica_ports]
     names = [replica_name(i) for i in range(len(addrs))]
-    server = "        server {} max_fails=1 fail_timeout=10s;"
+    # No failure accounting (max_fails=0): a refused connection still passes the request on to the
+    # next replica (proxy_next_upstream), but the replica is not set aside. nginx clears a replica's
+    # failure only when a request it then sends there ends, and a session's websocket lasts as long
+    # as the session: with max_fails=1, a replica refused once (while it was still starting) got one
+    # new session per fail_timeout for the rest of the class (32 of a class's 33 sessions went to
+    # the other replica). On one machine a stopped replica refuses at once, so trying it costs nothing.
+    server = "        server {} max_fails=0;"
     groups = []
     for i, (name, addr) in enumerate(zip(names, addrs, strict=True)):
         lines = [f"    upstream advlab_{name} {{", server.format(addr)]

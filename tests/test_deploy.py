@@ -222,6 +222,97 @@ def test_nginx_config_pins_by_cookie_and_passes_websockets(tmp_path):
         assert path.startswith(str(tmp_path)), path
 
 
+class HeldStreams:
+    """A stand-in replica: it answers ``/_stcore/stream`` with a status and headers and then holds the
+    connection open until closed, as a session's websocket holds its replica; it counts the sessions."""
+
+    def __init__(self, port: int):
+        import http.server
+
+        self.sessions, self.release, self.lock = 0, threading.Event(), threading.Lock()
+        held = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                stream = self.path.startswith(STREAM)
+                if stream:  # counted before the answer, so a client that has its answer finds it counted
+                    with held.lock:
+                        held.sessions += 1
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.end_headers()
+                self.wfile.flush()
+                if stream:
+                    held.release.wait(30)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _open_stream(port: int) -> socket.socket:
+    """A session's websocket as nginx sees it: a request to the stream that stays open; returns once
+    the replica's headers have come back."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    s.sendall(f"GET {STREAM} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+    got = b""
+    while b"\r\n\r\n" not in got:
+        chunk = s.recv(4096)
+        assert chunk, "nginx closed the stream"
+        got += chunk
+    assert got.startswith(b"HTTP/1.1 200"), got[:200]
+    return s
+
+
+def test_a_replica_refused_once_still_gets_its_share_of_new_sessions(tmp_path):
+    """A replica that refused a connection once (it was still starting) takes new sessions again as
+    soon as it answers, although every session holds its replica for as long as it lasts."""
+    nginx = rep.find_nginx()
+    if nginx is None:
+        _missing("nginx", "install Debian's nginx (apt-get install nginx), e.g. via `make nginx` as root")
+    a_port, b_port, port = rep.free_port(), rep.free_port(), rep.free_port()
+    (tmp_path / "tmp").mkdir()
+    if os.geteuid() == 0:
+        tmp_path.chmod(0o711)
+        (tmp_path / "tmp").chmod(0o711)
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(rep.render_nginx_conf([a_port, b_port], listen=f"127.0.0.1:{port}", prefix=tmp_path))
+    a = HeldStreams(a_port)
+    proc = subprocess.Popen([nginx, "-p", str(tmp_path), "-e", str(tmp_path / "error.log"), "-c", str(conf),
+                             "-g", f"daemon off; pid {tmp_path / 'nginx.pid'};"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    b, streams = None, []
+    try:
+        deadline = time.monotonic() + 20
+        while _status(f"http://127.0.0.1:{port}{HEALTH}", timeout=2) != 200:
+            assert time.monotonic() < deadline and proc.poll() is None, "nginx did not start"
+            time.sleep(0.1)
+        # the second replica is not up yet: first visits go to the first one, one of them after a refusal
+        streams += [_open_stream(port) for _ in range(3)]
+        assert a.sessions == 3
+        assert "refused" in (tmp_path / "error.log").read_text()
+        b = HeldStreams(b_port)
+        # now a class arrives, everyone at once, while the first sessions are still open
+        streams += [_open_stream(port) for _ in range(8)]
+        assert b.sessions == 4 and a.sessions == 7, (a.sessions, b.sessions)
+    finally:
+        for s in streams:
+            s.close()
+        proc.terminate()
+        proc.wait(10)
+        a.close()
+        if b is not None:
+            b.close()
+
+
 # ------------------------------------------------- make run's launcher ---
 
 NGINX = "/usr/sbin/nginx"
