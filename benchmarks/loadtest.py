@@ -113,6 +113,16 @@ SOAK_SEEDS = (5000, 10000)  # the soak trains with seeds from this range (the se
 # Targets a class should get (``--ramp`` reports the largest class meeting them)
 TARGET_EPS_P95_S = 1.0
 TARGET_LOAD_P95_S = 5.0
+# Each scenario's own (ε move p95, first load p95) in seconds, None where it has none: students
+# with a model each to train wait longer than on a shared link; spread over every page, only the
+# first loads count (and no errors or timeouts)
+SCENARIO_TARGETS = {"same-link": (TARGET_EPS_P95_S, TARGET_LOAD_P95_S), "seeds": (1.5, 10.0),
+                    "pages": (None, 15.0), "soak": (TARGET_EPS_P95_S, None)}
+
+
+def targets(scenario: str) -> tuple[float | None, float | None]:
+    """``(ε move p95, first load p95)`` a ``scenario`` should meet (seconds, None: no target)."""
+    return SCENARIO_TARGETS.get(scenario, (TARGET_EPS_P95_S, TARGET_LOAD_P95_S))
 
 WARM_RETRAINS, TARGET_SOAK_GROWTH_MB = 20, 50
 FIRST_LOAD, EPS_MOVE, RERUN, NEW_SEED, CONNECT = "first load", "ε move", "rerun", "new seed", "connect"
@@ -447,12 +457,14 @@ class Report:
         return sum(len(v) for k, v in self.latencies.items() if k != CONNECT)
 
     def meets_targets(self) -> bool:
-        """ε move p95 ≤ 1 s, first load p95 ≤ 5 s, no errors, no timeouts, everyone finished."""
+        """No errors, no timeouts, everyone finished, and the scenario's :func:`targets` (on a shared
+        link: ε move p95 ≤ 1 s, first load p95 ≤ 5 s)."""
         ok = not self.errors and not self.timeouts and self.finished == self.students
-        if self.latencies.get(EPS_MOVE):
-            ok = ok and self.p95(EPS_MOVE) <= TARGET_EPS_P95_S
-        if self.latencies.get(FIRST_LOAD):
-            ok = ok and self.p95(FIRST_LOAD) <= TARGET_LOAD_P95_S
+        eps_s, load_s = targets(self.scenario)
+        if self.latencies.get(EPS_MOVE) and eps_s is not None:
+            ok = ok and self.p95(EPS_MOVE) <= eps_s
+        if self.latencies.get(FIRST_LOAD) and load_s is not None:
+            ok = ok and self.p95(FIRST_LOAD) <= load_s
         return ok
 
     def rows(self) -> list[list[str]]:
@@ -482,7 +494,8 @@ class Report:
 ACTION_HEADER = ["scenario", "students", "action", "count", "p50 s", "p95 s", "max s", "errors", "timeouts"]
 SUMMARY_HEADER = ["scenario", "students", "finished", "requests", "errors", "timeouts", "wall s",
                   "server CPU s / request", "server RSS MB start → peak → end", "MB received", "client CPU s",
-                  f"targets (ε p95 ≤ {TARGET_EPS_P95_S:g} s, load p95 ≤ {TARGET_LOAD_P95_S:g} s, no errors)"]
+                  ("targets (p95 of ε move / first load: same link 1 / 5 s, seeds 1.5 / 10 s, pages load 15 s; "
+                   "no errors)")]
 
 
 def _row_rank(key: str) -> tuple:

@@ -148,6 +148,22 @@ def test_targets_and_percentiles():
     assert not Report(students=1, finished=1, timeouts=1).meets_targets()
 
 
+def test_each_scenario_is_held_to_its_own_targets():
+    """A class on one link must load in 5 s; students who each train a model of their own get 10 s and
+    1.5 s per ε move; spread over every page, only the first loads (15 s) and errors count."""
+    def rep(scenario, load, eps):
+        return Report(scenario=scenario, students=2, finished=2,
+                      latencies={FIRST_LOAD: [load] * 20, EPS_MOVE: [eps] * 20})
+
+    assert rep("same-link", 4.0, 0.9).meets_targets() and not rep("same-link", 8.0, 0.9).meets_targets()
+    assert rep("seeds", 8.0, 1.4).meets_targets()
+    assert not rep("seeds", 11.0, 0.5).meets_targets() and not rep("seeds", 8.0, 1.6).meets_targets()
+    assert rep("pages", 14.0, 3.0).meets_targets() and not rep("pages", 16.0, 0.2).meets_targets()
+    assert not Report(scenario="pages", students=2, finished=2, errors=["x"], latencies={FIRST_LOAD: [1.0]}
+                      ).meets_targets()
+    assert "seeds 1.5 / 10 s" in rep("seeds", 8.0, 1.4).table()
+
+
 def test_the_client_runs_inside_another_frameworks_event_loop():
     """Browser tests (Playwright's sync API) leave an event loop running in the
     test thread; the load test's entry points still work there."""
