@@ -27,7 +27,7 @@ from .attacks import ATTACKS, NORMS, AttackResult, check_params, norms, predict,
 from .attacks.gradient import SWEPT, sweep_eps
 
 __all__ = ["CURVE_ATTACKS", "Cell", "CurveSet", "EpsSweep", "accuracy", "accuracy_curve", "accuracy_within",
-           "attack_cell", "check_eps_values", "eps_block", "eps_grid", "eps_steps", "eps_sweep", "flip_fraction",
+           "attack_cell", "check_eps_values", "eps_block", "eps_blocks", "eps_grid", "eps_steps", "eps_sweep", "flip_fraction",
            "fooled_indices", "hits", "minimal_distances",
            "minimal_perturbations", "moved_sizes", "robustness_curves"]
 
@@ -177,6 +177,15 @@ def eps_block(grid: Sequence[float], eps: float, *, n_points: int, n_features: i
     size = max(1, SWEEP_POINTS // (n_points * max(1, n_features // 8)))
     start = j // size * size
     return grid[start:start + size]
+
+
+def eps_blocks(grid: Sequence[float], eps: float, *, n_points: int, n_features: int = 2) -> list[tuple[float, ...]]:
+    """Every :func:`eps_block` of ``grid``: the one holding ``eps`` first, then the others
+    by their distance from it (the order to compute them in ahead of the slider)."""
+    first = eps_block(grid, eps, n_points=n_points, n_features=n_features)
+    blocks = dict.fromkeys(eps_block(grid, g, n_points=n_points, n_features=n_features) for g in grid)
+    blocks.pop(first, None)
+    return [first, *sorted(blocks, key=lambda b: min(abs(e - float(eps)) for e in b))]
 
 
 @dataclass(frozen=True)

@@ -32,12 +32,12 @@ from . import _validate as v
 from .attacks import ATTACKS, NORMS, AttackResult
 from .attacks.gradient import SWEPT
 from .config import AttackConfig
-from .evaluation import Cell, CurveSet, accuracy_within, eps_block, eps_steps, eps_sweep, flip_fraction
+from .evaluation import Cell, CurveSet, accuracy_within, eps_block, eps_blocks, eps_steps, eps_sweep, flip_fraction
 
 __all__ = ["BLACK_BOX", "MIN_METHODS", "PAGE_QUERIES", "BudgetNote", "Distances", "QueryCurves", "Shape",
            "black_box_configs", "budget_notes", "cell_configs", "curve_set", "distance_metrics", "distance_rows",
            "eps_limit", "find_shapes", "fit_eps", "hidden_layers", "lesson_defaults", "lesson_epochs", "lesson_lr",
-           "query_curves", "shape_text", "suggested_eps_max", "summarize_distances", "table_block", "table_cells", "table_items", "table_row",
+           "query_curves", "shape_text", "suggested_eps_max", "summarize_distances", "table_block", "table_blocks", "table_cells", "table_items", "table_row",
            "table_step", "within_cells"]
 
 _GRADIENT = ("fgsm", "bim", "pgd", "mim")
@@ -273,6 +273,16 @@ def table_block(eps: float, *, eps_max: float, n_points: int, n_features: int = 
     phase = 0.0 if phase >= step - 1e-6 else phase
     grid = eps_steps(phase, max(phase, float(eps_max)), step)
     return eps_block(grid, eps, n_points=n_points, n_features=n_features)
+
+
+def table_blocks(eps: float, *, eps_max: float, n_points: int, n_features: int = 2) -> list[tuple[float, ...]]:
+    """Every :func:`table_block` of the table slider's values: the one holding ``eps``
+    first, then the others by their distance from it (what to prefetch first)."""
+    step = table_step(eps_max)
+    phase = round(math.fmod(float(eps), step), 6)
+    phase = 0.0 if phase >= step - 1e-6 else phase
+    grid = eps_steps(phase, max(phase, float(eps_max)), step)
+    return eps_blocks(grid, eps, n_points=n_points, n_features=n_features)
 
 
 def table_items(model, key, x, y, cfgs: Sequence[AttackConfig], *, eps: float, eps_max: float, clip=None,

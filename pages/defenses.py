@@ -86,11 +86,14 @@ def method_label(adv: AdvTrainConfig) -> str:
 
 def at_eval_eps(ds, ev: float, seed: int, runs: list[tuple]) -> list[evaluation.EpsSweep]:
     """Each run (key, model, attack, judge) at every ε of the slider's block holding ``ev``, shared (a bar if new)."""
-    block = evaluation.eps_block(EVAL_GRID, ev, n_points=len(ds.x_test), n_features=ds.n_features)
-    return lessons.swept(defenses.eval_items(runs, ds.x_test, ds.y_test, block=block, clip=ds.clip, seed=seed,
-                                             steps=EVAL_STEPS, keep_x=ds.n_features == 2),
-                         text=lambda done, n, i: ui.tr("df_eval_sweep_now", i=done + 1, n=n, steps=EVAL_STEPS,
-                                                       lo=f"{block[0]:g}", hi=f"{block[-1]:g}"))
+    block, *rest = evaluation.eps_blocks(EVAL_GRID, ev, n_points=len(ds.x_test), n_features=ds.n_features)
+    items = partial(defenses.eval_items, runs, ds.x_test, ds.y_test, clip=ds.clip, seed=seed, steps=EVAL_STEPS,
+                    keep_x=ds.n_features == 2)
+    out = lessons.swept(items(block=block), text=lambda done, n, i: ui.tr(
+        "df_eval_sweep_now", i=done + 1, n=n, steps=EVAL_STEPS, lo=f"{block[0]:g}", hi=f"{block[-1]:g}"))
+    for other in rest:  # wide data: the rest of the slider's range, nearest first, while the server is idle
+        lessons.prefetch(items(block=other))
+    return out
 
 
 # --------------------------------------------------------------- sections ---

@@ -229,6 +229,10 @@ def table_section(ds, measure, points: tuple, attacks: tuple, cfg: CurveConfig, 
     items, others, text = robustness.table_items(*points, cfgs, eps=eps, eps_max=cfg.eps_max, clip=ds.clip,
                                                  seed=v["seed"], tr=ui.tr)  # the gradient attacks: read off sweeps
     cells = robustness.table_cells(cfgs, eps, lessons.swept(items, text=text), measure(others))
+    # the rest of the slider's range, nearest first, while the server is idle: a move there is then a look-up
+    for block in robustness.table_blocks(eps, eps_max=cfg.eps_max, n_points=len(points[2]), n_features=d)[1:]:
+        lessons.prefetch(robustness.table_items(*points, cfgs, eps=block[0], eps_max=cfg.eps_max, clip=ds.clip,
+                                                seed=v["seed"], tr=ui.tr)[0])
     rows = [{ui.tr("rb_col_attack"): ui.tr(f"attack_{c.attack}"),
              **{ui.tr(f"rb_col_{k}"): x for k, x in robustness.table_row(c).items()}} for c in cells]
     config = {ui.tr(f"rb_col_{k}"): st.column_config.NumberColumn(format=f, help=ui.tr(f"rb_col_{k}_help", d=d))

@@ -7,6 +7,12 @@ attacked, so the models are shared across the attack tests.
 
 from __future__ import annotations
 
+import os
+
+# Sweeps ahead of a slider run only where a test asks for them (they would take the suite's cores meanwhile);
+# servers the tests start inherit this too
+os.environ.setdefault("ADVLAB_PREFETCH", "0")
+
 from dataclasses import dataclass
 
 import numpy as np

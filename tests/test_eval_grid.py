@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 
-from advlab import data, defenses, models
+from advlab import data, defenses, evaluation, models
 from advlab.attacks import _engine as E
 from advlab.attacks import pgd, predict
 from advlab.evaluation import attack_cell, eps_block, eps_steps, eps_sweep
@@ -126,3 +126,13 @@ def test_new_budgets_and_grid_sizes_trace_no_new_graph(binary_case):
     eps_sweep(c.model, c.x, c.y, attack="bim", eps_values=eps_steps(0.0, 0.9, 0.03), seed=0)
     eps_sweep(c.model, c.x[:50], c.y[:50], attack="bim", eps_values=(0.37,), seed=0)
     assert {k: f.experimental_get_tracing_count() for k, f in fns.items()} == before
+
+
+def test_eps_blocks_cover_the_slider_once_nearest_first():
+    grid = evaluation.eps_steps(0.0, 1.0, 0.01)
+    blocks = evaluation.eps_blocks(grid, 0.42, n_points=450, n_features=64)  # the digits: a few values a block
+    assert 0.42 in blocks[0] and blocks[0] == evaluation.eps_block(grid, 0.42, n_points=450, n_features=64)
+    assert sorted(e for b in blocks for e in b) == sorted(grid)  # every value, once
+    dist = [min(abs(e - 0.42) for e in b) for b in blocks[1:]]
+    assert dist == sorted(dist) and len(blocks) > 10
+    assert evaluation.eps_blocks(grid, 0.42, n_points=120, n_features=2) == [tuple(grid)]  # 2-D: one block

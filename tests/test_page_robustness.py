@@ -97,6 +97,26 @@ def test_moving_the_table_epsilon_changes_the_numbers_not_the_model(page):
     assert _metric(at, "training time") == trained
 
 
+def test_the_rest_of_the_table_range_is_computed_while_the_server_is_idle(monkeypatch):
+    """After the table is drawn, the other blocks of its slider's range are swept in the background (the
+    server is idle here: no other session runs), so moving ε into them computes nothing."""
+    from advlab.ui import WORKSHOP, lessons
+
+    monkeypatch.setattr(lessons.PREFETCH, "enabled", True)
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.query_params["seed"] = "7"  # a model of its own, so no other test has swept its blocks
+    at.run()
+    assert not at.exception
+    before = at.dataframe[0].value.iloc[0, 1]
+    assert lessons.PREFETCH.wait_empty(120) and lessons.PREFETCH.failed == 0
+    assert lessons.PREFETCH.done >= 1
+    runs = WORKSHOP.runs
+    at.slider(key="rb.eps").set_value(0.9).run()  # the far end of the slider: another block
+    assert not at.exception
+    assert WORKSHOP.runs == runs, "moving into a prefetched block ran a job"
+    assert at.dataframe[0].value.iloc[0, 1] < before
+
+
 def test_switching_to_digits_fits_the_range_and_keeps_charts():
     at = AppTest.from_file(PAGE, default_timeout=120)
     at.run()

@@ -361,3 +361,32 @@ def _page_waiting_for_shared_work():
         return 42
 
     st.markdown(f"trained: {ui.shared(('slot-test', _time.time()), job, text=lambda j: 'training')}")
+
+
+def test_prefetch_waits_for_an_idle_server_runs_each_key_once_in_order_and_survives_a_failure():
+    idle = threading.Event()
+    ran = []
+
+    def gate():
+        assert idle.wait(10), "the server never went idle"
+
+    pre = service.Prefetcher(gate, max_queued=3)
+    pre.add("a", lambda: ran.append("a"))
+    pre.add("a", lambda: ran.append("a again"))  # queued already: once
+    pre.add("b", lambda: 1 / 0)
+    pre.add("c", lambda: ran.append("c"))
+    time.sleep(0.3)
+    assert ran == [] and pre.pending() == 3  # nothing while visitors run
+    idle.set()
+    assert pre.wait_empty(10)
+    assert ran == ["a", "c"] and pre.done == 2 and pre.failed == 1
+    # a long queue keeps the newest: a learner's latest page first
+    idle.clear()
+    for k in "defgh":
+        pre.add(k, lambda k=k: ran.append(k))
+    idle.set()
+    assert pre.wait_empty(10)
+    assert ran[2:] == ["f", "g", "h"], ran  # d and e dropped: an item is taken only once the server is idle
+    off = service.Prefetcher(gate, enabled=False)
+    off.add("x", lambda: ran.append("x"))
+    assert off.pending() == 0 and "x" not in ran

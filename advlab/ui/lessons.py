@@ -9,6 +9,8 @@ safe to call from many script threads at once.
 from __future__ import annotations
 
 import dataclasses
+import os
+import time
 from collections.abc import Callable, Hashable, Sequence
 from functools import partial
 from typing import TypeVar
@@ -18,8 +20,8 @@ import streamlit as st
 from .. import evaluation, models, seedlab
 from ..attacks import ATTACKS, fit_universal, proba, run_attack, train_advgan
 from ..config import AttackConfig, DataConfig, NetConfig
-from . import shared, tr, train_job, train_text
-from .service import Job, ModelStore, ValueStore
+from . import WORKSHOP, shared, tr, train_job, train_text
+from .service import Job, ModelStore, Prefetcher, ValueStore
 
 __all__ = ["RESULTS", "SAFE_LR", "VALUES", "Stored", "attacked", "cells", "dataset", "distances", "few_proba",
            "generator", "last_good", "model_key", "result", "swept", "trained", "universal"]
@@ -171,6 +173,57 @@ def last_good(slot: str, data_cfg: DataConfig, net_cfg: NetConfig, train: Callab
 RESULTS = ModelStore(max_items=4096, max_bytes=16 * 2**20)
 
 
+def _sweep_key(items) -> tuple:
+    """The pool's job key of a sweep: a visitor's sweep and a prefetched one of the same items share it."""
+    return "sweep", tuple(key for key, _ in items)
+
+
+def _sweep_job(items: list, missing: list[int]) -> Callable[[Job], dict]:
+    """The pool job computing the ``missing`` items of a sweep, each stored as it is done."""
+    def run(job: Job) -> dict:
+        out = {}
+        for done, i in enumerate(missing):
+            job.report(done / len(missing), done=done, total=len(missing), item=i)
+            key, compute = items[i]
+            out[key] = RESULTS.get(key)
+            if out[key] is None:
+                out[key] = compute()
+                RESULTS.put(key, out[key])
+        return out
+    return run
+
+
+def _server_idle(quiet_s: float = 0.5) -> None:
+    """Block until no visitor's script has run for ``quiet_s`` seconds and the pool has no job."""
+    from .warmup import wait_for_quiet
+
+    while True:
+        wait_for_quiet(quiet_s)
+        if not WORKSHOP.busy():
+            return
+        time.sleep(quiet_s)
+
+
+# ``ADVLAB_PREFETCH=0`` switches prefetching off (the test suite does, but for the tests of it)
+PREFETCH = Prefetcher(_server_idle, enabled=os.environ.get("ADVLAB_PREFETCH", "1") != "0")
+
+
+def prefetch(items: Sequence[tuple[Hashable, Callable[[], object]]]) -> None:
+    """Compute a sweep (the ``(key, compute)`` items :func:`swept` takes) in the background
+    once the server is idle, unless it is stored by then: the blocks of a slider's range a
+    learner has not reached yet, so that moving there is a look-up. A visitor asking for the
+    same sweep meanwhile joins the job (:data:`PREFETCH`)."""
+    items = list(items)
+    key = _sweep_key(items)
+
+    def run() -> None:
+        missing = [i for i, (k, _) in enumerate(items) if RESULTS.get(k) is None]
+        if missing:
+            WORKSHOP.run(key, _sweep_job(items, missing), store=False)
+
+    PREFETCH.add(key, run)
+
+
 def swept(items: Sequence[tuple[Hashable, Callable[[], object]]], *,
           text: Callable[[int, int, int | None], str]) -> list:
     """The result of each ``(key, compute)`` of a sweep (an accuracy-vs-ε
@@ -190,22 +243,11 @@ def swept(items: Sequence[tuple[Hashable, Callable[[], object]]], *,
     if not missing:
         return found
 
-    def run(job: Job) -> dict:
-        out = {}
-        for done, i in enumerate(missing):
-            job.report(done / len(missing), done=done, total=len(missing), item=i)
-            key, compute = items[i]
-            out[key] = RESULTS.get(key)
-            if out[key] is None:
-                out[key] = compute()
-                RESULTS.put(key, out[key])
-        return out
-
     def label(job: Job) -> str:
         info = job.info
         return text(info.get("done", 0), info.get("total", len(missing)), info.get("item"))
 
-    computed = shared(("sweep", tuple(key for key, _ in items)), run, text=label, store=False)
+    computed = shared(_sweep_key(items), _sweep_job(items, missing), text=label, store=False)
     for i in missing:
         key, compute = items[i]
         found[i] = computed.get(key)

@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import logging
 import math
 import os
 import pickle
 import sys
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -32,8 +34,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Self
 
-__all__ = ["Job", "ModelStore", "RunSlots", "ValueStore", "Workshop", "keep_keras_state", "nbytes", "waiting",
-           "workers"]
+__all__ = ["Job", "ModelStore", "Prefetcher", "RunSlots", "ValueStore", "Workshop", "keep_keras_state", "nbytes",
+           "waiting", "workers"]
+
+_log = logging.getLogger("advlab.service")
 
 
 def workers() -> int:
@@ -351,6 +355,11 @@ class Workshop:
         job.fraction = 1.0
         job.future.set_result(result)
 
+    def busy(self) -> bool:
+        """Whether a job runs or waits."""
+        with self._lock:
+            return bool(self._jobs)
+
     def ahead(self, job: Job) -> int:
         """How many jobs run or wait before ``job`` (0 once it runs)."""
         if job.started:
@@ -375,6 +384,81 @@ class Workshop:
     def run(self, key: Hashable, fn: Callable[[Job], Any], *, on_progress=None, store: bool = True):
         """``submit`` then ``wait``."""
         return self.wait(self.submit(key, fn, store=store), on_progress)
+
+
+class Prefetcher:
+    """Work nobody waits for yet, done while the server is idle.
+
+    ``add(key, fn)`` queues ``fn()`` (at most once per ``key`` while queued;
+    ``max_queued`` newest kept). One daemon thread runs the queue in order,
+    each item only after ``idle()`` has returned, which blocks until no
+    visitor's script runs and the pool has no job: a class moving its sliders
+    is never slowed by it, and a learner's reading time fills the rest of a
+    slider's range. ``fn`` should put its work on the shared pool under the
+    key a visitor's request would use, so that a visitor asking meanwhile
+    joins it instead of computing it again.
+    """
+
+    def __init__(self, idle: Callable[[], object], *, max_queued: int = 16, enabled: bool = True):
+        self.idle, self.max_queued, self.enabled = idle, max_queued, enabled
+        self._queue: OrderedDict[Hashable, Callable[[], object]] = OrderedDict()
+        self._cv = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self.done = 0  # items run (tests)
+        self.failed = 0
+
+    def add(self, key: Hashable, fn: Callable[[], object]) -> None:
+        if not self.enabled:
+            return
+        with self._cv:
+            if key in self._queue:
+                return
+            self._queue[key] = fn
+            while len(self._queue) > self.max_queued:
+                self._queue.popitem(last=False)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._loop, name="advlab-prefetch", daemon=True)
+                self._thread.start()
+            self._cv.notify_all()
+
+    def pending(self) -> int:
+        with self._cv:
+            return len(self._queue)
+
+    def wait_empty(self, timeout: float) -> bool:
+        """Block until the queue has been run (tests); False after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        with self._cv:
+            while self._queue or self._busy:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._cv.wait(min(left, 0.1))
+        return True
+
+    _busy = False
+
+    def _loop(self) -> None:
+        while True:
+            with self._cv:
+                while not self._queue:
+                    self._cv.wait()
+            self.idle()
+            with self._cv:
+                if not self._queue:
+                    continue
+                _, fn = self._queue.popitem(last=False)
+                self._busy = True
+            try:
+                fn()
+                self.done += 1
+            except Exception:  # noqa: BLE001 - a failed prefetch only means a visitor computes it later
+                self.failed += 1
+                _log.warning("prefetch failed", exc_info=True)
+            finally:
+                with self._cv:
+                    self._busy = False
+                    self._cv.notify_all()
 
 
 # ------------------------------------------------------------ keras state ---
