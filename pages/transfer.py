@@ -102,6 +102,11 @@ def train_all(ds, data: DataConfig, net: NetConfig, tcfg: TargetConfig, names: l
 # --------------------------------------------------------------- sections ---
 
 @controls.guarded_fragment
+def reach(eps: float, emax: float) -> float:
+    """How far the chart and its sweep reach for ε ``eps``: ``emax``, or past it the next quarter (at most 1)."""
+    return float(max(emax, min(1.0, np.ceil(eps * 4 - 1e-9) / 4)))
+
+
 def attack_section(ds, surrogate: lessons.Stored, targets: dict[str, lessons.Stored]) -> None:
     """Everything that depends on the attack: moving epsilon reruns only this."""
     st.subheader(ui.tr("tf_attack_title"))
@@ -111,16 +116,23 @@ def attack_section(ds, surrogate: lessons.Stored, targets: dict[str, lessons.Sto
     net, tcfg = NetConfig.from_values(v), TargetConfig.from_values(v)
     stop = v["stop"] and ATTACKS[cfg.attack].iterative
     # every slider ε up to the chart's end at once: a move is then a look-up, nothing is crafted again
-    top = max(v["emax"], min(1.0, np.ceil(cfg.eps * 4 - 1e-9) / 4))
+    top = reach(cfg.eps, v["emax"])
     common, shown = dict(clip=ds.clip, seed=net.seed, stop_early=stop), {"surrogate": surrogate, **targets}
     keys, slot = tuple(m.key for m in shown.values()), st.empty()
     slot.progress(0.0, text=ui.tr("tf_crafting", n=round(top / EPS_STEP) + 1))
     try:
-        view = ("tf-sweep", keys, top, dataclasses.replace(cfg, eps=None), stop, net.seed)
-        curve = lessons.result(view, partial(
-            transfer.slider_sweep, surrogate.model, {n: t.model for n, t in targets.items()}, ds.x_test, ds.y_test,
-            eps_max=top, step=EPS_STEP, keep_examples=ds.n_features == 2, attack=cfg.attack,
-            **{k: a for k, a in cfg.run_kwargs().items() if k != "eps"}, **common))
+        def sweep(end: float) -> tuple[tuple, partial]:
+            return ("tf-sweep", keys, end, dataclasses.replace(cfg, eps=None), stop, net.seed), partial(
+                transfer.slider_sweep, surrogate.model, {n: t.model for n, t in targets.items()}, ds.x_test,
+                ds.y_test, eps_max=end, step=EPS_STEP, keep_examples=ds.n_features == 2, attack=cfg.attack,
+                **{k: a for k, a in cfg.run_kwargs().items() if k != "eps"}, **common)
+
+        view, compute = sweep(top)
+        curve = lessons.result(view, compute)
+        # the chart's later reaches (past emax, a quarter at a time), while the server is idle
+        for end in sorted({reach(e, v["emax"]) for e in np.arange(0.0, 1.0 + EPS_STEP / 2, EPS_STEP)} - {top}):
+            if end > top:
+                lessons.prefetch_result(*sweep(end))
         if (at := curve.index(cfg.eps)) is None:  # an ε off the slider's steps (from a link): crafted on its own
             x_adv = lessons.result(("tf-craft", surrogate.key, cfg, stop, net.seed), partial(transfer.craft,
                                    surrogate.model, ds.x_test, ds.y_test, attack=cfg.attack, **cfg.run_kwargs(), **common))

@@ -90,3 +90,25 @@ def test_moving_eps_back_shows_the_same_numbers_without_attacking_again(monkeypa
         numbers = (metric(at, "white-box success"), metric(at, "mean transfer"), at.dataframe[0].value.to_dict())
         assert seen.setdefault(eps, numbers) == numbers
     assert seen[0.1][0] < seen[0.4][0]  # and ε still matters
+
+
+def test_the_reaches_past_emax_are_crafted_while_the_server_is_idle(monkeypatch):
+    """Past ``emax`` the chart reaches a quarter further at a time; those sweeps are made in the
+    background once the server is idle, so moving ε there attacks nothing."""
+    from advlab import transfer
+    from advlab.ui import lessons
+
+    calls = []
+    real = transfer.iterate
+    monkeypatch.setattr(transfer, "iterate", lambda *a, **k: calls.append(1) or real(*a, **k))
+    monkeypatch.setattr(lessons.PREFETCH, "enabled", True)
+    at = run()
+    assert not at.exception, at.exception
+    low = metric(at, "white-box success")
+    assert lessons.PREFETCH.wait_empty(180) and lessons.PREFETCH.failed == 0
+    made = len(calls)
+    for eps in (0.7, 0.95):  # the 0.75 and 1.0 reaches
+        at.slider(key="tf.eps").set_value(eps).run()
+        assert not at.exception, at.exception
+        assert len(calls) == made, f"moving ε to {eps} attacked again"
+    assert metric(at, "white-box success") > low

@@ -193,7 +193,7 @@ def _sweep_job(items: list, missing: list[int]) -> Callable[[Job], dict]:
     return run
 
 
-def _server_idle(quiet_s: float = 0.5) -> None:
+def _server_idle(quiet_s: float = 1.5) -> None:
     """Block until no visitor's script has run for ``quiet_s`` seconds and the pool has no job."""
     from .warmup import wait_for_quiet
 
@@ -222,6 +222,12 @@ def prefetch(items: Sequence[tuple[Hashable, Callable[[], object]]]) -> None:
             WORKSHOP.run(key, _sweep_job(items, missing), store=False)
 
     PREFETCH.add(key, run)
+
+
+def prefetch_result(key, compute: Callable[[], object]) -> None:
+    """:func:`result` ahead of the visitor who will ask for it: computed in the background once
+    the server is idle, unless stored by then (a visitor asking meanwhile waits for it)."""
+    PREFETCH.add(("result", key), lambda: VALUES.get(("result", key), compute))
 
 
 def swept(items: Sequence[tuple[Hashable, Callable[[], object]]], *,
