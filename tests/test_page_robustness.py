@@ -108,7 +108,7 @@ def test_the_rest_of_the_table_range_is_computed_while_the_server_is_idle(monkey
     before = at.dataframe[0].value.iloc[0, 1]
     assert lessons.PREFETCH.wait_empty(120) and lessons.PREFETCH.failed == 0
     runs = WORKSHOP.runs
-    for eps in (0.5, 0.9):  # the slider's other blocks
+    for eps in (0.5, 0.9):  # across the slider's range (200 points: blocks of 61 and 40 values)
         at.slider(key="rb.eps").set_value(eps).run()
         assert not at.exception
         assert WORKSHOP.runs == runs, f"moving ε to {eps} ran a job"
