@@ -101,12 +101,12 @@ def train_all(ds, data: DataConfig, net: NetConfig, tcfg: TargetConfig, names: l
 
 # --------------------------------------------------------------- sections ---
 
-@controls.guarded_fragment
 def reach(eps: float, emax: float) -> float:
     """How far the chart and its sweep reach for ε ``eps``: ``emax``, or past it the next quarter (at most 1)."""
     return float(max(emax, min(1.0, np.ceil(eps * 4 - 1e-9) / 4)))
 
 
+@controls.guarded_fragment
 def attack_section(ds, surrogate: lessons.Stored, targets: dict[str, lessons.Stored]) -> None:
     """Everything that depends on the attack: moving epsilon reruns only this."""
     st.subheader(ui.tr("tf_attack_title"))

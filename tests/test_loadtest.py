@@ -187,6 +187,27 @@ def test_every_page_can_be_warmed_without_a_browser(advlab_server):
     took = warmup.warm_pages(urlparse(url).port)
     assert set(took) == set(warmup.PAGES)
 
+    async def move_each_eps() -> dict[str, tuple[int, int]]:
+        """Each page's ε slider, one step from its default: (messages of the page, of the move)."""
+        sent = {}
+        for page in loadtest.PAGES:
+            async with Session(url, timeout_s=60) as tab:
+                first = await tab.load(page)
+                if (eps := tab.eps_slider()) is None:  # Learn has no ε slider
+                    continue
+                value = tab.slider_value(eps) + eps.element.slider.step
+                moved = await tab.set_value(eps, value)
+                assert moved.errors == [], page
+                assert moved.fragment_run, f"/{page}: moving ε reran the whole page"
+                assert tab.slider_value(tab.eps_slider()) == pytest.approx(value)
+                sent[page] = (first.messages, moved.messages)
+        return sent
+
+    # the slider lives in a fragment with what it moves: a move sends a part of the page, not all of it
+    sent = run_sync(move_each_eps())
+    assert set(sent) == set(loadtest.PAGES) - {"learn"}
+    assert all(move < page for page, move in sent.values()), sent
+
 
 def test_eight_students_opening_one_new_link_at_once_see_the_same_numbers(advlab_server):
     """Eight real sessions ask the server for a model nobody trained yet, at the
