@@ -169,23 +169,29 @@ def eps_block(grid: Sequence[float], eps: float, *, n_points: int, n_features: i
     for a 2-D set's 120 test points; 3 budgets of the digits' 450. ``(eps,)``
     alone when it is not on the grid (a hand-edited link)."""
     grid = tuple(float(g) for g in grid)
-    n_points = v.number("n_points", n_points, lo=1, hi=10**7, integer=True)
-    n_features = v.number("n_features", n_features, lo=1, hi=10**6, integer=True)
+    size = _block_size(n_points, n_features)
     j = int(np.argmin(np.abs(np.asarray(grid) - float(eps)))) if grid else 0
     if not grid or abs(grid[j] - float(eps)) > 1e-6 * max(1.0, abs(float(eps))):
         return (float(eps),)
-    size = max(1, SWEEP_POINTS // (n_points * max(1, n_features // 8)))
     start = j // size * size
     return grid[start:start + size]
 
 
+def _block_size(n_points: int, n_features: int) -> int:
+    n_points = v.number("n_points", n_points, lo=1, hi=10**7, integer=True)
+    n_features = v.number("n_features", n_features, lo=1, hi=10**6, integer=True)
+    return max(1, SWEEP_POINTS // (n_points * max(1, n_features // 8)))
+
+
 def eps_blocks(grid: Sequence[float], eps: float, *, n_points: int, n_features: int = 2) -> list[tuple[float, ...]]:
     """Every :func:`eps_block` of ``grid``: the one holding ``eps`` first, then the others
-    by their distance from it (the order to compute them in ahead of the slider)."""
+    by their distance from it (the order to compute them in ahead of the slider). Called on
+    every move of a slider, so the blocks are cut from the grid once, not looked up per value."""
+    grid = tuple(float(g) for g in grid)
     first = eps_block(grid, eps, n_points=n_points, n_features=n_features)
-    blocks = dict.fromkeys(eps_block(grid, g, n_points=n_points, n_features=n_features) for g in grid)
-    blocks.pop(first, None)
-    return [first, *sorted(blocks, key=lambda b: min(abs(e - float(eps)) for e in b))]
+    size = _block_size(n_points, n_features)
+    rest = [b for b in (grid[s:s + size] for s in range(0, len(grid), size)) if b != first]
+    return [first, *sorted(rest, key=lambda b: min(abs(e - float(eps)) for e in b))]
 
 
 @dataclass(frozen=True)

@@ -129,9 +129,17 @@ def main() -> None:
 
 @controls.guarded_fragment
 def analysis(ds, trained, model_key, n: int) -> None:
-    """Everything after training: changing epsilons or attacks reruns only this."""
+    """Everything after training: changing the curves' settings reruns only this."""
     st.subheader(ui.tr("rb_curves_title"))
     curve_controls(st.session_state[_k("dataset")])
+    results(ds, trained, model_key, n)
+    ui.sync_url(STATE, ui.values(STATE))
+
+
+@controls.guarded_fragment
+def results(ds, trained, model_key, n: int) -> None:
+    """The curves, the questions, the minimal perturbations and the table: moving the table's ε (marked on
+    the curves too), the chart shown or a method's setting reruns only this, not the settings above it."""
     v = ui.values(STATE)
     cfg = CurveConfig.from_values(v)
     attacks = cfg.attacks + (("square",) * v["bb"])  # Square has a budget: cells like the others
