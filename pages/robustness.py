@@ -132,21 +132,29 @@ def analysis(ds, trained, model_key, n: int) -> None:
     """Everything after training: changing the curves' settings reruns only this."""
     st.subheader(ui.tr("rb_curves_title"))
     curve_controls(st.session_state[_k("dataset")])
-    results(ds, trained, model_key, n)
+    at_eps(ds, trained, model_key, n)
+    if st.session_state[_k("norm")] != "l2":  # the minimal sizes are L2: an L∞ budget is not marked on them
+        st.divider()
+        minimal_section(ds, lessons_of(ds, trained, model_key, n)[1], ds.y_test[:n], None)
     ui.sync_url(STATE, ui.values(STATE))
 
 
+def lessons_of(ds, trained, model_key, n: int) -> tuple:
+    """The first ``n`` test points with the model and its key, and the minimal perturbations' look-up.
+    Each cell and distance is named by the model's key and n: computed once for the class."""
+    points = (trained.model, (model_key, n), ds.x_test[:n], ds.y_test[:n])
+    return points, partial(lessons.distances, *points, clip=ds.clip, progress="rb_min_computing")
+
+
 @controls.guarded_fragment
-def results(ds, trained, model_key, n: int) -> None:
-    """The curves, the questions, the minimal perturbations and the table: moving the table's ε (marked on
-    the curves too), the chart shown or a method's setting reruns only this, not the settings above it."""
+def at_eps(ds, trained, model_key, n: int) -> None:
+    """The curves and the table at the table's ε, which the curves mark (and, under L2, the minimal sizes):
+    moving that ε, the chart shown or an attacker's question budget reruns only this."""
     v = ui.values(STATE)
     cfg = CurveConfig.from_values(v)
     attacks = cfg.attacks + (("square",) * v["bb"])  # Square has a budget: cells like the others
-    # the first n test points, named by the model's key and n: each cell is computed once for the class
-    points = (trained.model, (model_key, n), ds.x_test[:n], ds.y_test[:n])
+    points, distances = lessons_of(ds, trained, model_key, n)
     measure = partial(lessons.cells, *points, clip=ds.clip, seed=v["seed"], progress="rb_computing")
-    distances = partial(lessons.distances, *points, clip=ds.clip, progress="rb_min_computing")
     runs = {c.attack: lessons.attacked(*points, c, clip=ds.clip, seed=v["seed"])  # each once for the class
             for c in robustness.black_box_configs(v, eps=cfg.eps, norm=cfg.norm)} if v["bb"] else {}
     if not attacks:
@@ -157,12 +165,14 @@ def results(ds, trained, model_key, n: int) -> None:
             cells += robustness.within_cells(runs["hopskipjump"], cfg.eps_values(), norm=cfg.norm)
         show_curves(robustness.curve_set(cells, eps_values=cfg.eps_values(), norm=cfg.norm, n_points=n,
                                          n_classes=ds.n_classes), cfg.eps, ds)
-    if runs:
-        questions_section(runs, distances, cfg, v)
-    st.divider()
-    minimal_section(ds, distances, ds.y_test[:n], cfg)
     st.divider()
     table_section(ds, measure, points, attacks, cfg, v)
+    if runs:
+        st.divider()
+        questions_section(runs, distances, cfg, v)
+    if cfg.norm == "l2":
+        st.divider()
+        minimal_section(ds, distances, ds.y_test[:n], cfg.eps)
     ui.sync_url(STATE, ui.values(STATE))
 
 
@@ -196,14 +206,14 @@ def show_curves(curves, mark_eps: float, ds) -> None:
                          key="rb_dl_curves")
 
 
-def minimal_section(ds, distances, y, cfg: CurveConfig) -> None:
+def minimal_section(ds, distances, y, mark: float | None) -> None:
+    """Each point's smallest L2 change that fools the model; ``mark``: an L2 budget to mark on them."""
     st.subheader(ui.tr("rb_min_title"))
     st.caption(ui.tr("rb_min_intro"))
     with st.expander(ui.tr("rb_min_settings")):
         param_rows(STATE, MIN_METHODS)
     cfgs = robustness.cell_configs(ui.values(STATE), MIN_METHODS, eps_values=[None], norm="l2")
     dist = dict(zip(MIN_METHODS, distances(cfgs), strict=True))
-    mark = cfg.eps if cfg.norm == "l2" else None
     s = robustness.summarize_distances(dist, mark=mark)
     if not s.correct.any():
         st.warning(ui.tr("rb_min_none"), icon=":material/warning:")
@@ -219,7 +229,7 @@ def minimal_section(ds, distances, y, cfg: CurveConfig) -> None:
                 filename=f"advlab-minimal-perturbations-{name}")
     if any(s.failed.values()):
         st.caption(ui.tr("rb_min_failed", df=s.failed["deepfool"], cw=s.failed["cw"]))
-    linf = "" if cfg.norm == "l2" else "\n\n" + ui.tr("rb_read_min_linf", d=ds.n_features, sqrt=math.sqrt(ds.n_features))
+    linf = "" if mark is not None else "\n\n" + ui.tr("rb_read_min_linf", d=ds.n_features, sqrt=math.sqrt(ds.n_features))
     controls.reading_row(ui.tr("rb_read_title"), ui.tr("rb_read_min") + linf, label=ui.tr("rb_csv_min"),
                          rows=robustness.distance_rows(y, dist), key="rb_dl_min",
                          file_name=f"advlab-minimal-perturbations-{ds.name}.csv")
