@@ -128,14 +128,19 @@ class Engine:
         out, _ = self.template.stateless_call(w[0], w[1], x, training=False)
         return tf.cast(out, tf.float32)
 
-    def fn(self, name: str, builder, *extra_sig):
+    def fn(self, name: str, builder, *extra_sig, autograph: bool = True):
+        """The graph ``name`` of this architecture, built by ``builder`` once. ``autograph=False``
+        for a builder whose Python control flow is all static (its loops are ``tf.while_loop``):
+        AutoGraph's rewriting of the source was about two thirds of tracing the default attack,
+        which a fresh server's first visitor waits for."""
         key = (name,)
         f = self._fns.get(key)
         if f is None:
             with _lock:
                 f = self._fns.get(key)
                 if f is None:
-                    f = tf.function(builder(self), input_signature=[self.w_sig, *extra_sig], reduce_retracing=True)
+                    f = tf.function(builder(self), input_signature=[self.w_sig, *extra_sig], reduce_retracing=True,
+                                    autograph=autograph)
                     self._fns[key] = f
         return f
 
@@ -208,7 +213,7 @@ def n_classes_of(eng: Engine) -> int:
 def logits(model, x) -> np.ndarray:
     """Logits of ``model`` on ``x`` as a NumPy array, through the compiled graph."""
     eng, w = engine_for(model)
-    f = eng.fn("logits", lambda e: (lambda w_, x_: e.logits_fn(w_, x_)), eng.x_sig)
+    f = eng.fn("logits", lambda e: (lambda w_, x_: e.logits_fn(w_, x_)), eng.x_sig, autograph=False)
     x = np.asarray(x, np.float32)
     return f(w, x).numpy()
 
@@ -374,7 +379,7 @@ class Oracle:
 
     def __init__(self, model, n: int):
         eng, self._w = engine_for(model)
-        self._f = eng.fn("logits", lambda e: (lambda w_, x_: e.logits_fn(w_, x_)), eng.x_sig)
+        self._f = eng.fn("logits", lambda e: (lambda w_, x_: e.logits_fn(w_, x_)), eng.x_sig, autograph=False)
         self.n = n
         self.n_classes = n_classes_of(eng)
 

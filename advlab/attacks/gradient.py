@@ -46,7 +46,7 @@ def loss_gradient(model, x, labels) -> np.ndarray:
     one label, which gives one gradient ``(D,)``.
     """
     eng, w = E.engine_for(model)
-    f = eng.fn("grad", _grad_builder, eng.x_sig, tf.TensorSpec((None,), tf.int32))
+    f = eng.fn("grad", _grad_builder, eng.x_sig, tf.TensorSpec((None,), tf.int32), autograph=False)
     x = np.asarray(x, np.float32)
     if x.ndim == 1:
         return loss_gradient(model, x[None, :], np.reshape(labels, (1,)))[0]
@@ -78,13 +78,11 @@ def _iterate_builder(l2: bool, path: bool, keep_first: bool):
                 return tf.where(sgn > 0, tf.not_equal(p, y), tf.equal(p, t))
 
             xa = project(x + delta0)
-            g_acc = tf.zeros_like(x)
-            best = xa
-            found = tf.zeros(tf.shape(y), tf.bool)
             # a one-slot array when no path is asked for: loop variables cannot be None
             ta = tf.TensorArray(tf.float32, size=steps + 1 if path else 1, element_shape=x.shape)
             ta = ta.write(0, xa)
-            for i in tf.range(steps):
+
+            def body(i, xa, g_acc, best, found, ta):
                 z, g = _loss_and_grad(e, w, xa, t)
                 if keep_first:
                     now = fooled(z) & ~found
@@ -92,11 +90,15 @@ def _iterate_builder(l2: bool, path: bool, keep_first: bool):
                     found = found | now
                 # MI-FGSM: accumulate L1-normalized gradients (mu = 0 gives plain steps)
                 g_acc = mu * g_acc + g / tf.maximum(tf.reduce_sum(tf.abs(g), axis=1, keepdims=True), _TINY)
-                dirn = g_acc
-                step = _unit_l2(dirn) if l2 else tf.sign(dirn)
+                step = _unit_l2(g_acc) if l2 else tf.sign(g_acc)
                 xa = project(xa + sgn * alpha * step)
                 if path:
                     ta = ta.write(i + 1, xa)
+                return i + 1, xa, g_acc, best, found, ta
+
+            _, xa, _, best, found, ta = tf.while_loop(
+                lambda i, *_: i < steps, body,
+                (tf.constant(0), xa, tf.zeros_like(x), xa, tf.zeros(tf.shape(y), tf.bool), ta))
             if keep_first:
                 z = e.logits_fn(w, xa)
                 now = fooled(z) & ~found
@@ -143,7 +145,7 @@ def iterate(model, x, y, *, eps, step_size, steps: int, norm: str = "linf", deca
     for r, delta0 in enumerate(starts):
         path = return_path and r == 0
         key = f"iterate-{norm}-{path}" + ("" if keep == "first" else "-last")
-        f = eng.fn(key, _iterate_builder(norm == "l2", path, keep == "first"), *sig)
+        f = eng.fn(key, _iterate_builder(norm == "l2", path, keep == "first"), *sig, autograph=False)
         delta0 = np.zeros_like(x) if delta0 is None else np.asarray(delta0, np.float32)
         out, found, p = f(w, x, y, t, sgn, delta0, eps, alpha, np.int32(steps), np.float32(decay), lo, hi)
         out, found = out.numpy(), found.numpy()
