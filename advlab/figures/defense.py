@@ -34,7 +34,7 @@ from .common import (
     unchecked_figure,
     vline,
 )
-from .playground import _adversarial_traces, _decision_parts, add_points, png_data_uri
+from .playground import _adversarial_traces, _decision_parts, add_points, boundary_lines, png_data_uri
 
 STANDARD_COLOR = ORANGE
 ROBUST_COLOR = BLUE
@@ -192,20 +192,11 @@ def _blend(proba: np.ndarray) -> np.ndarray:
 _MAPS = ContentMemo(64)
 
 
-def _panel_map(proba: np.ndarray) -> tuple[str, list[np.ndarray]]:
-    """The PNG of ``proba``'s blended class colours (rows top-down) and the z of each
-    boundary line, remembered by the grid's content."""
-    return _MAPS.get(proba, _make_panel_map)
-
-
-def _make_panel_map(proba: np.ndarray) -> tuple[str, list[np.ndarray]]:
-    k = proba.shape[-1]
-    pred = proba.argmax(-1)
-    # single precision draws the same 0.5 line and halves the JSON (arrays go out as binary)
-    zs = [(pred == cls).astype(np.int8) if k > 2 else proba[..., 1].astype(np.float32) for cls in range(k if k > 2 else 1)]
-    for z in zs:
-        z.flags.writeable = False  # shared by the figures of every session
-    return png_data_uri(_blend(proba)[::-1]), zs
+def _panel_map(proba: np.ndarray) -> str:
+    """The PNG of ``proba``'s blended class colours, remembered by the grid's content. Its rows are
+    stored bottom-up, as the decision maps' (:func:`~advlab.figures.playground.decision_image`):
+    Plotly draws an image trace's first row at the bottom of an ascending axis."""
+    return _MAPS.get(proba, lambda p: png_data_uri(_blend(p)))
 
 
 def boundary_gallery(panels, x_adv, y, *, lang: str = "en", presenter: bool = False, cols: int = 4) -> go.Figure:
@@ -238,14 +229,12 @@ def boundary_gallery(panels, x_adv, y, *, lang: str = "en", presenter: bool = Fa
         on = dict(xaxis=f"x{sfx}", yaxis=f"y{sfx}")
         xs, ys, proba = np.asarray(p["xs"]), np.asarray(p["ys"]), np.asarray(p["proba"])
         dx, dy = float(xs[1] - xs[0]), float(ys[1] - ys[0])
-        # a PNG (rows top-down) instead of raw numbers: a fraction of the payload per panel
-        png, zs = _panel_map(proba)
-        data.append(dict(type="image", source=png, x0=float(xs[0]) - dx / 2, dx=dx,
+        # a PNG instead of raw numbers: a fraction of the payload per panel
+        data.append(dict(type="image", source=_panel_map(proba), x0=float(xs[0]) - dx / 2, dx=dx,
                          y0=float(ys[-1]) + dy / 2, dy=-dy, hoverinfo="skip", **on))
-        for z in zs:
-            data.append(dict(type="contour", x=xs, y=ys, z=z, showscale=False, hoverinfo="skip", showlegend=False,
-                             contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
-                             line=dict(color=BLACK, width=_line(1.2, presenter)), **on))
+        bx, by = boundary_lines(xs, ys, proba)  # computed once per map, not by the browser on each redraw
+        data.append(dict(type="scatter", x=bx, y=by, mode="lines", hoverinfo="skip", showlegend=False,
+                         line=dict(color=BLACK, width=_line(1.2, presenter)), **on))
         fooled = np.asarray(p["fooled"], bool)
         for cls in classes:
             m = (y == cls) & ~fooled

@@ -12,8 +12,10 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..attacks import ATTACKS
+from ..contours import level_lines
 from ..i18n import t
 from .common import BLACK, BLUE, GREY, ORANGE, VERMILLION, class_color, hline, merge, style, unchecked_figure, vline
+from .playground import boundary_lines
 
 # ink dark on light paper: 0 (background) is white, 1 (full ink) is black
 INK = [[0.0, "#ffffff"], [1.0, "#000000"]]
@@ -159,14 +161,15 @@ def slice_map(sl, x_adv, *, y_true: int | None = None, eps: float | None = None,
                       yanchor="top"),
         hovertemplate=t("sl_fig_slice_hover", lang) + "<extra></extra>")]
     lw = 3.5 if presenter else 2.5
-    data.append(dict(type="contour", x=a, y=b, z=p1, showscale=False, name=t("fig_boundary", lang),
-                     hoverinfo="skip", contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
+    # lines computed here, not contour traces: the browser would compute them again on every redraw
+    bx, by = boundary_lines(a, b, np.asarray(sl.proba))
+    data.append(dict(type="scatter", x=bx, y=by, mode="lines", name=t("fig_boundary", lang), hoverinfo="skip",
                      line=dict(color=BLACK, width=lw)))
     if eps is not None and eps > 0:
-        ball = np.asarray(sl.linf if norm == "linf" else np.hypot(*np.meshgrid(a, b)), np.float32)
-        data.append(dict(type="contour", x=a, y=b, z=ball, showscale=False, name=t("sl_fig_ball", lang, norm=(
+        ball = np.asarray(sl.linf if norm == "linf" else np.hypot(*np.meshgrid(a, b)), float)
+        lx, ly = level_lines(a, b, ball, float(eps)) if np.all(np.isfinite(ball)) else ([], [])
+        data.append(dict(type="scatter", x=lx, y=ly, mode="lines", name=t("sl_fig_ball", lang, norm=(
             "L∞" if norm == "linf" else "L2")), hoverinfo="skip", showlegend=True,
-            contours=dict(start=eps, end=eps, size=1, coloring="none"),
             line=dict(color=VERMILLION, width=lw - 0.5, dash="dash")))
     ca = sl.coords(x_adv)[0]
     size = 18 if presenter else 13

@@ -14,6 +14,7 @@ import io
 import numpy as np
 import plotly.graph_objects as go
 
+from ..contours import level_lines
 from ..i18n import t
 from .common import (
     BLACK,
@@ -55,6 +56,33 @@ def _blend_image(proba: np.ndarray) -> np.ndarray:
 
 IMAGES_KEPT = 64  # a few classes' worth of models and grids (each image is tens of KB)
 _IMAGES = ContentMemo(IMAGES_KEPT)  # the decision map's content -> its PNG data URI
+_BOUNDARIES = ContentMemo(IMAGES_KEPT)  # the decision map's content and axes -> its boundary lines
+
+
+def boundary_lines(xs, ys, proba: np.ndarray) -> tuple[list, list]:
+    """The decision boundary of a map's class probabilities ``(len(ys), len(xs), K)``: the lines
+    where class c's probability equals the highest of the others', for every c (two classes: one
+    line, where p1 = 0.5). ``(x, y)`` with ``None`` between lines; made once per content."""
+    xs, ys, proba = np.asarray(xs, float), np.asarray(ys, float), np.asarray(proba, float)
+
+    def make(_) -> tuple[list, list]:
+        k = proba.shape[-1]
+        out_x: list = []
+        out_y: list = []
+        for c in range(k if k > 2 else 1):
+            if k > 2:
+                z = proba[..., c] - np.delete(proba, c, axis=-1).max(-1)
+            else:
+                z = proba[..., 1] - 0.5
+            lx, ly = level_lines(xs, ys, z, 0.0)
+            if lx and out_x:
+                out_x.append(None)
+                out_y.append(None)
+            out_x += lx
+            out_y += ly
+        return out_x, out_y
+
+    return _BOUNDARIES.get(np.concatenate([proba.ravel(), xs.ravel(), ys.ravel()]), make)
 
 
 def decision_image(proba: np.ndarray) -> str:
@@ -75,22 +103,17 @@ def decision_map(xs, ys, proba, *, lang: str = "en", presenter: bool = False, ti
 
 def _decision_parts(xs, ys, proba, *, lang: str, presenter: bool, title: str | None = None) -> tuple[list, dict]:
     """The traces and layout of :func:`decision_map`, as plain dicts."""
-    k = proba.shape[-1]
     dx = float(xs[1] - xs[0])
     dy = float(ys[1] - ys[0])
     # rows are stored bottom-up (ys ascending) and plotly draws them that way on
     # this ascending axis; the browser test reads the pixels to keep it so
     data = [dict(type="image", source=decision_image(proba), x0=float(xs[0]) - dx / 2, dx=dx,
                  y0=float(ys[-1]) + dy / 2, dy=-dy, hoverinfo="skip", name=t("fig_probability", lang))]
-    pred = proba.argmax(-1)
-    # boundary: where the predicted class changes, drawn as contour lines of each class indicator
-    line = dict(color=BLACK, width=2.5 if presenter else 1.5)
-    for c in range(k if k > 2 else 1):
-        z = (pred == c).astype(float) if k > 2 else proba[..., 1]
-        # every other grid line, 3 decimals: the line looks the same at a fraction of the payload
-        data.append(dict(type="contour", x=xs[::2], y=ys[::2], z=np.round(z[::2, ::2], 3), showscale=False,
-                         contours=dict(start=0.5, end=0.5, size=1, coloring="none"), line=line,
-                         hoverinfo="skip", name=t("fig_boundary", lang), showlegend=c == 0))
+    # the boundary, where the predicted class changes: a line computed here once per map, not a contour
+    # trace the browser would compute again on every redraw (every ε move redraws the map's points)
+    bx, by = boundary_lines(xs, ys, proba)
+    data.append(dict(type="scatter", x=bx, y=by, mode="lines", line=dict(color=BLACK, width=2.5 if presenter else 1.5),
+                     hoverinfo="skip", name=t("fig_boundary", lang)))
     layout = merge({
         "xaxis": dict(range=[float(xs[0]), float(xs[-1])], title=dict(text=t("fig_x1", lang)), constrain="domain",
                       showgrid=False, zeroline=False),
