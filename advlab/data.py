@@ -6,16 +6,21 @@ Two wider sets come along for the other pages: ``"blog"`` (the 20-feature
 ``make_classification`` setting of the seed blog post) and ``"digits"``
 (scikit-learn's 8x8 digit images, pixels in [0, 1]).
 Nothing here downloads anything.
+
+The default lesson's sets (moons, circles, XOR, spiral, linear) are made, split
+and standardized in NumPy, exactly as scikit-learn's ``make_moons``,
+``make_circles``, stratified ``train_test_split`` and ``StandardScaler`` make
+them (``tests/test_data.py`` compares them value for value): importing
+scikit-learn takes a fresh server seconds, and its first page needs none of it.
+Blobs, the blog's data and the digits still come from scikit-learn.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn import datasets as skd
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
 
 from . import _validate as v
 
@@ -46,18 +51,100 @@ class Dataset:
         return self.x_train.shape[1]
 
 
+def _two_arcs(x_out, y_out, x_in, y_in, noise, seed):
+    """The two classes' points as given, shuffled, plus Gaussian noise: the steps
+    (and random draws, in order) of scikit-learn's ``make_moons``/``make_circles``."""
+    gen = np.random.RandomState(seed)
+    x = np.vstack([np.append(x_out, x_in), np.append(y_out, y_in)]).T
+    y = np.hstack([np.zeros(len(x_out), dtype=np.intp), np.ones(len(x_in), dtype=np.intp)])
+    order = np.arange(len(y))
+    gen.shuffle(order)
+    x, y = x[order], y[order]
+    x += gen.normal(scale=noise, size=x.shape)
+    return x, y
+
+
 def _moons(n, noise, rng, n_classes):
-    return skd.make_moons(n_samples=n, noise=noise, random_state=rng)
+    n_out = n // 2
+    n_in = n - n_out
+    return _two_arcs(np.cos(np.linspace(0, np.pi, n_out)), np.sin(np.linspace(0, np.pi, n_out)),
+                     1 - np.cos(np.linspace(0, np.pi, n_in)), 1 - np.sin(np.linspace(0, np.pi, n_in)) - 0.5,
+                     noise, rng)
 
 
-def _circles(n, noise, rng, n_classes):
-    return skd.make_circles(n_samples=n, noise=noise, factor=0.5, random_state=rng)
+def _circles(n, noise, rng, n_classes, factor=0.5):
+    n_out = n // 2
+    n_in = n - n_out
+    t_out = np.linspace(0, 2 * np.pi, n_out, endpoint=False)
+    t_in = np.linspace(0, 2 * np.pi, n_in, endpoint=False)
+    return _two_arcs(np.cos(t_out), np.sin(t_out), np.cos(t_in) * factor, np.sin(t_in) * factor, noise, rng)
 
 
 def _blobs(n, noise, rng, n_classes):
+    from sklearn import datasets as skd
+
     angles = np.linspace(0, 2 * np.pi, n_classes, endpoint=False) + np.pi / 4
     centers = np.stack([np.cos(angles), np.sin(angles)], 1) * 2.0
     return skd.make_blobs(n_samples=n, centers=centers, cluster_std=0.3 + 2.0 * noise, random_state=rng)
+
+
+def _approximate_mode(counts, n_draws, gen):
+    """How many of each class a stratified draw of ``n_draws`` takes (scikit-learn's
+    rule: the floor of each share, then one more for the largest remainders, ties
+    broken at random)."""
+    continuous = counts / counts.sum() * n_draws
+    floored = np.floor(continuous)
+    need = int(n_draws - floored.sum())
+    if need > 0:
+        remainder = continuous - floored
+        for value in np.sort(np.unique(remainder))[::-1]:
+            (inds,) = np.where(remainder == value)
+            add = min(len(inds), need)
+            floored[gen.choice(inds, size=add, replace=False)] += 1
+            need -= add
+            if need == 0:
+                break
+    return floored.astype(int)
+
+
+def stratified_split(x, y, *, test_size: float, seed: int):
+    """``train_test_split(x, y, test_size=test_size, random_state=seed, stratify=y)``
+    of scikit-learn, draw for draw: ``(x_train, x_test, y_train, y_test)``."""
+    n = len(y)
+    n_test = math.ceil(test_size * n)
+    n_train = n - n_test
+    classes, inverse, counts = np.unique(y, return_inverse=True, return_counts=True)
+    if counts.min() < 2 or n_train < len(classes) or n_test < len(classes):
+        raise ValueError(f"every class needs at least 2 points and a place in both parts of the split; "
+                         f"got class sizes {counts.tolist()} for {n_train} training and {n_test} test points")
+    by_class = np.split(np.argsort(inverse, kind="stable"), np.cumsum(counts)[:-1])
+    gen = np.random.RandomState(seed)
+    n_i = _approximate_mode(counts, n_train, gen)
+    t_i = _approximate_mode(counts - n_i, n_test, gen)
+    train, test = [], []
+    for i in range(len(classes)):
+        members = by_class[i].take(gen.permutation(counts[i]), mode="clip")
+        train.extend(members[:n_i[i]])
+        test.extend(members[n_i[i]:n_i[i] + t_i[i]])
+    train, test = gen.permutation(train), gen.permutation(test)
+    return x[train], x[test], y[train], y[test]
+
+
+def standardized(fit_on, *arrays):
+    """``arrays`` standardized with ``fit_on``'s per-feature mean and standard
+    deviation, as scikit-learn's ``StandardScaler().fit(fit_on).transform`` does
+    (same sums in the same order; a constant feature keeps its scale 1)."""
+    x = np.asarray(fit_on, np.float64)
+    total = x.sum(axis=0)
+    mean = total / x.shape[0]
+    dev = x - total / x.shape[0]
+    correction = dev.sum(axis=0)
+    dev **= 2
+    var = (dev.sum(axis=0) - correction**2 / x.shape[0]) / x.shape[0]
+    scale = np.sqrt(var)
+    n, eps = x.shape[0], np.finfo(np.float64).eps
+    scale[var <= n * eps * var + (n * mean * eps) ** 2] = 1.0  # a constant feature
+    return [(np.asarray(a, np.float64) - mean) / scale for a in arrays]
 
 
 def _xor(n, noise, rng, n_classes):
@@ -123,12 +210,12 @@ def load(name: str = "moons", *, n_samples: int = 400, noise: float | None = Non
     x, y = gen(n_samples, noise, seed, k)
     x = np.asarray(x, np.float64)
     y = np.asarray(y, np.int64)
-    x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=test_size, random_state=seed, stratify=y)
-    scaler = StandardScaler().fit(x_tr)
+    x_tr, x_te, y_tr, y_te = stratified_split(x, y, test_size=test_size, seed=seed)
+    x_tr, x_te = standardized(x_tr, x_tr, x_te)
     return Dataset(
         name=name,
-        x_train=scaler.transform(x_tr).astype(np.float32), y_train=y_tr,
-        x_test=scaler.transform(x_te).astype(np.float32), y_test=y_te,
+        x_train=x_tr.astype(np.float32), y_train=y_tr,
+        x_test=x_te.astype(np.float32), y_test=y_te,
         class_names=tuple(f"class {i}" for i in range(k)),
         feature_names=("x1", "x2"),
         info={"noise": noise, "n_samples": n_samples, "seed": seed},
@@ -146,6 +233,10 @@ def blog_data() -> Dataset:
     by regenerating the same draw with ``shuffle=False`` and matching columns
     (the same random stream, so the values agree exactly).
     """
+    from sklearn import datasets as skd
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
     x, y = skd.make_classification(n_samples=1000, n_features=20, n_informative=10, n_redundant=10,
                                    random_state=42)
     x_ns, _ = skd.make_classification(n_samples=1000, n_features=20, n_informative=10, n_redundant=10,
@@ -179,6 +270,9 @@ def digits_data(seed: int = 0, test_size: float = 0.25) -> Dataset:
     """scikit-learn's ``load_digits``: 1,797 8x8 images of 10 digits, pixels
     scaled from 0..16 to [0, 1] (not standardized, so an attack must stay in
     [0, 1] to remain an image)."""
+    from sklearn import datasets as skd
+    from sklearn.model_selection import train_test_split
+
     d = skd.load_digits()
     x = (d.data / 16.0).astype(np.float32)
     y = d.target.astype(np.int64)

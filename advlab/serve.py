@@ -12,6 +12,7 @@ first visit behave like the later ones.
 from __future__ import annotations
 
 import gc
+import importlib
 import logging
 import os
 import sys
@@ -40,20 +41,21 @@ def _warm_up(port: int, preloaded: threading.Event) -> None:
     warmup.start(port, after=preloaded).join()
 
 
-def _preload(done: threading.Event) -> None:
-    """Import TensorFlow and the app's modules while the server starts and the
-    first browser loads the page's scripts, then trace the default page's
-    attack graphs: the first run then finds them ready instead of starting
-    the longest steps of a cold start itself."""
-    try:
-        import advlab.data  # noqa: I001 - scikit-learn first: the app's first lines need it (Keras imports it too)
-        import advlab._tf
-        import advlab.figures
-        import advlab.ui.lessons  # noqa: F401
-        from advlab.ui import warmup
+# What the default page's first run imports (none of them TensorFlow or scikit-learn:
+# its network, map and attack run in NumPy); a page that needs those imports them itself
+PRELOAD = ("advlab.data", "advlab.figures", "advlab.ui.lessons", "advlab.ui.controls", "advlab.ui.owndata")
 
-        if os.environ.get("ADVLAB_WARMUP", "all") != "0":
-            warmup.trace_default_graphs()
+
+def _preload(done: threading.Event) -> None:
+    """Import the default page's modules while the server starts and the first
+    browser loads the page's scripts. TensorFlow is not among them: importing
+    it took a fresh server's CPU for several seconds, which the first visitor
+    waited through although the default page does not use it. The warm-up
+    (:mod:`advlab.ui.warmup`) imports it later, when it opens a page that needs
+    it while no visitor is running anything."""
+    try:
+        for name in PRELOAD:
+            importlib.import_module(name)
     except Exception:  # the first run imports them again and shows what fails
         logging.getLogger("advlab.serve").warning("preloading failed", exc_info=True)
     finally:
@@ -65,7 +67,7 @@ def pause_collection() -> None:
     """Switch Python's cyclic garbage collector off for the start-up.
 
     Each time a generation fills, the collector walks the objects allocated so
-    far; the start-up's imports (Streamlit, scikit-learn, TensorFlow) allocate
+    far; the start-up's imports (Streamlit, Plotly, the app's modules) allocate
     millions and leave almost no cyclic garbage (measured: a full collection
     after them frees a few dozen objects, the same RSS either way), so
     collecting during them is about a sixth of their CPU time for nothing.

@@ -29,8 +29,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import StandardScaler
 
 from . import _validate as v
 from .data import Dataset
@@ -286,6 +284,9 @@ def prepare(table: Table, *, label: str, features: Sequence[str], drop_missing: 
         small = names[int(np.argmin(counts))]
         raise TableError("own_err_few_rows", n=len(y), name=small, count=int(counts.min()))
     n_test = max(len(names), round(len(y) * test_size))
+    from sklearn.model_selection import train_test_split  # here: a page without uploads never imports it
+    from sklearn.preprocessing import StandardScaler
+
     x_tr, x_te, y_tr, y_te = train_test_split(x, y, test_size=min(n_test, len(y) - len(names)),
                                               random_state=seed, stratify=y)
     scaler = StandardScaler().fit(x_tr)

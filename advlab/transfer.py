@@ -29,7 +29,7 @@ import numpy as np
 from . import _validate as v
 from .attacks import ATTACKS, iterate
 from .attacks import predict as _predict_keras
-from .attacks._engine import check_eps, check_inputs, check_norm, engine_for, random_delta
+from .attacks._engine import check_eps, check_inputs, check_norm, random_delta, shape_of
 from .evaluation import check_eps_values
 from .models import fit_mlp, single_thread_blas
 from .projections import Grid, grid_points
@@ -328,8 +328,7 @@ def transfer_curve(surrogate, targets: Mapping[str, object], x, y, *, eps_values
         norm = check_norm(norm)
         steps, restarts, decay = _iter_params(attack, params.get("steps"), params.get("restarts", 1),
                                               params.get("decay", 1.0))
-        eng, _ = engine_for(surrogate)
-        x, y, t, _, _ = check_inputs(eng, x, y, clip=clip, target=target, targeted=targeted)
+        x, y, t, _, _ = check_inputs(shape_of(surrogate), x, y, clip=clip, target=target, targeted=targeted)
         if on_step is not None:
             on_step(0, 1)
         k = len(eps_values)

@@ -200,9 +200,12 @@ def point_controls(res, names) -> tuple[int, int | None]:
 def extras(res, cfg: AttackConfig, data: DataConfig, net: NetConfig) -> None:
     """Show the code that reproduces this view, and the adversarial points as CSV."""
     row = st.container(horizontal=True)
-    with row.expander(ui.tr("pg_code_title")):
-        st.caption(ui.tr("pg_code_help"))
-        st.code(export.playground_snippet(data, net, cfg), language="python")
+    # filled only while open: a code block costs the browser its syntax highlighting on every
+    # epsilon move (the code shows the epsilon), and a fresh page's first draw about 0.4 s
+    code = row.expander(ui.tr("pg_code_title"), key="pg_code_open", on_change="rerun")
+    if code.open:
+        code.caption(ui.tr("pg_code_help"))
+        code.code(export.playground_snippet(data, net, cfg), language="python")
     row.download_button(ui.tr("pg_csv"), partial(export.playground_points_csv, res),  # written on click
                        file_name=f"advlab-{cfg.attack}-points.csv", mime="text/csv", key="pg_csv_button",
                        width="content")

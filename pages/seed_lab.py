@@ -142,8 +142,11 @@ def explore(ds, m: lessons.Stored) -> None:
                        file_name="advlab-seedlab-adversarial-points.csv", mime="text/csv", key="sl_points_dl")
     st.header(tr("sl_code_title"))
     st.caption(tr("sl_code_caption"))
-    with st.expander(tr("sl_code_expander"), expanded=not ui.presenter()):
-        st.code(export.seed_lab_snippet(net, cfg, point=i, eps_hi=budget_hi, lang=ui.lang()), language="python")
+    # filled only while open: the code shows the epsilon, and a code block costs the browser its
+    # syntax highlighting on every epsilon move (the blog's own code stays in view above)
+    code = st.expander(tr("sl_code_expander"), key="sl_code_open", on_change="rerun")
+    if code.open:
+        code.code(export.seed_lab_snippet(net, cfg, point=i, eps_hi=budget_hi, lang=ui.lang()), language="python")
     ui.sync_url(STATE, v, active_fields(STATE, v))
 
 

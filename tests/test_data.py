@@ -106,3 +106,29 @@ def test_digits_are_images_in_the_unit_box():
     assert ds.n_classes == 10
     assert ds.x_train.min() >= 0 and ds.x_train.max() <= 1
     assert ds.x_train.max() == 1  # scaled from 0..16, not squashed further
+
+
+@pytest.mark.parametrize("name", data.TWO_D)
+def test_2d_sets_are_scikit_learns_value_for_value(name):
+    """The 2-D sets are made, split and scaled in NumPy (a fresh server's first page
+    imports no scikit-learn); a lesson link must still show the very points it
+    showed when scikit-learn made them: make_moons / make_circles / make_blobs,
+    then train_test_split(stratify=y) and a StandardScaler fit on the training part."""
+    from sklearn import datasets as skd
+
+    for n, noise, seed, test_size in ((400, 0.2, 0, 0.3), (121, 0.0, 7, 0.05), (777, 0.55, 9999, 0.9)):
+        ds = data.load(name, n_samples=n, noise=noise, seed=seed, n_classes=4, test_size=test_size)
+        gen = data.DATASETS[name][0]
+        if name == "moons":
+            x, y = skd.make_moons(n_samples=n, noise=noise, random_state=seed)
+        elif name == "circles":
+            x, y = skd.make_circles(n_samples=n, noise=noise, factor=0.5, random_state=seed)
+        else:
+            x, y = gen(n, noise, seed, 4)
+        x_tr, x_te, y_tr, y_te = train_test_split(np.asarray(x, np.float64), np.asarray(y, np.int64),
+                                                  test_size=test_size, random_state=seed, stratify=y)
+        scaler = StandardScaler().fit(x_tr)
+        np.testing.assert_array_equal(ds.x_train, scaler.transform(x_tr).astype(np.float32))
+        np.testing.assert_array_equal(ds.x_test, scaler.transform(x_te).astype(np.float32))
+        np.testing.assert_array_equal(ds.y_train, y_tr)
+        np.testing.assert_array_equal(ds.y_test, y_te)

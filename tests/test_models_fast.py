@@ -13,7 +13,7 @@ import pytest
 
 from advlab import data, models, projections, transfer
 from advlab._tf import keras
-from advlab.attacks import _engine, run_attack
+from advlab.attacks import _engine, deepfool, run_attack
 from advlab.ui import lessons
 
 
@@ -72,11 +72,13 @@ def test_a_page_attacks_and_draws_a_new_model_without_building_its_keras_model(m
     res = run_attack("pgd", stored.model, ds.x_test, ds.y_test, eps=0.2, seed=0, return_path=True)
     grid = projections.boundary_grid(stored.model, (-2, 3, -2, 2), 30)
     assert not keras_built(t)
-    # the same numbers as the Keras model it builds when asked
+    # the same numbers as the Keras model it builds when asked (NumPy against a TensorFlow graph:
+    # the same points, probabilities equal to float32 rounding)
     assert isinstance(t.model, keras.Model) and t.model is t.model
     again = run_attack("pgd", t.model, ds.x_test, ds.y_test, eps=0.2, seed=0, return_path=True)
     np.testing.assert_array_equal(res.x_adv, again.x_adv)
-    np.testing.assert_array_equal(grid.proba, projections.boundary_grid(t.model, (-2, 3, -2, 2), 30).proba)
+    np.testing.assert_allclose(grid.proba, projections.boundary_grid(t.model, (-2, 3, -2, 2), 30).proba,
+                               rtol=1e-5, atol=1e-6)
     assert _engine.fingerprint(t.mlp) == _engine.fingerprint(t.model)
 
 
@@ -115,7 +117,8 @@ def test_an_architecture_whose_graphs_were_dropped_is_rebuilt(moons_fit, monkeyp
     ds, t = moons_fit
     monkeypatch.setattr(_engine, "MAX_ENGINES", 1)
     other = models.fit_mlp(ds.x_train, ds.y_train, hidden=(5,), epochs=2, seed=1)
-    first = _engine.predict(t.mlp, ds.x_test)
-    _engine.predict(other.mlp, ds.x_test)  # drops the first architecture's graphs
-    np.testing.assert_array_equal(_engine.predict(t.mlp, ds.x_test), first)
+    # DeepFool runs in a graph (the gradient attacks run an MLP in NumPy)
+    first = deepfool(t.mlp, ds.x_test, ds.y_test)
+    deepfool(other.mlp, ds.x_test, ds.y_test)  # drops the first architecture's graphs
+    np.testing.assert_array_equal(deepfool(t.mlp, ds.x_test, ds.y_test), first)
     assert len(_engine._engines) == 1

@@ -95,6 +95,22 @@ def test_default_run_draws_charts_and_numbers(default_run):
     assert any("100 epochs" in c.value for c in at.caption)
 
 
+def test_the_code_is_written_out_only_once_its_panel_is_opened():
+    """The code that reproduces the view is highlighted by the browser on every draw;
+    it is sent only while its panel is open, and then for the settings shown."""
+    at = new_app(eps=0.35)
+    at.run()
+    assert_ok(at)
+    assert len(at.code) == 0 and any("Show the code" in e.label for e in at.expander)
+    at.session_state["pg_code_open"] = True  # what a click on the panel's header sets
+    at.run()
+    assert_ok(at)
+    (code,) = at.code
+    assert "eps=0.35" in code.value and "pgd" in code.value
+    at.slider(key="pg.eps").set_value(0.4).run()
+    assert "eps=0.4" in at.code[0].value  # still open, now for the new budget
+
+
 def test_eps_rerun_changes_accuracy_without_retraining(count_training):
     at = new_app()
     at.run()

@@ -67,6 +67,10 @@ def test_draws_four_charts_and_the_math(page):
 
 def test_show_the_code_runs_and_matches_the_page(page, monkeypatch):
     at = page
+    # the view's code is sent only once its panel is opened (a click sets the panel's state)
+    assert not any("seedlab.decision_slice" in c.value for c in at.code)
+    at.session_state["sl_code_open"] = True
+    at.run()
     view = next(c.value for c in at.code if "seedlab.decision_slice" in c.value)
     monkeypatch.setattr(go.Figure, "show", lambda self, *a, **k: None)
     run = seedlab.run_snippet(view)

@@ -29,6 +29,7 @@ def test_playground_code_reproduces_the_numbers_on_the_page(query):
     at = AppTest.from_file(PAGE, default_timeout=240)
     for k, val in query.items():
         at.query_params[k] = val
+    at.session_state["pg_code_open"] = True  # the code is written out once its panel is opened
     at.run()
     assert not at.exception
     code = next(c.value for c in at.code if "run_attack" in c.value)

@@ -1,55 +1,46 @@
-"""A fresh server prepares the default page before its first visitor: the
-attack graphs of the default network traced ahead, and a warm-up that does not
-run the default page a second time beside a visitor who is already on it."""
+"""A fresh server prepares the default page before its first visitor: a first
+run that imports no TensorFlow, and a warm-up that does not run the default
+page a second time beside a visitor who is already on it."""
 
 from __future__ import annotations
 
-import numpy as np
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
-from advlab import models, projections
-from advlab.attacks import _engine as E
-from advlab.attacks import run_attack
-from advlab.config import AttackConfig, DataConfig, NetConfig
 from advlab.ui import warmup
-from advlab.ui.lessons import dataset
+
+ROOT = Path(__file__).resolve().parents[1]
+PLAYGROUND = ROOT / "pages" / "playground.py"
 
 
-def _tracings() -> dict:
-    return {(arch, name): f.experimental_get_tracing_count()
-            for arch, eng in E._engines.items() for name, f in eng._fns.items()}
-
-
-def test_the_default_pages_first_attack_finds_its_graphs_traced_ahead():
-    """After the preload's tracing, the default network trained for real and
-    attacked as the Playground does (its boundary, PGD with the path) traces
-    no graph: the trained model reuses the graphs of the throw-away one."""
-    warmup.trace_default_graphs()
-    before = _tracings()
-    assert any(name[0].startswith("iterate-linf-True") for _, name in before)
-
-    data, net = DataConfig(), NetConfig()
-    ds = dataset(data)
-    model = models.fit_mlp(ds.x_train, ds.y_train, **net.fit_kwargs()).model
-    projections.boundary_grid(model, (-3.0, 3.0, -3.0, 3.0), 20)
-    cfg = AttackConfig(attack=warmup.DEFAULT_ATTACK, eps=0.2)
-    res = run_attack(cfg.attack, model, ds.x_test, ds.y_test, seed=net.seed, return_path=True, **cfg.run_kwargs())
-
-    assert _tracings() == before
-    assert res.path is not None and res.adv_accuracy < res.clean_accuracy
-
-
-def test_graphs_traced_ahead_give_the_same_attack_as_graphs_traced_on_demand():
-    """The throw-away model's graphs compute with the real model's weights."""
-    data, net = DataConfig(), NetConfig()
-    ds = dataset(data)
-    model = models.fit_mlp(ds.x_train, ds.y_train, **net.fit_kwargs()).model
-    warmup.trace_default_graphs()
-    cfg = AttackConfig(attack="pgd", eps=0.2)
-    ahead = run_attack("pgd", model, ds.x_test, ds.y_test, seed=0, return_path=True, **cfg.run_kwargs())
-    E._engines.clear()  # the next attack traces its graphs from this model itself
-    fresh = run_attack("pgd", model, ds.x_test, ds.y_test, seed=0, return_path=True, **cfg.run_kwargs())
-    np.testing.assert_array_equal(ahead.x_adv, fresh.x_adv)
-    np.testing.assert_array_equal(ahead.path, fresh.path)
+def test_the_default_pages_first_run_needs_neither_tensorflow_nor_scikit_learn():
+    """A fresh server's first visitor waits for whatever the default page's first
+    run imports: TensorFlow and scikit-learn took seconds of it. The Playground's
+    default lesson (moons, PGD with its path, the decision map) runs in NumPy: in a
+    fresh interpreter its whole first run, through Streamlit, imports neither, nor
+    SciPy, and draws its charts and scores without an error."""
+    script = textwrap.dedent(f"""
+        import json, sys
+        from streamlit.testing.v1 import AppTest
+        at = AppTest.from_file({str(PLAYGROUND)!r}, default_timeout=120)
+        at.run()
+        print(json.dumps({{"errors": [e.value for e in at.error] + [e.value for e in at.exception],
+                          "metrics": len(at.metric), "charts": len(livechart.figures(at)),
+                          "imported": [m for m in ("tensorflow", "keras", "sklearn", "scipy") if m in sys.modules]}}))
+    """).replace("from streamlit.testing.v1 import AppTest",
+                 "from streamlit.testing.v1 import AppTest\nfrom advlab.ui import livechart")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, "-c", script], check=False, capture_output=True, text=True, env=env, cwd=ROOT,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["errors"] == []
+    assert got["metrics"] >= 6 and got["charts"] >= 4  # scores, map, curve, sizes, attack map
+    assert got["imported"] == []
 
 
 def _refused_port() -> int:
@@ -83,3 +74,24 @@ def test_the_warm_up_opens_the_default_page_at_once_when_nobody_is_there():
 
     warmup.warm_pages(_refused_port(), ("",), running=running, quiet_s=30.0)
     assert len(polls) == 1  # asked once, then opened the page without waiting for a quiet stretch
+
+
+def test_the_first_later_page_waits_until_a_visitors_browser_has_had_time_to_draw(monkeypatch):
+    """After the default page, the next page's warm-up (the first to import the heavy
+    libraries) waits for a longer quiet stretch than the pages after it."""
+    import contextlib
+    import time
+
+    from advlab.ui import probe
+
+    opened = []
+
+    @contextlib.contextmanager
+    def visit(url, *, page, timeout_s):
+        opened.append((page, time.monotonic()))
+        yield type("Visit", (), {"errors": []})()
+
+    monkeypatch.setattr(probe, "visit", visit)
+    took = warmup.warm_pages(_refused_port(), ("", "a", "b"), running=lambda: 0, quiet_s=0.01, settle_s=0.4)
+    assert [p for p, _ in opened] == ["", "a", "b"] and set(took) == {"", "a", "b"}
+    assert opened[1][1] - opened[0][1] >= 0.4

@@ -25,14 +25,23 @@ from collections import OrderedDict
 import numpy as np
 
 from .. import _validate as v
-from .._tf import keras, tf
-from ..models import MLPModel, to_keras
+from .._lazytf import keras, tf
+from ..models import MLPModel, NumpyMLP, to_keras
 from ..numerics import probs_from_logits
 
 NORMS = ("linf", "l2")
-# Functions called inside the graphs that AutoGraph need not convert: plain
-# Python over static shapes, traced as they are.
-static = tf.autograph.experimental.do_not_convert
+
+
+def static(f):
+    """Mark ``f`` (called inside the graphs; plain Python over static shapes) as
+    one AutoGraph calls as it is instead of converting its source. This is what
+    ``tf.autograph.experimental.do_not_convert`` sets (AutoGraph calls any
+    function carrying ``autograph_info__`` unconverted), without importing
+    TensorFlow when this module is imported: were the mark ever ignored, the
+    helpers would only be converted again, a little slower to trace."""
+    f.autograph_info__ = None
+    return f
+
 _lock = threading.Lock()
 # Each architecture's graphs cost about 5 MB (measured): a server keeps the
 # ones used last, so a class trying every width and depth stays bounded.
@@ -117,8 +126,8 @@ class Engine:
         w_sig = [tf.TensorSpec(vv.shape, tf.float32) for vv in template.trainable_variables]
         nw_sig = [tf.TensorSpec(vv.shape, vv.dtype) for vv in template.non_trainable_variables]
         self.w_sig = (w_sig, nw_sig)
-        n_in = template.inputs[0].shape[-1] if getattr(template, "inputs", None) else None
-        self.x_sig = tf.TensorSpec((None, n_in), tf.float32)
+        self.n_in = template.inputs[0].shape[-1] if getattr(template, "inputs", None) else None
+        self.x_sig = tf.TensorSpec((None, self.n_in), tf.float32)
         out = template.outputs[0].shape[-1] if getattr(template, "outputs", None) else None
         self.n_out = out
 
@@ -206,12 +215,44 @@ def predict_from_logits(z):
     return tf.cast(tf.argmax(z, axis=1), tf.int32)
 
 
-def n_classes_of(eng: Engine) -> int:
+def n_classes_of(eng: Engine | Shape) -> int:
     return 2 if eng.n_out == 1 else int(eng.n_out)
 
 
+@dataclasses.dataclass(frozen=True)
+class Shape:
+    """What the input checks need of a model: its input and logit widths."""
+
+    n_in: int | None
+    n_out: int | None
+
+
+def shape_of(model) -> Engine | Shape:
+    """``model``'s input and logit widths (:class:`Shape`, or its :class:`Engine`,
+    which has them too). An :class:`~advlab.models.MLPModel` is read from its
+    spec: no graph, no TensorFlow."""
+    if isinstance(model, MLPModel):
+        return Shape(model.spec.n_in, model.spec.n_out)
+    return engine_for(model)[0]
+
+
+def numpy_net(mlp: MLPModel) -> NumpyMLP:
+    """``mlp`` as the :class:`~advlab.models.NumpyMLP` that runs it, made once per
+    model (its weights never change). Its forward and backward passes write
+    only arrays they create, so threads share it safely."""
+    net = getattr(mlp, "_numpy_net", None)
+    if net is None:
+        net = NumpyMLP(mlp.spec, weights=list(mlp.weights))
+        mlp._numpy_net = net  # a race makes two equal nets; either is kept
+    return net
+
+
 def logits(model, x) -> np.ndarray:
-    """Logits of ``model`` on ``x`` as a NumPy array, through the compiled graph."""
+    """Logits of ``model`` on ``x`` as a NumPy array: an
+    :class:`~advlab.models.MLPModel` in NumPy, any other model through its
+    compiled graph."""
+    if isinstance(model, MLPModel):
+        return numpy_net(model).logits(np.asarray(x, np.float32))
     eng, w = engine_for(model)
     f = eng.fn("logits", lambda e: (lambda w_, x_: e.logits_fn(w_, x_)), eng.x_sig, autograph=False)
     x = np.asarray(x, np.float32)
@@ -244,12 +285,13 @@ def random_delta(rng: np.random.Generator, shape: tuple[int, int], *, eps, norm:
 
 # ------------------------------------------------------------- validation ---
 
-def check_inputs(eng: Engine, x, y, *, clip=None, target=None, targeted=False):
-    """Validate x, y, clip, target; return arrays ready for the graphs."""
+def check_inputs(eng: Engine | Shape, x, y, *, clip=None, target=None, targeted=False):
+    """Validate x, y, clip, target for a model of ``eng``'s shape (:func:`shape_of`);
+    return arrays ready for the graphs."""
     x = v.features("x", x)
     n, d = x.shape
-    if eng.x_sig.shape[-1] is not None and d != eng.x_sig.shape[-1]:
-        raise ValueError(f"x must have {eng.x_sig.shape[-1]} features for this model, got {d}")
+    if eng.n_in is not None and d != eng.n_in:
+        raise ValueError(f"x must have {eng.n_in} features for this model, got {d}")
     k = n_classes_of(eng)
     y = v.labels("y", y, n, k).astype(np.int32)
     lo, hi = clip_bounds(clip, d)
@@ -272,8 +314,7 @@ def check_query_attack(model, x, y, *, queries, max_queries: int, seed, clip=Non
     the inputs (:func:`check_inputs`). Returns ``(queries, seed, x, y, t, lo, hi)``."""
     queries = v.number("queries", queries, lo=1, hi=max_queries, integer=True)
     seed = v.number("seed", seed, lo=0, hi=2**63 - 1, integer=True)
-    eng, _ = engine_for(model)
-    x, y, t, lo, hi = check_inputs(eng, x, y, clip=clip, target=target, targeted=targeted)
+    x, y, t, lo, hi = check_inputs(shape_of(model), x, y, clip=clip, target=target, targeted=targeted)
     return queries, seed, x, y, t, lo, hi
 
 
@@ -378,15 +419,15 @@ class Oracle:
     score- and decision-based attacks see the model only through this."""
 
     def __init__(self, model, n: int):
-        eng, self._w = engine_for(model)
-        self._f = eng.fn("logits", lambda e: (lambda w_, x_: e.logits_fn(w_, x_)), eng.x_sig, autograph=False)
+        check_model(model)
+        self._model = model
         self.n = n
-        self.n_classes = n_classes_of(eng)
+        self.n_classes = n_classes_of(shape_of(model))
 
     def scores(self, x, rows=None) -> np.ndarray:
         """Logits ``(M, K)`` (``(M, 1)`` for a one-logit model); ``rows`` ``(M,)``
         says which point each query is for (default: row i is point i)."""
-        z = self._f(self._w, np.asarray(x, np.float32)).numpy()
+        z = logits(self._model, x)
         tally(self.n, forward=1, rows=rows)
         return z
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .. import _validate as v
-from .._tf import keras, tf
+from .._lazytf import keras, tf
 from . import _engine as E
 
 GEN_HIDDEN = (64, 64)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _validate as v
-from .._tf import tf
+from .._lazytf import tf
 from . import _engine as E
 
 

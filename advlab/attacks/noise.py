@@ -26,7 +26,6 @@ def noise(model, x, y, *, eps: float, norm: str = "linf", seed: int = 0, clip=No
     eps = E.check_eps(eps)
     norm = E.check_norm(norm)
     seed = v.number("seed", seed, lo=0, hi=2**63 - 1, integer=True)
-    eng, _ = E.engine_for(model)
-    x, y, _, lo, hi = E.check_inputs(eng, x, y, clip=clip)
+    x, y, _, lo, hi = E.check_inputs(E.shape_of(model), x, y, clip=clip)
     d = E.random_delta(np.random.default_rng(seed), x.shape, eps=eps, norm=norm, sphere=True)
     return np.clip(x + d.astype(np.float32), lo, hi).astype(np.float32)

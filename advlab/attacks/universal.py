@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import _validate as v
-from .._tf import tf
+from .._lazytf import tf
 from . import _engine as E
 from .deepfool import linearized_step
 

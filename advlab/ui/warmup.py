@@ -1,19 +1,14 @@
 """Warm a fresh server while its first visitors are still on the way.
 
-The first run of a page in a process imports TensorFlow, trains the page's
-default network, traces its attack graph and computes its curves: seconds a
+The first run of a page in a process imports its libraries (TensorFlow for
+the pages with Keras models), trains the page's default network and computes
+its attacks and curves: seconds a
 teacher's first click, or a class opening every page at once, would
 otherwise wait. :func:`start` opens each page's default link once, as a
 browser tab would (:mod:`advlab.ui.probe`), on a background thread as soon as
 the server listens. Everything it computes lands in the stores every session
 shares, under the very keys a student's visit asks for; a student who arrives
 while a page is still warming joins the work under way instead of repeating it.
-
-Before any of that, :func:`trace_default_graphs` (run by the server's preload
-thread right after TensorFlow's import) traces the attack graphs of the
-default page's network architecture on a throw-away model of that shape:
-graphs are shared by every model of one architecture, so the first visitor's
-attack runs on graphs already built instead of waiting for their tracing.
 
 The warm-up yields to real visitors: the default page is warmed as soon as
 the preload is done (a later first visitor then finds the model trained and
@@ -35,37 +30,11 @@ log = logging.getLogger("advlab.warmup")
 
 # URL paths of the pages with heavy first visits, the default page first
 PAGES = ("", "seed-lab", "digits", "robustness", "defenses", "transfer", "text-lab", "learn")
-DEFAULT_ATTACK = "pgd"  # the attack the default page opens with
 QUIET_S = 1.5  # a later page is warmed once no visitor's script has run for this long
-
-
-def trace_default_graphs() -> float:
-    """Trace the graphs the default page's first run uses (the forward pass and
-    its default attack with the path, :mod:`advlab.attacks._engine`) for the
-    architecture of its default network; seconds taken. The model traced with
-    has random weights and is thrown away: graphs take weights as inputs, so
-    the trained network of that shape reuses them as they are."""
-    import numpy as np
-
-    from .. import models
-    from ..attacks import ATTACKS, proba, run_attack
-    from ..config import AttackConfig, DataConfig, NetConfig
-
-    t0 = time.monotonic()
-    ds = DataConfig().canonical()
-    n_classes = ds.classes if ds.dataset == "blobs" else 2
-    net = NetConfig()
-    spec = models.MLPSpec(2, net.hidden, net.act, models.n_outputs(n_classes))
-    rng = np.random.default_rng(0)
-    model = models.MLPModel(spec, models.NumpyMLP(spec, rng).weights())
-    x = rng.uniform(-1, 1, size=(8, 2)).astype(np.float32)
-    y = np.arange(8) % n_classes
-    proba(model, x)
-    cfg = AttackConfig(attack=DEFAULT_ATTACK, eps=0.2)
-    run_attack(cfg.attack, model, x, y, seed=0, return_path=ATTACKS[cfg.attack].iterative, **cfg.run_kwargs())
-    took = time.monotonic() - t0
-    log.info("default graphs traced in %.1f s", took)
-    return took
+# ... and the first of them once none has run for this long: a visitor's browser is still
+# drawing the page their run sent (seconds on a slow machine, more on the server's own), and
+# the later pages' imports (scikit-learn, TensorFlow) would take the CPU it draws with
+SETTLE_S = 6.0
 
 
 def _wait_until_listening(port: int, timeout: float = 120.0) -> bool:
@@ -113,18 +82,20 @@ def wait_for_quiet(quiet_s: float = QUIET_S, poll_s: float = 0.1, running: Calla
 
 
 def warm_pages(port: int, pages: tuple[str, ...] = PAGES, *, yield_to_visitors: bool = True,
-               running: Callable[[], int] = visitors_running, quiet_s: float = QUIET_S) -> dict[str, float]:
+               running: Callable[[], int] = visitors_running, quiet_s: float = QUIET_S,
+               settle_s: float = SETTLE_S) -> dict[str, float]:
     """Open each page's default link once; seconds per page (failures are logged).
     After the first page, each waits until visitors' scripts have been quiet
-    for ``quiet_s`` seconds (``yield_to_visitors``); so does the first
-    when a visitor's script is already running: that visitor is doing the
-    first page's work, and a second run of it would only compete for the CPU."""
+    for ``quiet_s`` seconds (``yield_to_visitors``), the second page for
+    ``settle_s``; so does the first when a visitor's script is already
+    running: that visitor is doing the first page's work, and a second run of
+    it would only compete for the CPU."""
     from .probe import visit
 
     took = {}
     for i, page in enumerate(pages):
         if yield_to_visitors and (i or running()):
-            wait_for_quiet(quiet_s, running=running)
+            wait_for_quiet(max(quiet_s, settle_s) if i == 1 else quiet_s, running=running)
         t0 = time.monotonic()
         try:
             with visit(f"http://127.0.0.1:{port}", page=page, timeout_s=600) as v:
@@ -142,9 +113,9 @@ def warm_pages(port: int, pages: tuple[str, ...] = PAGES, *, yield_to_visitors: 
 
 def start(port: int = 8501, *, after: threading.Event | None = None, after_timeout_s: float = 120.0) -> threading.Thread:
     """``ADVLAB_WARMUP``: ``all`` (default) every page, ``1`` the default page only, ``0`` none.
-    With ``after`` (the server's preload: TensorFlow imported, the default graphs
-    traced), the first visit waits for it too: a run started sooner would only
-    wait for the same imports, and a visitor who came meanwhile is then let be."""
+    With ``after`` (the server's preload of the default page's modules), the first
+    visit waits for it too: a run started sooner would only wait for the same
+    imports, and a visitor who came meanwhile is then let be."""
     mode = os.environ.get("ADVLAB_WARMUP", "all")
     pages = PAGES if mode == "all" else PAGES[:1]
 
