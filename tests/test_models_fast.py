@@ -122,3 +122,33 @@ def test_an_architecture_whose_graphs_were_dropped_is_rebuilt(moons_fit, monkeyp
     deepfool(other.mlp, ds.x_test, ds.y_test)  # drops the first architecture's graphs
     np.testing.assert_array_equal(deepfool(t.mlp, ds.x_test, ds.y_test), first)
     assert len(_engine._engines) == 1
+
+
+def test_eight_threads_attacking_one_new_model_in_numpy_get_what_one_thread_gets(moons_fit):
+    """Sessions on one lesson link share its model: their first attacks, maps and
+    black-box queries run at once on a model whose NumPy network is made on first
+    use. No errors, and every thread gets exactly what a thread alone gets."""
+    ds, _ = moons_fit
+    fresh = models.fit_mlp(ds.x_train, ds.y_train, hidden=(16, 16), epochs=5, seed=11).mlp
+    alone = models.fit_mlp(ds.x_train, ds.y_train, hidden=(16, 16), epochs=5, seed=11).mlp
+    jobs = [("pgd", dict(eps=0.3, seed=0, return_path=True)), ("fgsm", dict(eps=0.3)),
+            ("mim", dict(eps=0.3, norm="l2")), ("square", dict(eps=0.3, seed=0, queries=50))] * 2
+
+    def run(job, model):
+        name, kw = job
+        res = run_attack(name, model, ds.x_test, ds.y_test, **kw)
+        return res.x_adv, res.path, projections.boundary_grid(model, (-2, 3, -2, 2), 20).proba
+
+    expected = [run(job, alone) for job in jobs]
+    start = threading.Barrier(len(jobs))
+
+    def together(job):
+        start.wait()
+        return run(job, fresh)
+
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        got = list(pool.map(together, jobs))  # re-raises any thread's error
+    for (xa, pa, ga), (xb, pb, gb) in zip(expected, got, strict=True):
+        np.testing.assert_array_equal(xa, xb)
+        np.testing.assert_array_equal(ga, gb)
+        assert (pa is None) == (pb is None) and (pa is None or np.array_equal(pa, pb))
