@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import importlib
 
-__all__ = ["keras", "loaded", "tf"]
+__all__ = ["keras", "tf"]
 
 
 class _OnFirstUse:
@@ -30,10 +30,3 @@ class _OnFirstUse:
 
 tf = _OnFirstUse("tf")
 keras = _OnFirstUse("keras")
-
-
-def loaded() -> bool:
-    """Whether TensorFlow has been imported in this process."""
-    import sys
-
-    return "advlab._tf" in sys.modules
