@@ -6,7 +6,9 @@ let loading = null;
 
 // A chart off the screen is not redrawn when a new figure arrives (a slider move redraws
 // only what the learner can see); it is redrawn as it comes within MARGIN of the screen.
-// A chart's first figure is always drawn at once.
+// A chart's first figure is always drawn at once, and so is a figure with another config than
+// the one drawn (the phone layout, once the browser has said its screen is narrow: a chart drawn
+// for the desktop before that must not keep the desktop's tool bar until it is scrolled to).
 const MARGIN = "200px 0px";
 const boxes = new WeakMap();  // box -> chart
 let seen = null;
@@ -122,7 +124,7 @@ function reuse(c, fig, msg) {
   boldTitle(layout);
   const keys = (fig.data || []).map((t) => JSON.stringify(t));
   const data = (fig.data || []).map((t, i) => (c.keys[i] === keys[i] ? c.data[i] : decoded(t)));
-  const cfgKey = JSON.stringify([msg.config, msg.select]);
+  const cfgKey = cfgKeyOf(msg);
   if (cfgKey !== c.cfgKey) {
     c.cfgKey = cfgKey;
     c.config = { ...msg.config, showSendToCloud: false, displaylogo: false,
@@ -131,8 +133,11 @@ function reuse(c, fig, msg) {
   return { data, keys, layout };
 }
 
+const cfgKeyOf = (msg) => JSON.stringify([msg.config, msg.select]);
+const urgent = (c, msg) => c.visible || !c.layout || cfgKeyOf(msg) !== c.cfgKey;
+
 async function draw(c, P) {
-  while (c.next && (c.visible || !c.layout)) {
+  while (c.next && urgent(c, c.next)) {
     const msg = c.next;
     c.next = null;
     const { data, keys, layout } = reuse(c, msg.figure, msg);
@@ -222,7 +227,7 @@ export default function ({ parentElement, data, setStateValue }) {
     c.text = text;
     const msg = JSON.parse(text);
     c.next = msg;
-    if (!c.drawing && (c.visible || !c.layout)) start(c);
+    if (!c.drawing && urgent(c, msg)) start(c);
     else if (!c.visible && msg.figure && msg.figure.layout && msg.figure.layout.height) {
       c.box.style.minHeight = msg.figure.layout.height + "px";  // the page keeps its layout meanwhile
     }
