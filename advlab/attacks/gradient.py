@@ -124,6 +124,8 @@ def _iterate_numpy(net, x, y, t, sgn, delta0, eps, alpha, steps: int, mu, lo, hi
     alpha = alpha[:, None]
     one = np.float32(1.0)
 
+    boxed = bool(np.isfinite(lo).any() or np.isfinite(hi).any())  # without a domain the last clip changes nothing
+
     def project(xa):
         d = xa - x
         if l2:
@@ -131,7 +133,7 @@ def _iterate_numpy(net, x, y, t, sgn, delta0, eps, alpha, steps: int, mu, lo, hi
             d = d * np.minimum(one, eps / np.maximum(nrm, np.float32(_TINY)))
         else:
             d = np.clip(d, -eps, eps)
-        return np.clip(x + d, lo, hi)
+        return np.clip(x + d, lo, hi) if boxed else x + d
 
     def fooled(z):
         p = (z[:, 0] > 0).astype(np.int32) if z.shape[1] == 1 else np.argmax(z, 1).astype(np.int32)
@@ -148,13 +150,17 @@ def _iterate_numpy(net, x, y, t, sgn, delta0, eps, alpha, steps: int, mu, lo, hi
         g = net.backward(acts, net.dlogits(z, labels), weight_grads=False, want_input=True)
         if keep_first:
             now = fooled(z) & ~found
-            best = np.where(now[:, None], xa, best)
-            found = found | now
-        g_acc = mu * g_acc + g / np.maximum(np.sum(np.abs(g), axis=1, keepdims=True), np.float32(_TINY))
-        if l2:
-            step = g_acc / np.maximum(np.sqrt(np.sum(g_acc * g_acc, axis=1, keepdims=True)), np.float32(_TINY))
+            if now.any():
+                best = np.where(now[:, None], xa, best)
+                found = found | now
+        if mu == 0 and not l2:  # the sign of g over a positive norm is the sign of g
+            step = np.sign(g)
         else:
-            step = np.sign(g_acc)
+            g_acc = mu * g_acc + g / np.maximum(np.sum(np.abs(g), axis=1, keepdims=True), np.float32(_TINY))
+            if l2:
+                step = g_acc / np.maximum(np.sqrt(np.sum(g_acc * g_acc, axis=1, keepdims=True)), np.float32(_TINY))
+            else:
+                step = np.sign(g_acc)
         xa = project(xa + sgn * alpha * step)
         if path:
             trail.append(xa)
