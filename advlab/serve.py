@@ -42,8 +42,13 @@ def _warm_up(port: int, preloaded: threading.Event) -> None:
 
 
 # What the default page's first run imports (none of them TensorFlow or scikit-learn:
-# its network, map and attack run in NumPy); a page that needs those imports them itself
-PRELOAD = ("advlab.data", "advlab.figures", "advlab.ui.lessons", "advlab.ui.controls", "advlab.ui.owndata")
+# its network, map and attack run in NumPy; a page that needs those imports them itself),
+# and pandas first: Plotly checks every figure's arrays against pandas' types whenever pandas
+# is in sys.modules, and a thread serializing a figure while another was still importing pandas
+# (a page's table, scikit-learn) found the module half made ("module 'pandas' has no attribute
+# 'Series'") on the page; imported here, before any run, it is whole when anyone sees it
+PRELOAD = ("pandas", "advlab.data", "advlab.figures", "advlab.ui.lessons", "advlab.ui.controls",
+           "advlab.ui.owndata")
 
 
 def _preload(done: threading.Event) -> None:

@@ -36,6 +36,21 @@ def test_the_preload_switches_the_collector_back_on_and_frees_later_garbage(coll
     assert gc.collect() >= 2
 
 
+def test_the_preload_imports_pandas_before_any_page_runs():
+    """Plotly reads pandas from sys.modules to check a figure's arrays; a page serializing a
+    figure while another thread was importing pandas showed "partially initialized module
+    'pandas' has no attribute 'Series'". The server's preload imports it whole first."""
+    assert serve.PRELOAD[0] == "pandas"
+    import subprocess
+    import sys
+
+    code = ("import threading, sys; from advlab import serve; serve._preload(threading.Event()); "
+            "import pandas; print(hasattr(sys.modules['pandas'], 'Series'))")
+    out = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, timeout=120,
+                         cwd=str(__import__("pathlib").Path(__file__).resolve().parents[1]))
+    assert out.returncode == 0 and out.stdout.strip().endswith("True"), out.stderr[-1500:]
+
+
 def test_a_failing_preload_still_switches_the_collector_back_on(collector, monkeypatch):
     monkeypatch.setattr(serve, "PRELOAD", (*serve.PRELOAD, "advlab.no_such_module"))
     serve.pause_collection()
