@@ -8,9 +8,12 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import streamlit as st
 
+from advlab import startup
+
+startup.wait_for_preload()  # a fresh server's own imports first: a run importing beside them may find a module half made
+
 # TensorFlow is not imported here: every import of it goes through advlab._tf
-# (which configures it first), and the server imports it on a thread of its
-# own from launch, so the navigation and sidebar are drawn while it loads.
+# (which configures it first), and only the pages that need it import it.
 from advlab import ui
 from advlab.presets import PRESETS
 from advlab.state import shown

@@ -20,6 +20,8 @@ import threading
 from collections.abc import Mapping
 from pathlib import Path
 
+from advlab import startup
+
 APP = Path(__file__).resolve().parents[1] / "app.py"
 
 
@@ -66,6 +68,7 @@ def _preload(done: threading.Event) -> None:
     finally:
         collect_again()
         done.set()
+        startup.preload_done()
 
 
 def pause_collection() -> None:
@@ -358,6 +361,7 @@ def main() -> None:
     PagesManager.uses_pages_directory = False
     preloaded = threading.Event()
     if os.environ.get("ADVLAB_PRELOAD", "1") != "0":
+        startup.preload_started()
         threading.Thread(target=_preload, args=(preloaded,), name="advlab-preload", daemon=True).start()
     else:
         preloaded.set()
