@@ -181,11 +181,13 @@ def gallery(ds, m: lessons.Stored, res, tgt: int | None) -> None:
     if idx.size == 0:
         st.info(tr("dg_gallery_none"), icon=":material/info:")
         return
+    # a phone's column holds four images a row at a size a digit can be read at
     fig = figs.digit_gallery(res.x_adv[idx], indices=idx, y=res.y[idx], pred_adv=res.pred_adv[idx],
-                             conf_adv=lessons.few_proba(m, res.x_adv[idx]).max(1), shape=ds.image_shape, ncols=8,
-                             target=tgt, lang=ui.lang(), presenter=ui.presenter())
-    if res.attack == "jsma":  # its few changed pixels, framed
-        tfigs.mark_pixels(fig, res.x[idx], res.x_adv[idx], shape=ds.image_shape, presenter=ui.presenter())
+                             conf_adv=lessons.few_proba(m, res.x_adv[idx]).max(1), shape=ds.image_shape,
+                             ncols=4 if ui.narrow() and not ui.presenter() else 8, target=tgt,
+                             # JSMA's few changed pixels, framed
+                             marked=tfigs.changed_pixels(res.x[idx], res.x_adv[idx]) if res.attack == "jsma" else None,
+                             lang=ui.lang(), presenter=ui.presenter())
     ui.chart(fig, key="dg_gallery", filename="advlab-digits-gallery")
     n_hit = int(evaluation.hits(res)[idx].sum())
     st.caption((tr("dg_gallery_caption_t", k=n_hit, n=len(idx), t=tgt) if tgt is not None else

@@ -1,7 +1,7 @@
 """Charts refitted for a phone (advlab.figures.phone.for_phone): what a student
 holding one would notice. A swipe scrolls instead of zooming, the legend sits
 under the plot, a square map gets a height that fits the narrow column, a
-gallery wraps into fewer, larger columns, and labels too long for the column
+gallery of four columns shows readable images, and labels too long for the column
 wrap instead of running off the chart. The laptop figure is left as it was."""
 
 from __future__ import annotations
@@ -23,11 +23,11 @@ def _map(seed: int = 0):
     return figures.points_map(xs, ys, proba, x, y, x[:30], y[:30])
 
 
-def _gallery(n: int = 16):
+def _gallery(n: int = 16, ncols: int = 8):
     rng = np.random.default_rng(0)
     idx = np.arange(n)
     return lab.digit_gallery(rng.random((n, 64)), indices=idx, y=idx % 10, pred_adv=(idx + 1) % 10,
-                             conf_adv=np.full(n, 0.5), ncols=8)
+                             conf_adv=np.full(n, 0.5), ncols=ncols)
 
 
 def test_a_swipe_scrolls_the_page_instead_of_zooming():
@@ -74,21 +74,23 @@ def test_the_laptop_figure_and_the_data_are_left_alone():
             assert np.array_equal(np.asarray(a.x), np.asarray(b.x))
 
 
-def test_a_gallery_wraps_into_four_columns_with_each_title_over_its_image():
+def test_a_phone_gallery_of_four_columns_shows_readable_images_each_titled_over_itself():
     laptop = _gallery()
-    phone = for_phone(laptop)
+    phone = for_phone(_gallery(ncols=4))  # what the Digits page draws on a phone
     lay = phone.layout
-    xs = sorted({tuple(np.round(lay[f"xaxis{'' if j == 0 else j + 1}"].domain, 3)) for j in range(16)})
-    ys = sorted({tuple(np.round(lay[f"yaxis{'' if j == 0 else j + 1}"].domain, 3)) for j in range(16)})
-    assert (len(xs), len(ys)) == (4, 4)
-    cell_px = (xs[0][1] - xs[0][0]) * (PHONE_WIDTH - lay.margin.l - lay.margin.r)
-    assert cell_px >= 72  # big enough to read an 8x8 digit
-    for j, ann in enumerate(lay.annotations):  # image j's title, centred over it, on its top edge
-        sfx = "" if j == 0 else str(j + 1)
-        dx, dy = lay[f"xaxis{sfx}"].domain, lay[f"yaxis{sfx}"].domain
-        assert abs(ann.x - (dx[0] + dx[1]) / 2) < 1e-6 and abs(ann.y - dy[1]) < 1e-6
+    tiles = lay.meta["tiles"]
+    assert len({c for _, c in tiles}) == 4 and len({r for r, _ in tiles}) == 4
+    # the pixels stay square and the chart is as tall as its rows need: an image as wide as drawn
+    plot_w = PHONE_WIDTH - lay.margin.l - lay.margin.r
+    px = plot_w / abs(lay.xaxis.range[1] - lay.xaxis.range[0])  # screen pixels per image pixel
+    plot_h = lay.height - lay.margin.t - lay.margin.b
+    assert abs(plot_h - px * abs(lay.yaxis.range[0] - lay.yaxis.range[1])) < 24
+    assert 8 * px >= 72  # big enough to read an 8x8 digit
+    assert lay.height > laptop.layout.height  # four rows instead of two
+    for (r, c), ann in zip(tiles, lay.annotations):  # image j's title, centred over it, on its top edge
+        assert abs(ann.x - (c + 3.5)) < 1e-6 and abs(ann.y - (r - 0.5)) < 1e-6 and ann.yanchor == "bottom"
     # reading order kept: image 4 starts the second row
-    assert lay.xaxis5.domain[0] == 0.0 and lay.yaxis5.domain[1] < lay.yaxis.domain[0]
+    assert tiles[4][1] == 0 and tiles[4][0] > tiles[3][0]
 
 
 def test_three_panels_are_not_wrapped_but_their_titles_are():

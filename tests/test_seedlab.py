@@ -349,14 +349,27 @@ def test_gallery_frames_exactly_the_fooled_images():
     y = np.arange(12) % 10
     pred = y.copy()
     pred[[1, 4, 7]] = (pred[[1, 4, 7]] + 1) % 10
-    fig = figs.digit_gallery(rng.uniform(0, 1, (12, 64)), indices=np.arange(12), y=y, pred_adv=pred,
-                             conf_adv=np.full(12, 0.9), ncols=6)
-    assert len(fig.data) == 12
-    assert len(fig.layout.shapes) == 3
+    images = rng.uniform(0, 1, (12, 64))
+    fig = figs.digit_gallery(images, indices=np.arange(12), y=y, pred_adv=pred, conf_adv=np.full(12, 0.9), ncols=6)
+    shown = figs.gallery_images(fig)
+    assert len(shown) == 12 and all(np.allclose(s, im.reshape(8, 8), atol=1e-6) for s, im in zip(shown, images))
+    tiles = fig.layout.meta["tiles"]
+    assert len({r for r, _ in tiles}) == 2 and len({c for _, c in tiles}) == 6  # two rows of six
+
+    def framed(f):  # the images a red frame goes around
+        return sorted(j for s in f.layout.shapes if s.name == "fooled"
+                      for j, (r, c) in enumerate(f.layout.meta["tiles"]) if s.x0 < c < s.x1 and s.y0 < r < s.y1)
+
+    assert framed(fig) == [1, 4, 7]
+    red = [a.text for a in fig.layout.annotations if a.font.color == figs.VERMILLION]
+    assert red == [f"<b>#{j}: {y[j]} → {pred[j]}</b>" for j in (1, 4, 7)]
+    # every image keeps a thin frame, and its hover label names it
+    assert sum(s.name == "frame" for s in fig.layout.shapes) == 12
+    assert "test image #4" in fig.data[1].text[4] and "90%" in fig.data[1].text[4]
     # targeted: only the images now read as the target count
     fig = figs.digit_gallery(rng.uniform(0, 1, (12, 64)), indices=np.arange(12), y=y, pred_adv=pred,
                              conf_adv=np.full(12, 0.9), target=int(pred[4]))
-    assert len(fig.layout.shapes) == 1
+    assert framed(fig) == [4]
 
 
 def test_class_bars_name_true_and_target():

@@ -73,9 +73,10 @@ def test_figures_of_generated_universal_and_sparse_perturbations():
     sparse[0, [3, 10]] = 1.0
     sparse[2, 63] = 0.0
     gallery = lab.digit_gallery(sparse[:3], indices=np.arange(3), y=np.zeros(3), pred_adv=np.ones(3),
-                                conf_adv=np.ones(3))
-    before = len(gallery.layout.shapes)
-    threats.mark_pixels(gallery, x[:3], sparse[:3])
-    frames = gallery.layout.shapes[before:]
+                                conf_adv=np.ones(3), marked=threats.changed_pixels(x[:3], sparse[:3]))
+    frames = [s for s in gallery.layout.shapes if s.name == "pixel"]
     assert len(frames) == int(threats.changed_pixels(x[:3], sparse[:3]).sum()) == 3
-    assert (frames[2].xref, frames[2].x0 + 0.42, frames[2].y0 + 0.42) == ("x3", 7, 7)  # pixel 63: row 7, column 7
+    # pixel 63 of the third image (row 7, column 7) is framed on that image
+    r0, c0 = gallery.layout.meta["tiles"][2]
+    assert (frames[2].x0 + 0.42, frames[2].y0 + 0.42) == (c0 + 7, r0 + 7)
+    assert lab.gallery_images(gallery)[2][7, 7] == 0.0

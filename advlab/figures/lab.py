@@ -8,13 +8,28 @@ Each figure is built from plain dicts and one ``go.Figure(data=..., layout=...)`
 
 from __future__ import annotations
 
+import base64
+
 import numpy as np
 import plotly.graph_objects as go
 
 from ..attacks import ATTACKS
 from ..contours import level_lines
 from ..i18n import t
-from .common import BLACK, BLUE, GREY, ORANGE, VERMILLION, class_color, hline, merge, style, unchecked_figure, vline
+from .common import (
+    BLACK,
+    BLUE,
+    GREEN,
+    GREY,
+    ORANGE,
+    VERMILLION,
+    class_color,
+    hline,
+    merge,
+    style,
+    unchecked_figure,
+    vline,
+)
 from .playground import boundary_lines
 
 # ink dark on light paper: 0 (background) is white, 1 (full ink) is black
@@ -337,31 +352,89 @@ def class_bars(p_before, p_after, *, true: int, target: int | None = None, lang:
     return _look(data, layout, presenter=presenter, height=380 if presenter else 280)
 
 
+GALLERY_GAP = 1  # empty pixels between two images of a gallery row
+GALLERY_TITLE_ROWS = 3  # empty pixel rows above each row of images, where their titles go
+GALLERY_HOVER_PX = 240  # an image's hover marker: larger than any image is drawn
+
+
 def digit_gallery(x_adv, *, indices, y, pred_adv, conf_adv, shape=(8, 8), ncols: int = 8,
-                  target: int | None = None, lang: str = "en", presenter: bool = False) -> go.Figure:
+                  target: int | None = None, marked=None, lang: str = "en", presenter: bool = False) -> go.Figure:
     """Adversarial images in a grid, each titled ``#index: true → now``;
     fooled ones (or, for a targeted attack, those sent to the target) framed
-    and titled in red."""
+    and titled in red. ``marked``: pixels to frame in green, ``shape`` of them
+    per image (JSMA's few changed pixels).
+
+    The images are tiles of ONE heatmap on one pair of axes, :data:`GALLERY_GAP`
+    empty pixels apart, with :data:`GALLERY_TITLE_ROWS` empty rows above each
+    row of images for the titles: the browser redraws the gallery on every ε
+    move, and one heatmap costs it a fraction of what a grid of subplots, each
+    with its own axes, does. ``layout.meta`` says where each image is
+    (:func:`gallery_images` reads it)."""
     x_adv = np.asarray(x_adv, np.float64)
     n = len(indices)
     ncols = max(1, min(ncols, n))
     nrows = int(np.ceil(n / ncols))
+    h, w = int(shape[0]), int(shape[1])
+    row_step, col_step = h + GALLERY_TITLE_ROWS, w + GALLERY_GAP
+    z = np.full((nrows * row_step, ncols * col_step - GALLERY_GAP), np.nan, np.float32)
+    hover = []
     y = np.asarray(y)
     pred_adv = np.asarray(pred_adv)
     hit = (pred_adv == target) & (y != target) if target is not None else pred_adv != y
-    titles, images = [], []
+    marked = None if marked is None else np.asarray(marked, bool).reshape(n, h, w)
+    lw_hit, lw_px = (5, 4) if presenter else (4, 3)
+    tiles, anns, frames, fooled, pixels = [], [], [], [], []
     for j in range(n):
+        r0, c0 = (j // ncols) * row_step + GALLERY_TITLE_ROWS, (j % ncols) * col_step
+        tiles.append([r0, c0])
+        z[r0:r0 + h, c0:c0 + w] = x_adv[j].reshape(h, w)
+        hover.append(t("dg_fig_gallery_hover", lang, i=int(indices[j]), true=int(y[j]), now=int(pred_adv[j]),
+                       conf=_pct(float(conf_adv[j]))))
         s = t("dg_fig_gallery_title", lang, i=int(indices[j]), true=int(y[j]), now=int(pred_adv[j]))
-        titles.append(f"<b>{s}</b>" if hit[j] else s)
-        hov = t("dg_fig_gallery_hover", lang, i=int(indices[j]), true=int(y[j]), now=int(pred_adv[j]),
-                conf=_pct(float(conf_adv[j])))
-        images.append(dict(z=x_adv[j].reshape(shape), zmin=0, zmax=1, colorscale=INK, showscale=False,
-                           hovertemplate=hov + "<extra></extra>"))
+        anns.append(dict(text=f"<b>{s}</b>" if hit[j] else s, x=c0 + (w - 1) / 2, y=r0 - 0.5, xref="x", yref="y",
+                         xanchor="center", yanchor="bottom", showarrow=False, yshift=3,
+                         font=dict(size=17 if presenter else 12, color=VERMILLION if hit[j] else "#1b1f24")))
+        box = dict(xref="x", yref="y", x0=c0 - 0.5, x1=c0 + w - 0.5, y0=r0 - 0.5, y1=r0 + h - 0.5)
+        frames.append(dict(type="rect", name="frame", **box, line=dict(color="#9ca3af", width=1)))
+        if hit[j]:
+            fooled.append(dict(type="rect", name="fooled", xref="x", yref="y", x0=box["x0"] - 0.25,
+                               x1=box["x1"] + 0.25, y0=box["y0"] - 0.25, y1=box["y1"] + 0.25,
+                               line=dict(color=VERMILLION, width=lw_hit)))
+        if marked is not None:
+            for r, c in zip(*np.nonzero(marked[j]), strict=True):
+                pixels.append(dict(type="rect", name="pixel", xref="x", yref="y", x0=c0 + c - 0.42,
+                                   x1=c0 + c + 0.42, y0=r0 + r - 0.42, y1=r0 + r + 0.42,
+                                   line=dict(color=GREEN, width=lw_px)))
+    centres = np.array(tiles, np.float64) + [(h - 1) / 2, (w - 1) / 2]
+    data = [dict(type="heatmap", z=z, zmin=0, zmax=1, colorscale=INK, showscale=False, hoverinfo="skip"),
+            # each image's hover label: an unseen marker at its centre, larger than the image, so the
+            # pointer anywhere on an image is nearest to that image's marker (one label per image,
+            # not one per pixel: the gallery goes to the browser on every ε move)
+            dict(type="scatter", x=centres[:, 1], y=centres[:, 0], mode="markers", text=hover,
+                 hovertemplate="%{text}<extra></extra>", showlegend=False,
+                 marker=dict(size=GALLERY_HOVER_PX, symbol="square", opacity=0))]
+    axis = dict(showticklabels=False, ticks="", showgrid=False, zeroline=False, showline=False, constrain="domain")
+    layout = {
+        "xaxis": dict(axis, range=[-0.8, z.shape[1] - 0.2]),
+        # row 0 on top, every pixel a square
+        "yaxis": dict(axis, range=[z.shape[0] - 0.2, -0.8], scaleanchor="x", scaleratio=1),
+        "annotations": anns, "shapes": frames + fooled + pixels, "plot_bgcolor": "#ffffff", "hovermode": "closest",
+        "meta": {"tiles": tiles, "tile": [h, w]},
+    }
     row_h = 210 if presenter else 150
-    frames = [dict(type="rect", xref=f"x{'' if j == 0 else j + 1} domain", yref=f"y{'' if j == 0 else j + 1} domain",
-                   x0=-0.03, x1=1.03, y0=-0.03, y1=1.03, line=dict(color=VERMILLION, width=5 if presenter else 4))
-              for j in range(n) if hit[j]]
-    return _image_grid(images, nrows=nrows, ncols=ncols, titles=titles,
-                       title_colors=[VERMILLION if h else "#1b1f24" for h in hit], title_size=17 if presenter else 12,
-                       hspace=0.012, vspace=0.12 if nrows > 1 else 0.05, presenter=presenter,
-                       height=row_h * nrows + 30, margin=dict(l=5, r=5, t=30, b=5), shapes=frames)
+    merge(layout, style(presenter=presenter, legend=False, height=row_h * nrows + 30),
+          {"margin": dict(l=5, r=5, t=5, b=5)})
+    return unchecked_figure(data, layout)  # drawn again on every epsilon move
+
+
+def gallery_images(fig) -> list[np.ndarray]:
+    """The images of a :func:`digit_gallery` figure (or of its JSON as a dict), in order."""
+    if not isinstance(fig, dict):
+        fig = fig.to_plotly_json()
+    z = fig["data"][0]["z"]
+    if isinstance(z, dict) and "bdata" in z:  # plotly's typed-array form
+        shape = [int(k) for k in str(z["shape"]).split(",")]
+        z = np.frombuffer(base64.b64decode(z["bdata"]), dtype=np.dtype(z["dtype"])).reshape(shape)
+    z = np.asarray(z, np.float64)
+    h, w = fig["layout"]["meta"]["tile"]
+    return [z[r:r + h, c:c + w] for r, c in fig["layout"]["meta"]["tiles"]]

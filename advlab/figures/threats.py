@@ -12,7 +12,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from ..i18n import t
-from .common import BLUE, GREEN, GREY, ORANGE, VERMILLION, hline, merge, style
+from .common import BLUE, GREY, ORANGE, VERMILLION, hline, merge, style
 from .lab import DIVERGING, INK, _image_grid
 
 DARK = "#1b1f24"
@@ -114,23 +114,6 @@ def universal_panel(vector, x_adv, *, y, pred_adv, eps: float, shape=(8, 8), nco
 def changed_pixels(x, x_adv, tol: float = 1e-6) -> np.ndarray:
     """``(N, D)``: which features the attack changed (JSMA's budget counts them)."""
     return np.abs(np.asarray(x_adv, np.float64) - np.asarray(x, np.float64)) > tol
-
-
-def mark_pixels(fig: go.Figure, x, x_adv, *, shape=(8, 8), presenter: bool = False) -> go.Figure:
-    """Frame every pixel the attack changed in each panel of an image gallery
-    (:func:`advlab.figures.lab.digit_gallery` of ``x_adv``, panel ``j`` showing
-    image ``j``): JSMA's few pixels, found at a glance. Returns ``fig``."""
-    changed = changed_pixels(x, x_adv)
-    width = 4 if presenter else 3
-    frames = []
-    for j, row in enumerate(changed):
-        sfx = "" if j == 0 else str(j + 1)
-        for p in np.flatnonzero(row):
-            r, c = divmod(int(p), shape[1])
-            frames.append(dict(type="rect", xref=f"x{sfx}", yref=f"y{sfx}", x0=c - 0.42, x1=c + 0.42, y0=r - 0.42,
-                               y1=r + 0.42, line=dict(color=GREEN, width=width)))
-    fig.layout.shapes = (*fig.layout.shapes, *frames)
-    return fig
 
 
 # -------------------------------------------------- questions asked (Robustness) ---
