@@ -5,6 +5,7 @@ the figures both the Seed Lab and the Digits pages draw."""
 from __future__ import annotations
 
 import io
+import json
 import re
 
 import numpy as np
@@ -383,6 +384,13 @@ def test_accuracy_chart_marks_the_current_epsilon():
                                eps=0.25, now=0.7)
     assert {tr.name for tr in fig.data} >= {"PGD", "random noise (same budget)", "current ε"}
     assert any("70.0%" in a.text for a in fig.layout.annotations)
+    mark = next(s for s in fig.layout.shapes if s.name == "now")
+    assert (mark.xanchor, mark.yanchor) == (0.25, 0.7)
+    # another ε moves only the layout's marks: the traces stay as they were (the browser redraws less)
+    again = figs.accuracy_vs_eps(np.linspace(0, 1, 5), [0.9, 0.7, 0.5, 0.3, 0.1], baseline=[0.9] * 5,
+                                 attack="pgd", eps=0.5, now=0.5)
+    assert json.loads(again.to_json())["data"] == json.loads(fig.to_json())["data"]
+    assert next(s for s in again.layout.shapes if s.name == "now").xanchor == 0.5
 
 
 # ---------------------------------------------------------- translations ---

@@ -86,10 +86,17 @@ def accuracy_vs_eps(eps_values, acc, *, attack: str, norm: str = "linf", eps: fl
               position="bottom right", font=dict(color=GREY))
     if eps is not None and now is not None:
         vline(layout, eps, line=dict(color=BLACK, width=1.5, dash="dot"))
-        data.append(dict(type="scatter", x=[eps], y=[now], mode="markers", name=t("sl_fig_now", lang),
+        # the marker is a shape sized in screen pixels, not a trace: an ε move then changes only the
+        # layout's shapes and notes, which the browser redraws without redrawing the curves; the
+        # legend's entry is a trace with no point, the same on every move
+        r = 10 if presenter else 8
+        data.append(dict(type="scatter", x=[None], y=[None], mode="markers", name=t("sl_fig_now", lang),
                          marker=dict(size=16 if presenter else 12, color=BLACK, symbol="diamond",
-                                     line=dict(color="white", width=1.5)),
-                         hovertemplate="ε %{x:.2f}: %{y:.1%}<extra></extra>"))
+                                     line=dict(color="white", width=1.5)), hoverinfo="skip"))
+        layout["shapes"] = [*layout.get("shapes", []), dict(
+            type="path", name="now", xref="x", yref="y", xsizemode="pixel", ysizemode="pixel", xanchor=eps,
+            yanchor=now, path=f"M0,{r} L{r},0 L0,-{r} L-{r},0 Z", fillcolor=BLACK,
+            line=dict(color="white", width=1.5), layer="above")]
         # the label sits below-right of the marker, clear of both curves near the top
         layout.setdefault("annotations", []).append(dict(
             x=eps, y=now, text=f"<b>ε = {eps:g}: {100 * now:.1f}%</b>", showarrow=False, xanchor="left",
