@@ -331,6 +331,43 @@ def test_slice_map_marks_both_points_and_the_boundary(blog_case, blog_attack):
     assert fig.layout.yaxis.scaleanchor == "x", "one unit is as long across as up"
 
 
+def _toy_slice() -> projections.DecisionSlice:
+    a = b = np.linspace(-0.6, 0.6, 31)
+    aa, bb = np.meshgrid(a, b)
+    p1 = 1 / (1 + np.exp(-8 * (aa - 0.2)))
+    return projections.DecisionSlice(a=a, b=b, proba=np.stack([1 - p1, p1], -1), u=np.array([1.0, 0.0]),
+                                      v=np.array([0.0, 1.0]), origin=np.zeros(2), linf=np.maximum(abs(aa), abs(bb)))
+
+
+def _path_points(path: str) -> np.ndarray:
+    return np.array([[float(v) for v in xy.split(",")] for xy in re.findall(r"[ML]\s*([-\d.e]+,[-\d.e]+)", path)])
+
+
+@pytest.mark.parametrize("norm", ["linf", "l2"])
+def test_slice_map_moves_only_its_marks_when_epsilon_moves(norm):
+    """On the same slice, a new ε moves the ball and the adversarial point, drawn as shapes, and leaves every
+    trace (the heatmap, the boundary, the legend) as it was, so the browser does not redraw them."""
+    sl = _toy_slice()
+    figs_by_eps = {}
+    for eps, adv in ((0.2, [0.2, 0.0]), (0.3, [0.3, 0.1])):
+        fig = figs.slice_map(sl, np.array(adv), y_true=0, eps=eps, norm=norm)
+        shapes = {s.name: s for s in fig.layout.shapes}
+        ball = _path_points(shapes["ball"].path)
+        size = np.max(np.abs(ball), axis=1) if norm == "linf" else np.hypot(*ball.T)
+        assert len(ball) >= 8 and np.allclose(size, eps, atol=0.01), "the dashed line is the ball's edge"
+        for name in ("adversarial outline", "adversarial"):  # a cross centred on the adversarial point
+            cross = shapes[name]
+            assert (cross.xanchor, cross.yanchor) == pytest.approx(adv) and cross.xsizemode == "pixel"
+        assert shapes["adversarial"].line.color == figs.VERMILLION
+        arrow = fig.layout.annotations[0]
+        assert (arrow.x, arrow.y, arrow.ax, arrow.ay) == pytest.approx([*adv, 0, 0]), "arrow from the clean point"
+        names = [tr.name for tr in fig.data]
+        assert {f"ε-ball ({'L∞' if norm == 'linf' else 'L2'}), cross-section", "adversarial point"} <= set(names)
+        figs_by_eps[eps] = fig
+    lo, hi = figs_by_eps.values()
+    assert lo.to_plotly_json()["data"] == hi.to_plotly_json()["data"]
+
+
 def test_digit_views_are_grey_square_and_centred_on_zero():
     x = np.linspace(0, 1, 64)
     xa = np.clip(x + 0.1 * np.sign(np.sin(np.arange(64))), 0, 1)

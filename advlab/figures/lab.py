@@ -187,27 +187,42 @@ def slice_map(sl, x_adv, *, y_true: int | None = None, eps: float | None = None,
     bx, by = boundary_lines(a, b, np.asarray(sl.proba))
     data.append(dict(type="scatter", x=bx, y=by, mode="lines", name=t("fig_boundary", lang), hoverinfo="skip",
                      line=dict(color=BLACK, width=lw)))
+    # What an ε move changes (the ball, the adversarial point and its arrow) is drawn as layout shapes and a
+    # note, not traces: while the slice stays the same, the browser then redraws only those marks and not the
+    # heatmap. Their legend entries are traces with no point, the same on every move.
+    shapes: list[dict] = []
+    layout: dict = {}
     if eps is not None and eps > 0:
         ball = np.asarray(sl.linf if norm == "linf" else np.hypot(*np.meshgrid(a, b)), float)
         lx, ly = level_lines(a, b, ball, float(eps)) if np.all(np.isfinite(ball)) else ([], [])
-        data.append(dict(type="scatter", x=lx, y=ly, mode="lines", name=t("sl_fig_ball", lang, norm=(
-            "L∞" if norm == "linf" else "L2")), hoverinfo="skip", showlegend=True,
-            line=dict(color=VERMILLION, width=lw - 0.5, dash="dash")))
+        ball_line = dict(color=VERMILLION, width=lw - 0.5, dash="dash")
+        data.append(dict(type="scatter", x=[None], y=[None], mode="lines", name=t("sl_fig_ball", lang, norm=(
+            "L∞" if norm == "linf" else "L2")), hoverinfo="skip", showlegend=True, line=ball_line))
+        if lx:
+            shapes.append(dict(type="path", name="ball", xref="x", yref="y", path=_polyline_path(lx, ly),
+                               line=ball_line, layer="above"))
     ca = sl.coords(x_adv)[0]
     size = 18 if presenter else 13
     c0 = class_color(int(y_true)) if y_true is not None else BLACK
     data.append(dict(type="scatter", x=[0.0], y=[0.0], mode="markers", name=t("sl_fig_clean_point", lang),
                      marker=dict(size=size, color="white", line=dict(color=c0, width=4), symbol="circle"),
                      hovertemplate=t("sl_fig_clean_point", lang) + "<extra></extra>"))
-    layout: dict = {}
     if not from_gradient and np.hypot(*ca) > 1e-9:
         layout["annotations"] = [dict(x=float(ca[0]), y=float(ca[1]), ax=0, ay=0, xref="x", yref="y", axref="x",
                                       ayref="y", showarrow=True, arrowhead=2, arrowsize=1.3, arrowwidth=lw - 0.5,
                                       arrowcolor=BLACK, standoff=size / 2, startstandoff=size / 2, text="")]
-        data.append(dict(type="scatter", x=[ca[0]], y=[ca[1]], mode="markers", name=t("sl_fig_adv_point", lang),
-                         marker=dict(size=size + 2, color=VERMILLION, symbol="x",
-                                     line=dict(color="white", width=1.5)),
-                         hovertemplate=t("sl_fig_adv_point", lang) + " (%{x:.3f}, %{y:.3f})<extra></extra>"))
+        data.append(dict(type="scatter", x=[None], y=[None], mode="markers", name=t("sl_fig_adv_point", lang),
+                         marker=dict(size=size + 2, color=VERMILLION, symbol="x", line=dict(color="white", width=1.5)),
+                         hoverinfo="skip"))
+        r = (size + 2) / 2 - 1.5  # a cross as wide as the legend's symbol: a white outline under a red cross
+        cross = f"M{-r},{-r} L{r},{r} M{-r},{r} L{r},{-r}"
+        for name, colour, width in (("adversarial outline", "white", size / 2.2 + 3), ("adversarial", VERMILLION,
+                                                                                       size / 2.2)):
+            shapes.append(dict(type="path", name=name, xref="x", yref="y", xsizemode="pixel", ysizemode="pixel",
+                               xanchor=float(ca[0]), yanchor=float(ca[1]), path=cross,
+                               line=dict(color=colour, width=width), layer="above"))
+    if shapes:
+        layout["shapes"] = shapes
     ext = float(a[-1])
     layout["xaxis"] = dict(title=dict(text=t("sl_fig_axis_attack", lang) if not from_gradient
                                       else t("sl_fig_axis_grad", lang)),
@@ -216,6 +231,19 @@ def slice_map(sl, x_adv, *, y_true: int | None = None, eps: float | None = None,
                            scaleratio=1, constrain="domain", zeroline=False, showgrid=False)
     return _look(data, layout, presenter=presenter, height=680 if presenter else 540,
                  after={"margin": {"t": 70, "b": 120 if presenter else 100}})
+
+
+def _polyline_path(xs, ys) -> str:
+    """An SVG path (data coordinates) through lines given as ``x``/``y`` lists
+    with ``None`` between separate lines, as :func:`level_lines` returns them."""
+    parts, pen = [], "M"
+    for x, y in zip(xs, ys):
+        if x is None or y is None:
+            pen = "M"
+            continue
+        parts.append(f"{pen}{x:.5g},{y:.5g}")
+        pen = "L"
+    return " ".join(parts)
 
 
 def pca_scatter(proj, y, pred_adv, *, chosen: int | None = None, class_names=None, lang: str = "en",
