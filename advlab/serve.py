@@ -37,7 +37,11 @@ def _port(args: list[str]) -> int:
 def _warm_up(port: int, preloaded: threading.Event) -> None:
     """Open every page's default link in the background once the server listens
     and the preload is done (importing advlab.ui here, before the server
-    starts, would slow its start)."""
+    starts, would slow its start). Its imports wait for the preload's: the two
+    threads importing the same modules at once are what let the warm-up find
+    pandas half imported and die."""
+    if not preloaded.wait(120.0):
+        logging.getLogger("advlab.serve").warning("preloading took over 120 s; warming up anyway")
     from advlab.ui import warmup
 
     warmup.start(port, after=preloaded).join()
@@ -341,7 +345,19 @@ def run_slots() -> int:
     return int(env) if env.isdigit() else 2
 
 
+def show_own_log() -> None:
+    """advlab's own log lines (the warm-up's pages and times, warnings) on the server's output,
+    beside Streamlit's: Python shows a library's INFO lines nowhere by default."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s.%(msecs)03d %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S"))
+    own = logging.getLogger("advlab")
+    own.addHandler(handler)
+    own.setLevel(logging.INFO)
+    own.propagate = False
+
+
 def main() -> None:
+    show_own_log()
     steady_malloc()
     if os.environ.get("ADVLAB_MESSAGE_SHORTCUTS", "1") != "0":  # 0: Streamlit's own way, to compare
         coalesce_loop_wakeups()

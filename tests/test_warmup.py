@@ -9,6 +9,8 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from pathlib import Path
 
 from advlab.ui import warmup
@@ -95,3 +97,59 @@ def test_the_first_later_page_waits_until_a_visitors_browser_has_had_time_to_dra
     took = warmup.warm_pages(_refused_port(), ("", "a", "b"), running=lambda: 0, quiet_s=0.01, settle_s=0.4)
     assert [p for p, _ in opened] == ["", "a", "b"] and set(took) == {"", "a", "b"}
     assert opened[1][1] - opened[0][1] >= 0.4
+
+
+def test_figures_wait_for_pandas_that_another_thread_is_importing():
+    """A server imports pandas on a thread of its own at start-up (the preload) while its warm-up
+    and its first visitors build figures on others. Plotly's checks look pandas up in sys.modules:
+    found half imported, they failed ('partially initialized module pandas'), and the warm-up died
+    of it. Each delay starts the figures' import at another point of pandas' own import."""
+    probe = textwrap.dedent("""
+        import sys, threading, time
+        errors = []
+        def figures():
+            try:
+                import advlab.figures.common  # noqa: F401
+            except Exception as e:
+                errors.append(repr(e))
+        first = threading.Thread(target=lambda: __import__("pandas"))
+        first.start()
+        time.sleep(float(sys.argv[1]))
+        second = threading.Thread(target=figures)
+        second.start()
+        first.join()
+        second.join()
+        print(errors)
+    """)
+    for delay in ("0.02", "0.05", "0.1", "0.15"):
+        out = subprocess.run([sys.executable, "-c", probe, delay], check=False, cwd=ROOT, capture_output=True, text=True,
+                             timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        assert out.returncode == 0, out.stderr[-2000:]
+        assert out.stdout.strip() == "[]", f"after {delay} s: {out.stdout.strip()}"
+
+
+def test_a_served_process_warms_up_and_says_so():
+    """What `make run` starts warms the default page on its own once it listens, and writes
+    what it warmed on the server's output, without a traceback."""
+    from benchmarks.loadtest import free_port, stop_server, wait_healthy
+
+    port = free_port()
+    env = {**os.environ, "ADVLAB_WARMUP": "1", "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONDONTWRITEBYTECODE": "1"}
+    with open(os.devnull, "w") as devnull, subprocess.Popen(
+            [sys.executable, "-m", "advlab.serve", "--server.port", str(port), "--server.headless", "true",
+             "--server.address", "127.0.0.1"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            stdin=devnull, text=True, start_new_session=True) as proc:
+        lines: list[str] = []
+        reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
+        reader.start()
+        try:
+            wait_healthy(f"http://127.0.0.1:{port}", 90.0, proc)
+            deadline = time.monotonic() + 120
+            while not any("advlab.warmup: warm: /" in line for line in lines) and time.monotonic() < deadline:
+                time.sleep(0.2)
+        finally:
+            stop_server(proc)
+        reader.join(10)
+    out = "".join(lines)
+    assert "advlab.warmup: warm: / " in out, out[-3000:]
+    assert "Traceback" not in out and "Exception in thread" not in out, out[-3000:]

@@ -14,6 +14,11 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 import numpy as np
+
+# pandas before Plotly: Plotly's checks look pandas up in sys.modules, and while another thread is
+# importing it (the server's preload does at start-up) they would find it half initialized and fail.
+# An import statement instead waits for that thread to finish it.
+import pandas  # noqa: F401
 import plotly.graph_objects as go
 import plotly.io as pio
 from _plotly_utils.basevalidators import is_homogeneous_array
