@@ -806,11 +806,15 @@ def report(cold: dict, results: list[PageResult], ref: PageResult) -> str:
     return "\n\n".join(out)
 
 
-def wait_settled(server: Server, *, idle_cpu_s: float = 0.1, quiet_s: int = 3, timeout_s: float = 300) -> float:
+def wait_settled(server: Server, *, idle_cpu_s: float = 0.1, quiet_s: int | None = None, timeout_s: float = 300) -> float:
     """Wait until the server process has used under ``idle_cpu_s`` of CPU in each of
     ``quiet_s`` seconds in a row: the warm-up it runs after start (every page's default
     link, one after another) is over, so the ε steps measure a learner on a settled
     server, not one sharing it with the warm-up. Returns the seconds waited."""
+    if quiet_s is None:  # longer than the warm-up's own wait for quiet before its first later page
+        from advlab.ui.warmup import SETTLE_S
+
+        quiet_s = math.ceil(SETTLE_S) + 3
     t0 = time.monotonic()
     last, quiet = server.cpu_seconds(), 0
     while quiet < quiet_s and time.monotonic() - t0 < timeout_s and last is not None:

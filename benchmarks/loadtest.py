@@ -546,9 +546,13 @@ def tables(reports: Sequence[Report], max_errors: int = 8) -> str:
 
 # --------------------------------------------------------- the server side ---
 
-def wait_settled(probe, *, idle_cpu_s: float = 0.1, quiet_s: int = 3, timeout_s: float = 300.0) -> float:
+def wait_settled(probe, *, idle_cpu_s: float = 0.1, quiet_s: int | None = None, timeout_s: float = 300.0) -> float:
     """Wait until the server used under ``idle_cpu_s`` of CPU in each of ``quiet_s`` seconds in a
     row (its background warm-up is over); returns the seconds waited."""
+    if quiet_s is None:  # longer than the warm-up's own wait for quiet before its first later page
+        from advlab.ui.warmup import SETTLE_S
+
+        quiet_s = math.ceil(SETTLE_S) + 3
     t0 = time.monotonic()
     last, quiet = probe.cpu_seconds(), 0
     while quiet < quiet_s and time.monotonic() - t0 < timeout_s:
